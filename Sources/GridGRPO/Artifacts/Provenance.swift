@@ -1,0 +1,91 @@
+import Foundation
+
+/// The attributes on the root group of every artifact: what the file is, which
+/// stage made it from which config, and the digests of the files it read.
+/// `docs/artifacts.md` lists them.
+public struct Provenance: Equatable, Sendable {
+    /// One input file: its role for the stage, its name relative to the run
+    /// directory (`iter-0003/weights.h5`) and the SHA-256 of its bytes.
+    public struct Input: Equatable, Sendable {
+        public var role: String
+        public var name: String
+        public var sha256: String
+
+        /// Describes an input file by role, hashing its bytes. The recorded name is
+        /// the path's last two components, so runs in different directories record
+        /// the same bytes.
+        public static func input(_ role: String, path: String) throws -> Input {
+            let components = path.split(separator: "/").suffix(2)
+            return Input(role: role, name: components.joined(separator: "/"), sha256: try SHA256.hex(ofFile: path))
+        }
+    }
+
+    public var schema: ArtifactKind
+    public var stage: String
+    public var iteration: Int
+    public var seed: UInt64
+    public var configDigest: String
+    public var configJSON: String
+    public var inputs: [Input]
+
+    public init(schema: ArtifactKind, stage: String, iteration: Int, config: PipelineConfig, inputs: [Input]) {
+        self.schema = schema
+        self.stage = stage
+        self.iteration = iteration
+        self.seed = config.seed
+        self.configDigest = config.digest
+        self.configJSON = config.canonicalJSON
+        self.inputs = inputs
+    }
+
+    func write(to root: HDF5Group) throws {
+        try root.setAttribute("schema", schema.schemaName)
+        try root.setAttribute("schema_version", Int64(ArtifactKind.version))
+        try root.setAttribute("stage", stage)
+        try root.setAttribute("iteration", Int64(iteration))
+        try root.setAttribute("seed", Int64(bitPattern: seed))
+        try root.setAttribute("config_digest", "sha256:" + configDigest)
+        try root.setAttribute("config", configJSON)
+        try root.setAttribute("inputs", inputs.map(\.role).joined(separator: ","))
+        for input in inputs {
+            try root.setAttribute("input.\(input.role)", input.name)
+            try root.setAttribute("input.\(input.role).sha256", input.sha256)
+        }
+    }
+
+    /// Reads and checks the provenance of a file that must be of `kind`.
+    static func read(from root: HDF5Group, path: String, expecting kind: ArtifactKind) throws -> Provenance {
+        guard root.hasAttribute("schema") else {
+            throw GridGRPOError("\(path): not a GridGRPO artifact (no 'schema' attribute)")
+        }
+        let schema = try root.stringAttribute("schema")
+        guard schema == kind.schemaName else {
+            throw GridGRPOError("\(path): is a '\(schema)' file, expected '\(kind.schemaName)'")
+        }
+        let version = try root.attribute("schema_version", as: Int64.self)
+        guard version == Int64(ArtifactKind.version) else {
+            throw GridGRPOError("\(path): schema version \(version), this build reads version \(ArtifactKind.version)")
+        }
+        let roles = try root.stringAttribute("inputs").split(separator: ",").map(String.init)
+        let inputs = try roles.map {
+            Input(role: $0, name: try root.stringAttribute("input.\($0)"), sha256: try root.stringAttribute("input.\($0).sha256"))
+        }
+        var provenance = Provenance(schema: kind, stage: try root.stringAttribute("stage"),
+                                    iteration: Int(try root.attribute("iteration", as: Int64.self)),
+                                    config: PipelineConfig(), inputs: inputs)
+        provenance.seed = UInt64(bitPattern: try root.attribute("seed", as: Int64.self))
+        provenance.configDigest = String(try root.stringAttribute("config_digest").dropFirst("sha256:".count))
+        provenance.configJSON = try root.stringAttribute("config")
+        return provenance
+    }
+}
+
+/// The artifact kinds of a run, one HDF5 schema each.
+public enum ArtifactKind: String, CaseIterable, Sendable {
+    case rollout, pairs, weights, evaluation, best
+
+    /// Bumped whenever a dataset or attribute changes meaning or layout.
+    public static let version = 1
+
+    public var schemaName: String { "gridgrpo.\(rawValue)" }
+}

@@ -1,0 +1,62 @@
+/// Adam exactly as `torch.optim.Adam` (no weight decay, no AMSGrad) applies it:
+///
+///     m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²
+///     θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
+///
+/// The moments and the step count are part of the weights artifact, so an
+/// update stage resumes the optimiser exactly where the previous one stopped.
+public struct Adam: Equatable, Sendable {
+    public struct Hyperparameters: Equatable, Sendable, Codable {
+        public var learningRate: Double
+        public var beta1: Double
+        public var beta2: Double
+        public var epsilon: Double
+        public init(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
+            self.learningRate = learningRate
+            self.beta1 = beta1
+            self.beta2 = beta2
+            self.epsilon = epsilon
+        }
+    }
+
+    public var firstMoment: [Float]
+    public var secondMoment: [Float]
+    public var step: Int
+
+    public init(parameterCount: Int) {
+        firstMoment = [Float](repeating: 0, count: parameterCount)
+        secondMoment = [Float](repeating: 0, count: parameterCount)
+        step = 0
+    }
+
+    public init(firstMoment: [Float], secondMoment: [Float], step: Int) {
+        self.firstMoment = firstMoment
+        self.secondMoment = secondMoment
+        self.step = step
+    }
+
+    public mutating func apply(_ gradient: [Float], to parameters: inout [Float], _ hyper: Hyperparameters) {
+        step += 1
+        let beta1 = Float(hyper.beta1), beta2 = Float(hyper.beta2)
+        let correction1 = 1 - Foundation.pow(hyper.beta1, Double(step))
+        let correction2 = 1 - Foundation.pow(hyper.beta2, Double(step))
+        let stepSize = Float(hyper.learningRate / correction1)
+        let root2 = Float(correction2.squareRoot())
+        let epsilon = Float(hyper.epsilon)
+        firstMoment.withUnsafeMutableBufferPointer { m in
+            secondMoment.withUnsafeMutableBufferPointer { v in
+                parameters.withUnsafeMutableBufferPointer { p in
+                    gradient.withUnsafeBufferPointer { g in
+                        for i in 0..<p.count {
+                            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                            p[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + epsilon)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+import Foundation

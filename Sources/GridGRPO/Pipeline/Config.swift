@@ -1,0 +1,296 @@
+import Foundation
+import Yams
+
+/// Every parameter of a run, as written in `pipeline.yaml`. Each section is
+/// read by the stages named in its doc comment; `docs/config.md` and the README
+/// list every key with its default and allowed range.
+///
+/// Reading is strict: an unknown key, a wrong type or an out-of-range value is
+/// an error naming the key and what is allowed. Missing keys take the defaults
+/// shown here.
+public struct PipelineConfig: Codable, Equatable, Sendable {
+    /// The run seed from which every random stream is derived.
+    public var seed: UInt64 = 0
+    /// How many rollout → pair → update → evaluate → checkpoint iterations the Makefile runs.
+    public var iterations: Int = 40
+    /// `preference`: the blog's method (preference pairs + PPO with a value network).
+    public var algorithm: Algorithm = .preference
+    public var environment = EnvironmentConfig()
+    public var network = NetworkConfig()
+    public var rollout = RolloutConfig()
+    public var update = UpdateConfig()
+    public var evaluation = EvaluationConfig()
+
+    public enum Algorithm: String, Codable, Sendable, CaseIterable {
+        case preference
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case seed, iterations, algorithm, environment, network, rollout, update, evaluation
+    }
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let reader = try StrictReader<CodingKeys>(decoder)
+        let defaults = PipelineConfig()
+        seed = try reader.value(.seed, default: defaults.seed, in: 0...UInt64(Int64.max))
+        iterations = try reader.value(.iterations, default: defaults.iterations, in: 1...100_000)
+        algorithm = try reader.choice(.algorithm, default: defaults.algorithm)
+        environment = try reader.section(.environment, default: defaults.environment)
+        network = try reader.section(.network, default: defaults.network)
+        rollout = try reader.section(.rollout, default: defaults.rollout)
+        update = try reader.section(.update, default: defaults.update)
+        evaluation = try reader.section(.evaluation, default: defaults.evaluation)
+        if update.minibatchEpisodes > rollout.pairs {
+            throw GridGRPOError("key 'update.minibatch_episodes' is \(update.minibatchEpisodes), but only rollout.pairs = \(rollout.pairs) preferred episodes exist per iteration (allowed: 1...\(rollout.pairs))")
+        }
+    }
+
+    /// Reads and validates a config file; every error names the file.
+    public static func load(path: String) throws -> PipelineConfig {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw GridGRPOError("\(path): no such config file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GridGRPOError("\(path): cannot read config file (permissions?)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw GridGRPOError("\(path): config is not UTF-8 text")
+        }
+        return try parse(text, source: path)
+    }
+
+    public static func parse(_ text: String, source: String = "pipeline.yaml") throws -> PipelineConfig {
+        if text.allSatisfy({ $0.isWhitespace }) {
+            throw GridGRPOError("\(source): config file is empty")
+        }
+        do {
+            let node = try Yams.compose(yaml: text)
+            guard let node, node.mapping != nil else {
+                throw GridGRPOError("\(source): config must be a YAML mapping of keys to values")
+            }
+            return try YAMLDecoder().decode(PipelineConfig.self, from: node)
+        } catch let error as GridGRPOError {
+            throw error.message.hasPrefix(source) ? error : GridGRPOError("\(source): \(error.message)")
+        } catch let error as DecodingError {
+            throw GridGRPOError("\(source): \(StrictReader<CodingKeys>.describe(error))")
+        } catch {
+            throw GridGRPOError("\(source): not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
+        }
+    }
+
+    /// The canonical form of the resolved config: JSON with sorted keys. Its
+    /// SHA-256 is the `config_digest` every artifact records, so comments and
+    /// formatting in the YAML file do not change it but any value does.
+    public var canonicalJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    public var digest: String { SHA256.hex(Array(canonicalJSON.utf8)) }
+
+    public var world: GridWorld { GridWorld(size: environment.gridSize, maxSteps: environment.maxSteps) }
+}
+
+/// Read by rollout and evaluate.
+public struct EnvironmentConfig: Codable, Equatable, Sendable {
+    /// N: the grid is N×N.
+    public var gridSize: Int = 5
+    /// Episodes end (truncated) after this many moves.
+    public var maxSteps: Int = 100
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case gridSize = "grid_size", maxSteps = "max_steps"
+    }
+
+    public init() {}
+    public init(from decoder: Decoder) throws {
+        let reader = try StrictReader<CodingKeys>(decoder)
+        gridSize = try reader.value(.gridSize, default: 5, in: 2...16)
+        maxSteps = try reader.value(.maxSteps, default: 100, in: 1...100_000)
+    }
+}
+
+/// Read by the initial-weights stage (`update --init`).
+public struct NetworkConfig: Codable, Equatable, Sendable {
+    /// Width h of both hidden layers of the policy and value networks.
+    public var hiddenSize: Int = 64
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case hiddenSize = "hidden_size"
+    }
+
+    public init() {}
+    public init(from decoder: Decoder) throws {
+        let reader = try StrictReader<CodingKeys>(decoder)
+        hiddenSize = try reader.value(.hiddenSize, default: 64, in: 1...1024)
+    }
+}
+
+/// Read by rollout and pair.
+public struct RolloutConfig: Codable, Equatable, Sendable {
+    /// P: reference episodes and candidate episodes per iteration (2P episodes, P pairs).
+    public var pairs: Int = 64
+    /// γ for the discounted return-to-go stored with every step.
+    public var gamma: Double = 0.99
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case pairs, gamma
+    }
+
+    public init() {}
+    public init(from decoder: Decoder) throws {
+        let reader = try StrictReader<CodingKeys>(decoder)
+        pairs = try reader.value(.pairs, default: 64, in: 1...1_000_000)
+        gamma = try reader.value(.gamma, default: 0.99, in: 0...1)
+    }
+}
+
+/// Read by update.
+public struct UpdateConfig: Codable, Equatable, Sendable {
+    /// K: passes over the preferred episodes per iteration.
+    public var epochs: Int = 4
+    /// Preferred episodes per gradient step (1 = the blog's step per pair).
+    public var minibatchEpisodes: Int = 16
+    /// ε of PPO's clipped ratio.
+    public var clipEpsilon: Double = 0.2
+    public var policyLearningRate: Double = 0.001
+    public var valueLearningRate: Double = 0.001
+    public var adamBeta1: Double = 0.9
+    public var adamBeta2: Double = 0.999
+    public var adamEpsilon: Double = 1e-8
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case epochs
+        case minibatchEpisodes = "minibatch_episodes"
+        case clipEpsilon = "clip_epsilon"
+        case policyLearningRate = "policy_learning_rate"
+        case valueLearningRate = "value_learning_rate"
+        case adamBeta1 = "adam_beta1", adamBeta2 = "adam_beta2", adamEpsilon = "adam_epsilon"
+    }
+
+    public init() {}
+    public init(from decoder: Decoder) throws {
+        let reader = try StrictReader<CodingKeys>(decoder)
+        let d = UpdateConfig()
+        epochs = try reader.value(.epochs, default: d.epochs, in: 1...1000)
+        minibatchEpisodes = try reader.value(.minibatchEpisodes, default: d.minibatchEpisodes, in: 1...1_000_000)
+        clipEpsilon = try reader.value(.clipEpsilon, default: d.clipEpsilon, in: 0.001...1)
+        policyLearningRate = try reader.value(.policyLearningRate, default: d.policyLearningRate, in: 1e-9...1)
+        valueLearningRate = try reader.value(.valueLearningRate, default: d.valueLearningRate, in: 1e-9...1)
+        adamBeta1 = try reader.value(.adamBeta1, default: d.adamBeta1, in: 0...0.999999)
+        adamBeta2 = try reader.value(.adamBeta2, default: d.adamBeta2, in: 0...0.999999999)
+        adamEpsilon = try reader.value(.adamEpsilon, default: d.adamEpsilon, in: 1e-12...1)
+    }
+
+    public var policyAdam: Adam.Hyperparameters {
+        .init(learningRate: policyLearningRate, beta1: adamBeta1, beta2: adamBeta2, epsilon: adamEpsilon)
+    }
+    public var valueAdam: Adam.Hyperparameters {
+        .init(learningRate: valueLearningRate, beta1: adamBeta1, beta2: adamBeta2, epsilon: adamEpsilon)
+    }
+}
+
+/// Read by evaluate.
+public struct EvaluationConfig: Codable, Equatable, Sendable {
+    /// Episodes of the blog's sampled average return (random starts, sampled actions).
+    public var sampledEpisodes: Int = 100
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case sampledEpisodes = "sampled_episodes"
+    }
+
+    public init() {}
+    public init(from decoder: Decoder) throws {
+        let reader = try StrictReader<CodingKeys>(decoder)
+        sampledEpisodes = try reader.value(.sampledEpisodes, default: 100, in: 1...1_000_000)
+    }
+}
+
+/// A keyed container that rejects unknown keys and checks types and ranges,
+/// with messages that name the dotted key path.
+struct StrictReader<Key: CodingKey & CaseIterable> {
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    let container: KeyedDecodingContainer<Key>
+    let prefix: String
+
+    init(_ decoder: Decoder) throws {
+        prefix = decoder.codingPath.map(\.stringValue).joined(separator: ".")
+        let section = prefix.isEmpty ? "the top level" : "section '\(prefix)'"
+        let all: KeyedDecodingContainer<AnyKey>
+        do {
+            all = try decoder.container(keyedBy: AnyKey.self)
+        } catch {
+            throw GridGRPOError("\(section) must be a mapping of keys to values")
+        }
+        let allowed = Key.allCases.map(\.stringValue)
+        for key in all.allKeys where !allowed.contains(key.stringValue) {
+            throw GridGRPOError("unknown key '\(Self.path(prefix, key.stringValue))' (allowed in \(section): \(allowed.joined(separator: ", ")))")
+        }
+        container = try decoder.container(keyedBy: Key.self)
+    }
+
+    static func path(_ prefix: String, _ key: String) -> String {
+        prefix.isEmpty ? key : "\(prefix).\(key)"
+    }
+
+    func name(_ key: Key) -> String { Self.path(prefix, key.stringValue) }
+
+    func value<T: Decodable & Comparable>(_ key: Key, default fallback: T, in range: ClosedRange<T>) throws -> T {
+        guard container.contains(key) else { return fallback }
+        let value: T
+        do {
+            value = try container.decode(T.self, forKey: key)
+        } catch {
+            let kind = T.self == Double.self ? "a number" : "a whole number"
+            throw GridGRPOError("key '\(name(key))' must be \(kind) in \(range.lowerBound)...\(range.upperBound)")
+        }
+        if let double = value as? Double, !double.isFinite {
+            throw GridGRPOError("key '\(name(key))' must be finite")
+        }
+        guard range.contains(value) else {
+            throw GridGRPOError("key '\(name(key))' is \(value), outside the allowed range \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    func choice<T: RawRepresentable & CaseIterable & Decodable>(_ key: Key, default fallback: T) throws -> T where T.RawValue == String {
+        guard container.contains(key) else { return fallback }
+        let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let raw = try? container.decode(String.self, forKey: key), let value = T(rawValue: raw) else {
+            let found = (try? container.decode(String.self, forKey: key)).map { "'\($0)'" } ?? "not a name"
+            throw GridGRPOError("key '\(name(key))' is \(found) (allowed: \(allowed))")
+        }
+        return value
+    }
+
+    func section<T: Decodable>(_ key: Key, default fallback: T) throws -> T {
+        guard container.contains(key) else { return fallback }
+        do {
+            return try container.decode(T.self, forKey: key)
+        } catch let error as GridGRPOError {
+            throw error
+        } catch {
+            throw GridGRPOError("section '\(name(key))' must be a mapping of keys to values")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context), .dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "key '\(path)': \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import GridGRPO
+
+struct DAG: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dag",
+        abstract: "Print the Makefile rules of a run's stage DAG.",
+        discussion: """
+        Reads the config (for the number of iterations) and prints one make rule per stage and \
+        iteration, generated from the stage list in Sources/GridGRPO/Pipeline/StageGraph.swift. \
+        The Makefile includes the result as $(ARTIFACTS)/dag.mk.
+        """)
+
+    @Option(help: "The run's pipeline config (YAML).") var config: String
+
+    func run() throws {
+        let pipeline = try PipelineConfig.load(path: config)
+        print(StageGraph.makefile(iterations: pipeline.iterations), terminator: "")
+    }
+}
+
+DAG.main()
