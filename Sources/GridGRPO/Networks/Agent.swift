@@ -36,8 +36,8 @@ public func logSoftmax(_ logits: [Float], width: Int) -> [Float] {
         for i in row..<(row + width) { peak = max(peak, logits[i]) }
         var total: Float = 0
         for i in row..<(row + width) { total += (logits[i] - peak).exp }
-        let logTotal = total.log + peak
-        for i in row..<(row + width) { result[i] = logits[i] - logTotal }
+        let logTotal = total.log
+        for i in row..<(row + width) { result[i] = (logits[i] - peak) - logTotal }
     }
     return result
 }

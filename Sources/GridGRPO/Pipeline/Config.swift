@@ -12,7 +12,7 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
     /// The run seed from which every random stream is derived.
     public var seed: UInt64 = 0
     /// How many rollout → pair → update → evaluate → checkpoint iterations the Makefile runs.
-    public var iterations: Int = 40
+    public var iterations: Int = 50
     /// `preference`: the blog's method (preference pairs + PPO with a value network).
     public var algorithm: Algorithm = .preference
     public var environment = EnvironmentConfig()
@@ -133,7 +133,7 @@ public struct NetworkConfig: Codable, Equatable, Sendable {
 /// Read by rollout and pair.
 public struct RolloutConfig: Codable, Equatable, Sendable {
     /// P: reference episodes and candidate episodes per iteration (2P episodes, P pairs).
-    public var pairs: Int = 64
+    public var pairs: Int = 128
     /// γ for the discounted return-to-go stored with every step.
     public var gamma: Double = 0.99
 
@@ -144,7 +144,7 @@ public struct RolloutConfig: Codable, Equatable, Sendable {
     public init() {}
     public init(from decoder: Decoder) throws {
         let reader = try StrictReader<CodingKeys>(decoder)
-        pairs = try reader.value(.pairs, default: 64, in: 1...1_000_000)
+        pairs = try reader.value(.pairs, default: 128, in: 1...1_000_000)
         gamma = try reader.value(.gamma, default: 0.99, in: 0...1)
     }
 }
@@ -157,8 +157,8 @@ public struct UpdateConfig: Codable, Equatable, Sendable {
     public var minibatchEpisodes: Int = 16
     /// ε of PPO's clipped ratio.
     public var clipEpsilon: Double = 0.2
-    public var policyLearningRate: Double = 0.001
-    public var valueLearningRate: Double = 0.001
+    public var policyLearningRate: Double = 0.002
+    public var valueLearningRate: Double = 0.002
     public var adamBeta1: Double = 0.9
     public var adamBeta2: Double = 0.999
     public var adamEpsilon: Double = 1e-8

@@ -1,0 +1,68 @@
+import Testing
+@testable import GridGRPO
+
+@Suite("pipeline.yaml validation")
+struct ConfigTests {
+    func error(_ yaml: String) -> String {
+        do {
+            _ = try PipelineConfig.parse(yaml, source: "test.yaml")
+            return "no error"
+        } catch let error as GridGRPOError {
+            return error.message
+        } catch {
+            return "unexpected \(error)"
+        }
+    }
+
+    @Test func defaultsAndValuesAreRead() throws {
+        let config = try PipelineConfig.parse("seed: 7\nrollout:\n  pairs: 10\nupdate:\n  minibatch_episodes: 2\n")
+        #expect(config.seed == 7 && config.rollout.pairs == 10 && config.update.minibatchEpisodes == 2)
+        #expect(config.environment.gridSize == 5 && config.environment.maxSteps == 100)
+        #expect(config.rollout.gamma == 0.99 && config.update.clipEpsilon == 0.2)
+    }
+
+    @Test func theShippedConfigsAreValid() throws {
+        let main = try PipelineConfig.load(path: repositoryRoot + "/pipeline.yaml")
+        let blog = try PipelineConfig.load(path: repositoryRoot + "/configs/blog.yaml")
+        #expect(main.algorithm == .preference)
+        #expect(blog.rollout.pairs == 5)
+    }
+
+    @Test func unknownKeysAreNamedWithTheirSection() {
+        #expect(error("update:\n  epoch: 3\n") == "test.yaml: unknown key 'update.epoch' (allowed in section 'update': epochs, minibatch_episodes, clip_epsilon, policy_learning_rate, value_learning_rate, adam_beta1, adam_beta2, adam_epsilon)")
+        #expect(error("sede: 1\n").hasPrefix("test.yaml: unknown key 'sede' (allowed in the top level: seed,"))
+    }
+
+    @Test func wrongTypesNameTheKeyAndTheRange() {
+        #expect(error("environment:\n  grid_size: five\n") == "test.yaml: key 'environment.grid_size' must be a whole number in 2...16")
+        #expect(error("rollout:\n  gamma: [1, 2]\n") == "test.yaml: key 'rollout.gamma' must be a number in 0.0...1.0")
+        #expect(error("update: 3\n") == "test.yaml: section 'update' must be a mapping of keys to values")
+        #expect(error("algorithm: grpoo\n") == "test.yaml: key 'algorithm' is 'grpoo' (allowed: preference)")
+    }
+
+    @Test func outOfRangeValuesNameTheAllowedRange() {
+        #expect(error("iterations: 0\n") == "test.yaml: key 'iterations' is 0, outside the allowed range 1...100000")
+        #expect(error("update:\n  clip_epsilon: 2.5\n") == "test.yaml: key 'update.clip_epsilon' is 2.5, outside the allowed range 0.001...1.0")
+        #expect(error("rollout:\n  pairs: 4\nupdate:\n  minibatch_episodes: 8\n").contains("'update.minibatch_episodes' is 8"))
+        #expect(error("seed: -1\n").contains("'seed'"))
+        #expect(error("rollout:\n  gamma: .nan\n").contains("'rollout.gamma'"))
+    }
+
+    @Test func emptyAndMalformedFiles() {
+        #expect(error("") == "test.yaml: config file is empty")
+        #expect(error("  \n") == "test.yaml: config file is empty")
+        #expect(error("- 1\n- 2\n") == "test.yaml: config must be a YAML mapping of keys to values")
+        #expect(error("seed: [1,\n").hasPrefix("test.yaml: not valid YAML"))
+        #expect(throws: GridGRPOError("/nonexistent/p.yaml: no such config file")) {
+            try PipelineConfig.load(path: "/nonexistent/p.yaml")
+        }
+    }
+
+    @Test func digestIgnoresFormattingButNotValues() throws {
+        let a = try PipelineConfig.parse("seed: 1\n# comment\nrollout: {pairs: 80}\n")
+        let b = try PipelineConfig.parse("rollout:\n  pairs: 80\nseed: 1\n")
+        let c = try PipelineConfig.parse("rollout:\n  pairs: 90\nseed: 1\n")
+        #expect(a.digest == b.digest && a.digest != c.digest)
+        #expect(a.digest.count == 64)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+@testable import GridGRPO
+
+/// Runs a program and returns its exit status and combined output.
+func runProcess(_ executable: String, _ arguments: [String], directory: String? = nil,
+                environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// The repository root (this file is Tests/GridGRPOTests/Support.swift).
+let repositoryRoot: String = {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+}()
+
+func temporaryDirectory(_ name: String) -> String {
+    let path = NSTemporaryDirectory() + "gridgrpo-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// A plain dense Double-precision re-implementation of the blog's MLP
+/// (Linear, ReLU, Linear, ReLU, Linear) on the full observation vector:
+/// the independent reference the fast sparse Float32 kernels are checked against.
+struct ReferenceMLP {
+    var weights: [[[Double]]]  // [layer][out][in]
+    var biases: [[Double]]
+
+    init(_ network: MLP) {
+        weights = []
+        biases = []
+        let tensors = network.tensors
+        for layer in 0..<3 {
+            let w = tensors[2 * layer], b = tensors[2 * layer + 1]
+            let rows = w.shape[0], columns = w.shape[1]
+            weights.append((0..<rows).map { r in (0..<columns).map { c in Double(network.parameters[w.offset + r * columns + c]) } })
+            biases.append((0..<rows).map { Double(network.parameters[b.offset + $0]) })
+        }
+    }
+
+    func forward(_ input: [Double]) -> [Double] {
+        var x = input
+        for layer in 0..<3 {
+            var y = biases[layer]
+            for r in 0..<y.count { for c in 0..<x.count { y[r] += weights[layer][r][c] * x[c] } }
+            x = layer < 2 ? y.map { max($0, 0) } : y
+        }
+        return x
+    }
+
+    /// Flattened parameter vector in the same order as `MLP.parameters`.
+    var flat: [Double] {
+        var result: [Double] = []
+        for layer in 0..<3 {
+            result += weights[layer].flatMap { $0 }
+            result += biases[layer]
+        }
+        return result
+    }
+
+    mutating func setFlat(_ values: [Double]) {
+        var index = 0
+        for layer in 0..<3 {
+            for r in 0..<weights[layer].count { for c in 0..<weights[layer][r].count { weights[layer][r][c] = values[index]; index += 1 } }
+            for r in 0..<biases[layer].count { biases[layer][r] = values[index]; index += 1 }
+        }
+    }
+}
+
+func observation(_ world: GridWorld, _ agent: Int, _ goal: Int) -> [Double] {
+    world.observation(agent: agent, goal: goal).map(Double.init)
+}
