@@ -25,7 +25,7 @@ endif
 
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
-.PHONY: all help deps build test clean FORCE rollout pair update evaluate checkpoint
+.PHONY: all help deps build test test-deps clean FORCE rollout pair update evaluate checkpoint
 
 ## all: build the stage executables and run the whole pipeline (default)
 all: $(ARTIFACTS)/best.h5
@@ -70,8 +70,14 @@ $(BUILD_STAMP): $(SOURCES) | deps
 	@touch $@
 
 ## test: build and run the test suite (unit tests and end-to-end runs of the real executables)
-test: $(BUILD_STAMP)
+# The end-to-end tests drive this Makefile with the debug binaries `swift test`
+# builds, and check best.h5 independently with h5py (installed from PyPI if missing).
+test: | deps test-deps
 	$(SWIFT) test
+
+test-deps:
+	@python3 -c 'import h5py, numpy' 2>/dev/null || python3 -m pip install --quiet h5py numpy \
+	  || { echo "the tests need h5py and numpy: python3 -m pip install h5py numpy"; exit 1; }
 
 ## clean: remove the run's artifacts
 clean:
@@ -91,7 +97,7 @@ $(ARTIFACTS)/dag.mk: $(ARTIFACTS)/config.yaml | $(BUILD_STAMP)
 FORCE:
 
 # Targets that need no DAG do not build the binaries just to read it.
-NO_DAG_GOALS := help deps clean build test
+NO_DAG_GOALS := help deps clean build test test-deps
 ifneq ($(filter-out $(NO_DAG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(ARTIFACTS)/dag.mk
 endif

@@ -23,7 +23,9 @@ let package = Package(
             name: "GridGRPO",
             dependencies: ["CHDF5", .product(name: "Yams", package: "Yams")]
         ),
-        .testTarget(name: "GridGRPOTests", dependencies: ["GridGRPO"]),
+        // The stage executables are test dependencies so `swift test` builds
+        // them: the end-to-end tests run the real binaries through the Makefile.
+        .testTarget(name: "GridGRPOTests", dependencies: ["GridGRPO"] + stages.map { .target(name: $0) }),
     ] + stages.map {
         .executableTarget(
             name: $0,

@@ -12,11 +12,15 @@ public struct Provenance: Equatable, Sendable {
         public var sha256: String
 
         /// Describes an input file by role, hashing its bytes. The recorded name is
-        /// the path's last two components, so runs in different directories record
-        /// the same bytes.
+        /// relative to the run directory (`iter-0003/weights.h5`, `config.yaml`),
+        /// so runs in different directories record the same bytes.
         public static func input(_ role: String, path: String) throws -> Input {
-            let components = path.split(separator: "/").suffix(2)
-            return Input(role: role, name: components.joined(separator: "/"), sha256: try SHA256.hex(ofFile: path))
+            let components = path.split(separator: "/").map(String.init)
+            var name = components.last ?? path
+            if components.count >= 2, components[components.count - 2].hasPrefix("iter-") {
+                name = components[components.count - 2] + "/" + name
+            }
+            return Input(role: role, name: name, sha256: try SHA256.hex(ofFile: path))
         }
     }
 

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+@testable import GridGRPO
+
+@Suite("HDF5 artifacts")
+struct ArtifactTests {
+    let config: PipelineConfig = {
+        var c = PipelineConfig()
+        c.environment.gridSize = 3
+        c.network.hiddenSize = 8
+        c.rollout.pairs = 6
+        c.update.minibatchEpisodes = 2
+        return c
+    }()
+
+    func provenance(_ kind: ArtifactKind, _ iteration: Int = 1) -> Provenance {
+        Provenance(schema: kind, stage: kind.rawValue, iteration: iteration, config: config,
+                   inputs: [.init(role: "config", name: "run/config.yaml", sha256: String(repeating: "a", count: 64))])
+    }
+
+    func sampleEpisodes() -> Episodes {
+        let world = config.world
+        let agent = Agent.initial(world: world, hiddenSize: 8, seed: 1)
+        var starts: [(agent: Int, goal: Int)] = [], streams: [RandomStream] = []
+        for e in 0..<12 {
+            var s = RandomStream(seed: 1, stage: .rollout, iteration: 1, index: e)
+            starts.append(world.sampleStart(&s))
+            streams.append(s)
+        }
+        return runEpisodes(policy: agent.policy, world: world, starts: starts, streams: streams, selection: .sample, gamma: 0.99)
+    }
+
+    @Test func everyKindRoundTripsExactly() throws {
+        let directory = temporaryDirectory("roundtrip")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let episodes = sampleEpisodes()
+        try ArtifactSchema.writeRollout(episodes, world: config.world, gamma: 0.99, provenance: provenance(.rollout), to: directory + "/rollout.h5")
+        let rollout = try ArtifactSchema.readRollout(path: directory + "/rollout.h5", world: config.world)
+        #expect(rollout.episodes == episodes)
+        #expect(rollout.provenance == provenance(.rollout))
+
+        let pairs = try PreferencePairs(episodes: episodes)
+        try ArtifactSchema.writePairs(pairs, provenance: provenance(.pairs), to: directory + "/pairs.h5")
+        #expect(try ArtifactSchema.readPairs(path: directory + "/pairs.h5", episodeCount: 12).pairs == pairs)
+
+        var agent = Agent.initial(world: config.world, hiddenSize: 8, seed: 2)
+        let metrics = preferenceUpdate(agent: &agent, episodes: episodes, pairs: pairs, config: config.update,
+                                       world: config.world, seed: 2, iteration: 1)
+        try ArtifactSchema.writeWeights(agent, metrics: metrics, provenance: provenance(.weights), to: directory + "/weights.h5")
+        let weights = try ArtifactSchema.readWeights(path: directory + "/weights.h5", config: config)
+        #expect(weights.agent == agent)
+        #expect(weights.metrics == metrics)
+
+        let evaluation = Evaluation.run(policy: agent.policy, world: config.world, sampledEpisodes: 4, seed: 2, iteration: 1)
+        try ArtifactSchema.writeEvaluation(evaluation, provenance: provenance(.evaluation), to: directory + "/eval.h5")
+        #expect(try ArtifactSchema.readEvaluation(path: directory + "/eval.h5").evaluation == evaluation)
+
+        let best = ArtifactSchema.Best(policy: agent.policy, value: agent.value, iteration: 1, summary: evaluation.summary,
+                                       firstAllOptimalIteration: nil)
+        try ArtifactSchema.writeBest(best, provenance: provenance(.best), to: directory + "/best.h5")
+        #expect(try ArtifactSchema.readBest(path: directory + "/best.h5", config: config).best == best)
+    }
+
+    @Test func writingTwiceGivesIdenticalBytes() throws {
+        let directory = temporaryDirectory("identical")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let episodes = sampleEpisodes()
+        for name in ["a.h5", "b.h5"] {
+            try ArtifactSchema.writeRollout(episodes, world: config.world, gamma: 0.99, provenance: provenance(.rollout), to: "\(directory)/\(name)")
+            // a second apart, so any timestamp HDF5 wrote would differ
+            Thread.sleep(forTimeInterval: 1.1)
+        }
+        let a = FileManager.default.contents(atPath: directory + "/a.h5")
+        let b = FileManager.default.contents(atPath: directory + "/b.h5")
+        #expect(a != nil && a == b)
+        // and no temporary file is left behind
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["a.h5", "b.h5"])
+    }
+
+    @Test func readersRejectTheWrongKindTypeShapeAndDamage() throws {
+        let directory = temporaryDirectory("reject")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let episodes = sampleEpisodes()
+        let rolloutPath = directory + "/rollout.h5"
+        try ArtifactSchema.writeRollout(episodes, world: config.world, gamma: 0.99, provenance: provenance(.rollout), to: rolloutPath)
+
+        #expect(throws: GridGRPOError("\(rolloutPath): is a 'gridgrpo.rollout' file, expected 'gridgrpo.weights'")) {
+            try ArtifactSchema.readWeights(path: rolloutPath, config: config)
+        }
+        #expect(throws: GridGRPOError("\(directory)/missing.h5: no such file")) {
+            try ArtifactSchema.readRollout(path: directory + "/missing.h5", world: config.world)
+        }
+        var bigger = config.world
+        bigger = GridWorld(size: 4, maxSteps: bigger.maxSteps)
+        #expect(throws: GridGRPOError("\(rolloutPath): made for grid_size 3, but the config says 4")) {
+            try ArtifactSchema.readRollout(path: rolloutPath, world: bigger)
+        }
+
+        // random bytes and a truncated file
+        let garbage = directory + "/garbage.h5"
+        #expect(FileManager.default.createFile(atPath: garbage, contents: Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 97) })))
+        #expect(throws: GridGRPOError("\(garbage): not an HDF5 file (truncated or damaged?)")) {
+            try ArtifactSchema.readRollout(path: garbage, world: config.world)
+        }
+        let truncated = directory + "/truncated.h5"
+        let bytes = try #require(FileManager.default.contents(atPath: rolloutPath))
+        #expect(FileManager.default.createFile(atPath: truncated, contents: bytes.prefix(bytes.count / 2)))
+        #expect(throws: GridGRPOError.self) { try ArtifactSchema.readRollout(path: truncated, world: config.world) }
+
+        // a dataset of the wrong dtype, written by hand
+        let wrongType = directory + "/wrong-type.h5"
+        let writer = try HDF5Writer(path: wrongType)
+        try provenance(.pairs).write(to: writer.root)
+        try writer.root.write("preferred", [Double](repeating: 0, count: 6))
+        try writer.commit()
+        #expect(throws: GridGRPOError("wrong-type.h5:/preferred: has type float64, expected int32")) {
+            try ArtifactSchema.readPairs(path: wrongType, episodeCount: 12)
+        }
+    }
+
+    @Test func weightsWithNaNAreRefused() throws {
+        let directory = temporaryDirectory("nan")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var agent = Agent.initial(world: config.world, hiddenSize: 8, seed: 2)
+        agent.policy.parameters[3] = .nan
+        try ArtifactSchema.writeWeights(agent, metrics: nil, provenance: provenance(.weights, 0), to: directory + "/w.h5")
+        #expect(throws: GridGRPOError("\(directory)/w.h5: /policy/network.0.weight holds NaN or Inf")) {
+            try ArtifactSchema.readWeights(path: directory + "/w.h5", config: config)
+        }
+        var other = config
+        other.network.hiddenSize = 16
+        agent.policy.parameters[3] = 0
+        try ArtifactSchema.writeWeights(agent, metrics: nil, provenance: provenance(.weights, 0), to: directory + "/w.h5")
+        #expect(throws: GridGRPOError("\(directory)/w.h5: /policy/network.0.weight has shape [8, 18], but the config (grid_size, hidden_size) needs [16, 18]")) {
+            try ArtifactSchema.readWeights(path: directory + "/w.h5", config: other)
+        }
+    }
+}

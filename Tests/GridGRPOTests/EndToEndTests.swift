@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+@testable import GridGRPO
+
+/// End-to-end runs of the real stage executables through the real Makefile,
+/// on a 3×3 grid small enough to reach the optimum in a few iterations.
+@Suite("End to end: make and the stage executables", .serialized)
+struct EndToEndTests {
+    static let tinyConfig = """
+    seed: 1
+    iterations: 8
+    environment: {grid_size: 3, max_steps: 30}
+    network: {hidden_size: 32}
+    rollout: {pairs: 64, gamma: 0.99}
+    update: {epochs: 4, minibatch_episodes: 8, policy_learning_rate: 0.003, value_learning_rate: 0.003}
+    evaluation: {sampled_episodes: 20}
+
+    """
+
+    /// The directory holding the stage executables `swift test` built beside this test bundle.
+    static let binaries: String = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+        for candidate in [beside, repositoryRoot + "/.build/debug"] where FileManager.default.isExecutableFile(atPath: candidate + "/rollout") {
+            return candidate
+        }
+        return repositoryRoot + "/.build/debug"
+    }()
+
+    /// Runs make in the repository with the test's binaries and no build step.
+    func make(_ arguments: [String], artifacts: String, config: String) throws -> (status: Int32, output: String) {
+        try runProcess("/usr/bin/env", ["make", "--no-print-directory", "-C", repositoryRoot,
+                                        "CONFIG=\(config)", "ARTIFACTS=\(artifacts)", "BIN=\(Self.binaries)", "BUILD_STAMP="] + arguments)
+    }
+
+    func files(in directory: String) -> [String: Data] {
+        var result: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        while let relative = enumerator?.nextObject() as? String {
+            let path = directory + "/" + relative
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                result[relative] = FileManager.default.contents(atPath: path)
+            }
+        }
+        return result
+    }
+
+    func writeConfig(_ text: String, in directory: String) -> String {
+        let path = directory + "/tiny.yaml"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
+        return path
+    }
+
+    @Test func fullRunReachesTheOptimumIsByteIdenticalAndRerunsOneStage() throws {
+        let root = temporaryDirectory("e2e")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = writeConfig(Self.tinyConfig, in: root)
+
+        let first = try make([], artifacts: root + "/a", config: config)
+        #expect(first.status == 0, "\(first.output)")
+        let expectedFiles = ["config.yaml", "dag.mk", "best.h5", "iter-0000/weights.h5", "iter-0000/eval.h5", "iter-0000/best.h5"]
+            + (1...8).flatMap { i in ["rollout.h5", "pairs.h5", "weights.h5", "eval.h5", "best.h5"].map { "\(StageGraph.iterationDirectory(i))/\($0)" } }
+        let a = files(in: root + "/a")
+        #expect(Set(a.keys) == Set(expectedFiles))
+
+        // The default algorithm learns the 3×3 world: optimal from all 72 configurations.
+        let parsed = try PipelineConfig.load(path: config)
+        let best = try ArtifactSchema.readBest(path: root + "/a/best.h5", config: parsed)
+        #expect(best.best.summary.allOptimal)
+        #expect(best.best.firstAllOptimalIteration != nil)
+        #expect(best.provenance.iteration == 8)
+
+        // A second run, two jobs at once, elsewhere: the same bytes.
+        let second = try make(["-j2"], artifacts: root + "/b", config: config)
+        #expect(second.status == 0, "\(second.output)")
+        #expect(files(in: root + "/b") == a)
+
+        // Nothing to do after a complete run: no stage runs again.
+        let again = try make([], artifacts: root + "/a", config: config)
+        #expect(again.status == 0 && !again.output.contains("iter-"), "\(again.output)")
+
+        // Rerun one stage by name: exactly that stage runs.
+        let rerun = try make(["rollout", "ITER=3"], artifacts: root + "/a", config: config)
+        #expect(rerun.status == 0, "\(rerun.output)")
+        let stageLines = rerun.output.split(separator: "\n").filter { $0.contains("iter-") && !$0.hasPrefix("make") }
+        #expect(stageLines.count == 1 && stageLines[0].hasPrefix("rollout    iter-0003"), "\(rerun.output)")
+        // The downstream stages are now stale; the next make redoes them and,
+        // the stages being pure, lands on the same bytes.
+        let downstream = try make([], artifacts: root + "/a", config: config)
+        #expect(downstream.status == 0)
+        #expect(!downstream.output.contains("iter-0002"))
+        #expect(downstream.output.contains("pair       iter-0003"))
+        #expect(files(in: root + "/a") == a)
+
+        // Naming one missing artifact builds just that artifact.
+        try FileManager.default.removeItem(atPath: root + "/a/iter-0005/pairs.h5")
+        let single = try make([root + "/a/iter-0005/pairs.h5"], artifacts: root + "/a", config: config)
+        #expect(single.output.split(separator: "\n").filter { $0.contains("iter-") }.count == 1, "\(single.output)")
+
+        // h5py and numpy alone load best.h5 as the blog's PolicyNetwork and replay eval.h5.
+        let check = try runProcess("/usr/bin/env", ["python3", repositoryRoot + "/scripts/check_artifacts.py", root + "/a"])
+        #expect(check.status == 0, "\(check.output)")
+
+        // h5dump reads every artifact.
+        let dump = try runProcess("/usr/bin/env", ["h5dump", "-H", root + "/a/iter-0001/rollout.h5"])
+        #expect(dump.status == 0 && dump.output.contains("return_to_go"))
+    }
+
+    @Test func aConfigErrorStopsTheRunWithTheKeyNamed() throws {
+        let root = temporaryDirectory("e2e-bad")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = writeConfig(Self.tinyConfig.replacingOccurrences(of: "epochs: 4", with: "epoch: 4"), in: root)
+        let result = try make([], artifacts: root + "/a", config: config)
+        #expect(result.status != 0)
+        #expect(result.output.contains("unknown key 'update.epoch'"), "\(result.output)")
+    }
+
+    @Test func stagesRefuseBadInputsWithOneLineAndNoOutput() throws {
+        let root = temporaryDirectory("e2e-inputs")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = writeConfig(Self.tinyConfig, in: root)
+        let output = root + "/out.h5"
+        let missing = try runProcess(Self.binaries + "/rollout", ["--config", config, "--weights", root + "/nope.h5",
+                                                                  "--iteration", "1", "--output", output])
+        #expect(missing.status != 0)
+        #expect(missing.output.contains("\(root)/nope.h5: no such file"), "\(missing.output)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+
+        // the config file given as weights: not HDF5
+        let wrongKind = try runProcess(Self.binaries + "/evaluate", ["--config", config, "--weights", config,
+                                                                     "--iteration", "0", "--output", output])
+        #expect(wrongKind.status != 0 && wrongKind.output.contains("not an HDF5 file"), "\(wrongKind.output)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+
+        // an iteration outside the config's range
+        let initial = try runProcess(Self.binaries + "/update", ["--init", "--config", config, "--output", root + "/w0.h5"])
+        #expect(initial.status == 0, "\(initial.output)")
+        let late = try runProcess(Self.binaries + "/rollout", ["--config", config, "--weights", root + "/w0.h5",
+                                                               "--iteration", "99", "--output", output])
+        #expect(late.status != 0 && late.output.contains("--iteration 99 is outside 1...8"), "\(late.output)")
+        // weights of iteration 0 used as if they were iteration 4's
+        let stale = try runProcess(Self.binaries + "/rollout", ["--config", config, "--weights", root + "/w0.h5",
+                                                                "--iteration", "5", "--output", output])
+        #expect(stale.status != 0 && stale.output.contains("holds iteration 0, expected iteration 4"), "\(stale.output)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func everyStageExplainsItsInputsAndOutputs() throws {
+        for (stage, mention) in [("rollout", "weights.h5"), ("pair", "rollout.h5"), ("update", "pairs.h5"),
+                                 ("evaluate", "eval.h5"), ("checkpoint", "best.h5"), ("dag", "dag.mk")] {
+            let help = try runProcess(Self.binaries + "/" + stage, ["--help"])
+            #expect(help.status == 0)
+            #expect(help.output.contains(mention) && help.output.contains("--config"), "\(stage): \(help.output)")
+        }
+    }
+}
