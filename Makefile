@@ -10,11 +10,10 @@ ARTIFACTS ?= artifacts
 SWIFT     ?= swift
 BIN       := .build/release
 BUILD_STAMP := $(BIN)/.stages-built
-STAGE_EXECUTABLES := rollout pair update evaluate checkpoint dag
 SOURCES   := Package.swift $(shell find Sources -type f 2>/dev/null)
 
 # System packages (Debian) the build and the inspection commands need.
-APT_PACKAGES := pkg-config libhdf5-dev hdf5-tools
+APT_PACKAGES := pkg-config libhdf5-dev hdf5-tools libcairo2-dev libpng-dev fonts-dejavu-core
 
 # V=1 echoes every stage command; by default each stage prints one summary line.
 ifeq ($(V),1)
@@ -23,18 +22,22 @@ else
 Q := @
 endif
 
+# Every stage's summary line goes to the terminal and to $(ARTIFACTS)/stages.log
+# (the report's seconds per stage); pipefail keeps a failing stage failing.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+LOG = | tee -a $(ARTIFACTS)/stages.log
+
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
-.PHONY: all help deps build test test-deps clean FORCE rollout pair update evaluate checkpoint
-
-## all: build the stage executables and run the whole pipeline (default)
-all: $(ARTIFACTS)/best.h5
-	@echo "done: $(ARTIFACTS)/best.h5 (config $(CONFIG))"
+.PHONY: all help deps build test test-deps clean FORCE plot report rollout pair update evaluate checkpoint
 
 ## help: list the targets and variables
 help:
 	@echo "make                      build, then run every stage of every iteration"
 	@echo "make test                 build and run the test suite"
+	@echo "make plot                 the figures in $(ARTIFACTS)/figures/ (and the run they need)"
+	@echo "make report               $(ARTIFACTS)/report.html, self-contained (figures embedded)"
 	@echo "make ARTIFACT             build one artifact and what it needs, e.g."
 	@echo "                          make $(ARTIFACTS)/iter-0007/pairs.h5"
 	@echo "make STAGE ITER=n         rerun one stage of iteration n now, e.g. make rollout ITER=7"
@@ -51,6 +54,9 @@ deps:
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	pkg-config --exists hdf5 2>/dev/null || missing="$$missing libhdf5-dev"; \
 	command -v h5dump >/dev/null 2>&1 || missing="$$missing hdf5-tools"; \
+	pkg-config --exists cairo 2>/dev/null || missing="$$missing libcairo2-dev"; \
+	pkg-config --exists libpng16 2>/dev/null || missing="$$missing libpng-dev"; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
@@ -81,7 +87,8 @@ test-deps:
 
 ## clean: remove the run's artifacts
 clean:
-	rm -rf $(ARTIFACTS)/iter-* $(ARTIFACTS)/*.h5 $(ARTIFACTS)/*.mk $(ARTIFACTS)/config.yaml $(ARTIFACTS)/.*.tmp
+	rm -rf $(ARTIFACTS)/iter-* $(ARTIFACTS)/*.h5 $(ARTIFACTS)/*.mk $(ARTIFACTS)/config.yaml $(ARTIFACTS)/.*.tmp \
+	  $(ARTIFACTS)/figures $(ARTIFACTS)/report.html $(ARTIFACTS)/stages.log
 
 # The run records the config it was made from. The copy is refreshed only when
 # the content differs, so its timestamp (and everything downstream) moves only
@@ -91,7 +98,7 @@ $(ARTIFACTS)/config.yaml: FORCE
 	@test -f $(CONFIG) || { echo "config $(CONFIG) not found"; exit 1; }
 	@cmp -s $(CONFIG) $@ || { cp $(CONFIG) $@.tmp && mv $@.tmp $@ && echo "config     $(CONFIG) -> $@"; }
 
-$(ARTIFACTS)/dag.mk: $(ARTIFACTS)/config.yaml | $(BUILD_STAMP)
+$(ARTIFACTS)/dag.mk: $(ARTIFACTS)/config.yaml $(BUILD_STAMP)
 	$(Q)$(BIN)/dag --config $< > $@.tmp && mv $@.tmp $@
 
 FORCE:
@@ -101,6 +108,14 @@ NO_DAG_GOALS := help deps clean build test test-deps
 ifneq ($(filter-out $(NO_DAG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(ARTIFACTS)/dag.mk
 endif
+
+## all: build the stage executables, run the whole pipeline, draw the figures and the report (default)
+all: $(ARTIFACTS)/best.h5 $(FIGURES) $(REPORT)
+	@echo "done: $(ARTIFACTS)/best.h5, $(ARTIFACTS)/figures/, $(ARTIFACTS)/report.html (config $(CONFIG))"
+
+## plot: the five figures; report: the HTML report
+plot: $(FIGURES)
+report: $(REPORT)
 
 $(ARTIFACTS)/best.h5: $(FINAL_BEST)
 	$(Q)cp $< $@.tmp && mv $@.tmp $@

@@ -7,7 +7,7 @@ let stages = ["rollout", "pair", "update", "evaluate", "checkpoint", "dag"]
 
 let package = Package(
     name: "GridGRPO",
-    products: [.library(name: "GridGRPO", targets: ["GridGRPO"])]
+    products: [.library(name: "GridGRPO", targets: ["GridGRPO"]), .executable(name: "plot", targets: ["plot"])]
         + stages.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,13 +19,33 @@ let package = Package(
             pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]
         ),
+        .systemLibrary(
+            name: "CCairo",
+            pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"])]
+        ),
+        .target(
+            name: "CPNG",
+            linkerSettings: [.linkedLibrary("png16")]
+        ),
         .target(
             name: "GridGRPO",
             dependencies: ["CHDF5", .product(name: "Yams", package: "Yams")]
         ),
+        // Figures and the report live in their own target so the training
+        // stages do not load Cairo and its dependencies at start-up.
+        .target(
+            name: "GridGRPOPlot",
+            dependencies: ["GridGRPO", "CCairo", "CPNG"]
+        ),
+        .executableTarget(
+            name: "plot",
+            dependencies: ["GridGRPOPlot", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // The stage executables are test dependencies so `swift test` builds
         // them: the end-to-end tests run the real binaries through the Makefile.
-        .testTarget(name: "GridGRPOTests", dependencies: ["GridGRPO"] + stages.map { .target(name: $0) }),
+        .testTarget(name: "GridGRPOTests",
+                    dependencies: ["GridGRPO", "GridGRPOPlot", "CPNG", "plot"] + stages.map { .target(name: $0) }),
     ] + stages.map {
         .executableTarget(
             name: $0,

@@ -201,19 +201,7 @@ public enum ArtifactSchema {
         let adam = try root.openGroup("adam")
         agent.policyOptimizer = try readAdam(from: try adam.openGroup("policy"), path: path, network: agent.policy)
         agent.valueOptimizer = try readAdam(from: try adam.openGroup("value"), path: path, network: agent.value)
-        var metrics: UpdateMetrics?
-        if root.contains("metrics") {
-            let group = try root.openGroup("metrics")
-            var m = UpdateMetrics()
-            m.policyLoss = try group.read("policy_loss", as: Float.self).values
-            m.valueLoss = try group.read("value_loss", as: Float.self).values
-            m.clipFraction = try group.read("clip_fraction", as: Float.self).values
-            m.approxKL = try group.read("approx_kl", as: Float.self).values
-            m.meanAdvantage = try group.attribute("mean_advantage", as: Float.self)
-            m.trainingSteps = Int(try group.attribute("training_steps", as: Int64.self))
-            m.gradientSteps = Int(try group.attribute("gradient_steps", as: Int64.self))
-            metrics = m
-        }
+        let metrics = root.contains("metrics") ? try readMetrics(from: root, path: path) : nil
         return (agent, metrics, provenance)
     }
 
@@ -257,6 +245,39 @@ public enum ArtifactSchema {
         try root.write("success", evaluation.successes.map { UInt8($0 ? 1 : 0) })
         try root.write("optimal", (0..<evaluation.count).map { UInt8(evaluation.isOptimal($0) ? 1 : 0) })
         try writer.commit()
+    }
+
+    /// Only the summary attributes of an `eval.h5`, for curves over many iterations.
+    public static func readEvaluationSummary(path: String) throws -> (summary: EvaluationSummary, provenance: Provenance) {
+        let reader = try HDF5Reader(path: path)
+        let provenance = try Provenance.read(from: reader.root, path: path, expecting: .evaluation)
+        return (try readSummary(from: reader.root), provenance)
+    }
+
+    /// Only the `/metrics` group of an update's `weights.h5`.
+    public static func readUpdateMetrics(path: String) throws -> (metrics: UpdateMetrics, provenance: Provenance) {
+        let reader = try HDF5Reader(path: path)
+        let provenance = try Provenance.read(from: reader.root, path: path, expecting: .weights)
+        return (try readMetrics(from: reader.root, path: path), provenance)
+    }
+
+    static func readMetrics(from root: HDF5Group, path: String) throws -> UpdateMetrics {
+        guard root.contains("metrics") else {
+            throw GridGRPOError("\(path): has no /metrics group (initial weights carry none; pass the weights of iterations 1 and later)")
+        }
+        let group = try root.openGroup("metrics")
+        var metrics = UpdateMetrics()
+        metrics.policyLoss = try group.read("policy_loss", as: Float.self).values
+        metrics.valueLoss = try group.read("value_loss", as: Float.self).values
+        metrics.clipFraction = try group.read("clip_fraction", as: Float.self).values
+        metrics.approxKL = try group.read("approx_kl", as: Float.self).values
+        metrics.meanAdvantage = try group.attribute("mean_advantage", as: Float.self)
+        metrics.trainingSteps = Int(try group.attribute("training_steps", as: Int64.self))
+        metrics.gradientSteps = Int(try group.attribute("gradient_steps", as: Int64.self))
+        guard !metrics.policyLoss.isEmpty, metrics.policyLoss.count == metrics.valueLoss.count else {
+            throw GridGRPOError("\(path): /metrics/policy_loss and /metrics/value_loss must be non-empty and of equal length")
+        }
+        return metrics
     }
 
     public static func readEvaluation(path: String) throws -> (evaluation: Evaluation, provenance: Provenance) {

@@ -67,6 +67,49 @@ public enum StageGraph {
                   output: "best.h5", firstIteration: 0, onlyFirst: false),
     ]
 
+    /// What a figure (or the report) of the `plot` stage reads, after the last iteration.
+    public enum PlotInput: String, Sendable, CaseIterable {
+        /// The run's config.yaml.
+        case config
+        /// The final best.h5.
+        case best
+        /// Every iteration's eval.h5.
+        case evaluations
+        /// Every update's weights.h5 (iterations ≥ 1), for their /metrics.
+        case updateWeights
+        /// Every figure above it in the list (the report embeds them).
+        case figures
+        /// The stages' summary lines with their wall times (`stages.log`, which
+        /// `make` appends to). Informational: not a prerequisite, so a rerun
+        /// that only adds log lines does not redo the report.
+        case stageLog
+    }
+
+    /// One output of the `plot` executable.
+    public struct PlotSpec: Sendable, Equatable {
+        public let output: String
+        public let subcommand: String
+        public let reads: [PlotInput]
+        public let caption: String
+    }
+
+    /// The plot stage's outputs, under `figures/` except the report.
+    public static let plots: [PlotSpec] = [
+        PlotSpec(output: "figures/training_results.png", subcommand: "training-results",
+                 reads: [.config, .best, .evaluations, .updateWeights],
+                 caption: "Average return and success rate (left), policy and value loss (right) per iteration"),
+        PlotSpec(output: "figures/network_architecture.png", subcommand: "network", reads: [.config, .best],
+                 caption: "The best checkpoint's policy and value networks, connections shaded by the trained weights"),
+        PlotSpec(output: "figures/training_process.png", subcommand: "process", reads: [.config],
+                 caption: "The pipeline's stage graph and the artifact files on its edges"),
+        PlotSpec(output: "figures/grid_world.png", subcommand: "grid-world", reads: [.config, .best],
+                 caption: "The trained agent's greedy episodes from a few start configurations"),
+        PlotSpec(output: "figures/policy_map.png", subcommand: "policy-map", reads: [.config, .best],
+                 caption: "Greedy action in every cell for a few goals, cells shaded by V(s)"),
+        PlotSpec(output: "report.html", subcommand: "report", reads: [.config, .best, .evaluations, .updateWeights, .figures, .stageLog],
+                 caption: "A notebook-style report of the run"),
+    ]
+
     public static func iterationDirectory(_ iteration: Int) -> String {
         "iter-" + String(repeating: "0", count: max(0, 4 - String(iteration).count)) + String(iteration)
     }
@@ -100,13 +143,47 @@ public enum StageGraph {
                 if stage.name != "initialize" { arguments += ["--iteration", String(iteration)] }
                 arguments += ["--output", "$@"]
                 lines.append("\(output): \(prerequisites.joined(separator: " ")) | $(BUILD_STAMP)")
-                lines.append("\t$(Q)$(BIN)/\(stage.executable) \(arguments.joined(separator: " "))")
+                lines.append("\t$(Q)$(BIN)/\(stage.executable) \(arguments.joined(separator: " ")) $(LOG)")
                 if stage.name == "evaluate" { evaluations.append(output) }
             }
         }
+        let updateWeights = (1...max(1, iterations)).map { "$(ARTIFACTS)/\(iterationDirectory($0))/weights.h5" }
         lines.append("")
         lines.append("FINAL_BEST := $(ARTIFACTS)/\(iterationDirectory(iterations))/best.h5")
         lines.append("EVALUATIONS := \(evaluations.joined(separator: " "))")
+        lines.append("UPDATE_WEIGHTS := \(updateWeights.joined(separator: " "))")
+        let figures = plots.filter { $0.output.hasPrefix("figures/") }.map { "$(ARTIFACTS)/\($0.output)" }
+        lines.append("FIGURES := \(figures.joined(separator: " "))")
+        lines.append("REPORT := \(plots.filter { !$0.output.hasPrefix("figures/") }.map { "$(ARTIFACTS)/\($0.output)" }.joined(separator: " "))")
+        lines.append("")
+        for plot in plots {
+            let output = "$(ARTIFACTS)/\(plot.output)"
+            var prerequisites: [String] = [], arguments: [String] = []
+            for input in plot.reads {
+                switch input {
+                case .config:
+                    prerequisites.append("$(ARTIFACTS)/config.yaml")
+                    arguments += ["--config", "$(ARTIFACTS)/config.yaml"]
+                case .best:
+                    prerequisites.append("$(ARTIFACTS)/best.h5")
+                    arguments += ["--best", "$(ARTIFACTS)/best.h5"]
+                case .evaluations:
+                    prerequisites.append("$(EVALUATIONS)")
+                    arguments += ["--evaluations", "$(EVALUATIONS)"]
+                case .updateWeights:
+                    prerequisites.append("$(UPDATE_WEIGHTS)")
+                    arguments += ["--weights", "$(UPDATE_WEIGHTS)"]
+                case .figures:
+                    prerequisites.append("$(FIGURES)")
+                    arguments += ["--figures", "$(FIGURES)"]
+                case .stageLog:
+                    arguments += ["--log", "$(ARTIFACTS)/stages.log"]
+                }
+            }
+            arguments += ["--output", "$@"]
+            lines.append("\(output): \(prerequisites.joined(separator: " ")) | $(BUILD_STAMP)")
+            lines.append("\t$(Q)$(BIN)/plot \(plot.subcommand) \(arguments.joined(separator: " ")) $(LOG)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -1,0 +1,133 @@
+import Foundation
+import GridGRPO
+
+/// `training_process.png`: the pipeline's stage graph, computed from
+/// `StageGraph.stages` and `StageGraph.plots` (the lists the Makefile rules
+/// are generated from), with each edge labelled by the artifact it carries.
+public enum TrainingProcessFigure {
+    public static let caption = "The pipeline's stage graph and the artifact files on its edges"
+
+    /// A data dependency: `consumer` reads `file` written by `producer`.
+    public struct Edge: Equatable {
+        public var producer: String
+        public var consumer: String
+        public var files: [String]
+        /// The consumer reads the producer's output of the previous iteration.
+        public var previousIteration: Bool
+    }
+
+    /// Nodes in stage-list order, then `plot`.
+    public static var nodes: [String] { StageGraph.stages.map(\.name) + ["plot"] }
+
+    /// The edges of the generic iteration n ≥ 1 (and of initialize, for n = 0 → 1),
+    /// merged per (producer, consumer, previous-iteration).
+    public static func edges() -> [Edge] {
+        var result: [Edge] = []
+        func add(_ producer: String, _ consumer: String, _ file: String, previous: Bool) {
+            if let index = result.firstIndex(where: { $0.producer == producer && $0.consumer == consumer && $0.previousIteration == previous }) {
+                if !result[index].files.contains(file) { result[index].files.append(file) }
+            } else {
+                result.append(Edge(producer: producer, consumer: consumer, files: [file], previousIteration: previous))
+            }
+        }
+        let stages = StageGraph.stages
+        for consumer in stages {
+            for input in consumer.inputs where input.file != "config.yaml" {
+                // Producers of this file: in iteration n (offset 0) or n−1 (offset −1).
+                for producer in stages where producer.output == input.file {
+                    let sameIteration = input.iterationOffset == 0
+                    if producer.onlyFirst {
+                        // initialize feeds iteration 1 through offset −1, and iteration 0's own stages through offset 0
+                        let feeds = sameIteration ? consumer.runs(at: 0) : consumer.runs(at: 1)
+                        if feeds && producer.name != consumer.name { add(producer.name, consumer.name, input.file, previous: false) }
+                    } else if consumer.runs(at: 1) || !sameIteration {
+                        add(producer.name, consumer.name, input.file, previous: !sameIteration)
+                    }
+                }
+            }
+        }
+        for plot in StageGraph.plots where plot.output.hasPrefix("figures/") {
+            for input in plot.reads {
+                switch input {
+                case .best: add("checkpoint", "plot", "best.h5", previous: false)
+                case .evaluations: add("evaluate", "plot", "eval.h5 (all)", previous: false)
+                case .updateWeights: add("update", "plot", "weights.h5 /metrics (all)", previous: false)
+                default: break
+                }
+            }
+        }
+        return result
+    }
+
+    public static func render(config: PipelineConfig) throws -> Canvas {
+        let canvas = try Canvas(width: 2400, height: 1080)
+        canvas.text("The training process: one make rule per stage and iteration", at: Point(40, 30), size: 30, bold: true, vertical: .top)
+        canvas.text("iteration 0: initialize → evaluate → checkpoint; iterations 1…\(config.iterations): rollout → pair → update → evaluate → checkpoint; then plot",
+                    at: Point(40, 74), size: 20, color: Palette.mutedText, vertical: .top)
+        let names = nodes
+        let purposes = Dictionary(uniqueKeysWithValues: StageGraph.stages.map { ($0.name, $0) })
+        let boxWidth = 250.0, boxHeight = 150.0
+        let spacing = (Double(canvas.width) - 80 - boxWidth) / Double(names.count - 1)
+        let rowY = 540.0
+        func box(_ index: Int) -> Rect { Rect(40 + Double(index) * spacing, rowY - boxHeight / 2, boxWidth, boxHeight) }
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
+
+        var labels: [(Point, String, Color)] = []
+        for edge in edges() {
+            guard let from = index[edge.producer], let to = index[edge.consumer] else { continue }
+            let fromInitialize = StageGraph.stages.first { $0.name == edge.producer }?.onlyFirst == true
+            let label = edge.files.joined(separator: ", ") + (edge.previousIteration ? "  (n−1)" : fromInitialize ? " (iter 0)" : "")
+            let source = box(from), target = box(to)
+            if edge.previousIteration {
+                let color = Palette.series[3]
+                if from == to {
+                    let start = Point(source.center.x + 45, source.maxY), end = Point(source.center.x - 45, source.maxY)
+                    canvas.curve(start, Point(start.x + 60, start.y + 150), Point(end.x - 60, end.y + 150), end,
+                                 color: color, width: 2.5, dash: [9, 6], arrowHead: 16)
+                    labels.append((Point(source.center.x, source.maxY + 125), label, color))
+                } else {
+                    let span = Double(abs(to - from))
+                    let depth = 150 + 90 * span
+                    let start = Point(source.minX + 25, source.maxY), end = Point(target.center.x + 20, target.maxY)
+                    canvas.curve(start, Point(start.x, start.y + depth), Point(end.x, end.y + depth), end,
+                                 color: color, width: 2.5, dash: [9, 6], arrowHead: 16)
+                    labels.append((Point((start.x + end.x) / 2, source.maxY + depth * 0.75), label, color))
+                }
+            } else if to == from + 1 {
+                canvas.arrow(Point(source.maxX + 4, rowY), Point(target.minX - 4, rowY), color: Palette.axis, width: 2.5, head: 16)
+                labels.append((Point((source.maxX + target.minX) / 2, rowY - 18), label, Palette.text))
+            } else {
+                let span = Double(to - from)
+                let height = 60 + 62 * span
+                let start = Point(source.center.x + 30, source.minY), end = Point(target.center.x - 30, target.minY)
+                canvas.curve(start, Point(start.x, start.y - height), Point(end.x, end.y - height), end,
+                             color: Palette.axis.with(alpha: 0.8), width: 2.5, arrowHead: 16)
+                labels.append((Point((start.x + end.x) / 2, source.minY - height * 0.75), label, Palette.text))
+            }
+        }
+        for (position, name) in names.enumerated() {
+            let rect = box(position)
+            let isPlot = name == "plot", isInit = purposes[name]?.onlyFirst == true
+            let fill = isPlot ? Color(hex: 0xfff4e5) : isInit ? Color(hex: 0xeef6ee) : Color(hex: 0xe8f0fa)
+            canvas.rectangle(rect, fill: fill, stroke: Palette.axis, width: 2.5, radius: 14)
+            canvas.text(name, at: Point(rect.center.x, rect.minY + 18), size: 26, bold: true, horizontal: .center, vertical: .top)
+            let executable = purposes[name].map { $0.executable + ($0.arguments.isEmpty ? "" : " " + $0.arguments.joined(separator: " ")) } ?? "plot"
+            canvas.text(executable, at: Point(rect.center.x, rect.minY + 58), size: 18, color: Palette.mutedText, monospace: true,
+                        horizontal: .center, vertical: .top)
+            let output = purposes[name].map { "→ " + $0.output } ?? "→ figures, report"
+            canvas.text(output, at: Point(rect.center.x, rect.maxY - 22), size: 19, monospace: true, horizontal: .center, vertical: .bottom)
+        }
+        for (point, text, color) in labels {
+            let width = canvas.textWidth(text, size: 17, monospace: true)
+            canvas.rectangle(Rect(point.x - width / 2 - 6, point.y - 14, width + 12, 28), fill: Color.white.with(alpha: 0.9), radius: 5)
+            canvas.text(text, at: point, size: 17, color: color, monospace: true, horizontal: .center, vertical: .middle)
+        }
+        let legendY = Double(canvas.height) - 50
+        canvas.line(Point(40, legendY), Point(110, legendY), color: Palette.axis, width: 2.5)
+        canvas.text("same iteration n", at: Point(122, legendY), size: 19, vertical: .middle)
+        canvas.line(Point(360, legendY), Point(430, legendY), color: Palette.series[3], width: 2.5, dash: [9, 6])
+        canvas.text("read by iteration n from iteration n−1", at: Point(442, legendY), size: 19, vertical: .middle)
+        canvas.text("every stage also reads config.yaml", at: Point(900, legendY), size: 19, color: Palette.mutedText, vertical: .middle)
+        return canvas
+    }
+}

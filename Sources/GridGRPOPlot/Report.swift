@@ -1,0 +1,145 @@
+import Foundation
+import GridGRPO
+
+/// `report.html`: one self-contained page that reads like an executed
+/// notebook: the config, what each stage does, the figures (embedded), the
+/// results, seconds per stage, and the provenance of every artifact read.
+public enum Report {
+    /// Per-stage wall times parsed from the stage summary lines make appends to
+    /// `stages.log` ("rollout    iter-0003  …  (12 ms)").
+    public static func stageTimes(log: String) -> [(stage: String, runs: Int, milliseconds: Double)] {
+        var totals: [String: (Int, Double)] = [:]
+        var order: [String] = []
+        for line in log.split(separator: "\n") {
+            let words = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard let stage = words.first, let open = line.lastIndex(of: "("), line.hasSuffix(" ms)"),
+                  let ms = Double(line[line.index(after: open)...].dropLast(4)) else { continue }
+            let key = String(stage)
+            if totals[key] == nil { order.append(key) }
+            let current = totals[key] ?? (0, 0)
+            totals[key] = (current.0 + 1, current.1 + ms)
+        }
+        return order.map { ($0, totals[$0]!.0, totals[$0]!.1) }
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+    static func number(_ value: Double) -> String { value.isFinite ? String(format: "%.4f", value) : "–" }
+
+    public static func build(configPath: String, evaluationPaths: [String], weightsPaths: [String], bestPath: String,
+                             figurePaths: [String], logPath: String?, output: String) throws -> String {
+        let config = try PipelineConfig.load(path: configPath)
+        let history = try RunHistory(config: config, evaluationPaths: evaluationPaths, weightsPaths: weightsPaths, bestPath: bestPath)
+        let configText = (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? ""
+        var html = """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8">
+        <title>GridGRPO run report</title>
+        <style>
+        body { font-family: "DejaVu Sans", system-ui, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.5; }
+        h1 { font-size: 1.8em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: .2em; }
+        .cell { border-left: 4px solid #1f77b4; background: #f7f9fc; padding: .6em 1em; margin: 1em 0; }
+        .cell .label { font-size: .8em; color: #666; font-family: "DejaVu Sans Mono", monospace; }
+        pre, code { font-family: "DejaVu Sans Mono", monospace; font-size: .9em; }
+        pre { background: #f4f4f4; padding: .8em; overflow-x: auto; }
+        table { border-collapse: collapse; margin: .5em 0; font-size: .92em; }
+        th, td { border: 1px solid #ddd; padding: .25em .6em; text-align: right; } th { background: #f0f0f0; }
+        td.text, th.text { text-align: left; }
+        img { max-width: 100%; border: 1px solid #eee; }
+        figcaption { color: #555; font-size: .9em; margin-bottom: 1.5em; }
+        details { margin: .5em 0; }
+        </style></head><body>
+        <h1>GridGRPO run report</h1>
+        <p>The blog's preference method (preference pairs + PPO with a value network) on the \(config.environment.gridSize)×\(config.environment.gridSize) grid world,
+        seed \(config.seed), \(config.iterations) iterations. Every number below was read from the run's HDF5 artifacts; every figure was rendered from them by the <code>plot</code> stage.</p>
+
+        """
+
+        // Config
+        html += "<h2>1. Config</h2>\n<div class=\"cell\"><div class=\"label\">In [1]: cat config.yaml</div>\n"
+        html += "<pre>\(escape(configText))</pre>\n"
+        html += "<p>Resolved config digest: <code>sha256:\(config.digest)</code> (recorded in every artifact as <code>config_digest</code>).</p></div>\n"
+
+        // Stages
+        html += "<h2>2. Stages</h2>\n<div class=\"cell\"><div class=\"label\">In [2]: the stage list the Makefile is generated from</div>\n"
+        html += "<table><tr><th class=\"text\">stage</th><th class=\"text\">executable</th><th class=\"text\">purpose</th><th class=\"text\">reads</th><th class=\"text\">writes</th><th>iterations</th></tr>\n"
+        for stage in StageGraph.stages {
+            let reads = stage.inputs.map { $0.file + ($0.iterationOffset == -1 ? " (n−1)" : "") }.joined(separator: ", ")
+            let runs = stage.onlyFirst ? "0" : "\(stage.firstIteration)…\(config.iterations)"
+            html += "<tr><td class=\"text\"><b>\(stage.name)</b></td><td class=\"text\"><code>\(escape(([stage.executable] + stage.arguments).joined(separator: " ")))</code></td>"
+            html += "<td class=\"text\">\(escape(stage.purpose))</td><td class=\"text\">\(escape(reads))</td><td class=\"text\">\(stage.output)</td><td>\(runs)</td></tr>\n"
+        }
+        html += "<tr><td class=\"text\"><b>plot</b></td><td class=\"text\"><code>plot …</code></td><td class=\"text\">figures and this report</td>"
+        html += "<td class=\"text\">config.yaml, best.h5, eval.h5 (all), weights.h5 /metrics (all)</td><td class=\"text\">figures/*.png, report.html</td><td>after \(config.iterations)</td></tr>\n</table></div>\n"
+
+        // Results
+        let best = history.best
+        html += "<h2>3. Results</h2>\n<div class=\"cell\"><div class=\"label\">In [3]: best.h5 and every eval.h5</div>\n<table>\n"
+        let rows: [(String, String)] = [
+            ("best iteration (highest exhaustive greedy mean return; ties keep the earlier)", "\(best.iteration)"),
+            ("first iteration optimal from every start configuration", best.firstAllOptimalIteration.map(String.init) ?? "not reached"),
+            ("success rate of the best policy (greedy, all \(config.world.allConfigurations().count) configurations)", percent(best.summary.successRate)),
+            ("fraction of configurations solved in the fewest moves", percent(best.summary.optimalFraction)),
+            ("mean return / mean optimal return", "\(number(best.summary.meanReturn)) / \(number(best.summary.meanOptimalReturn))"),
+            ("mean optimality gap", number(best.summary.meanOptimalityGap)),
+            ("blog's sampled average return (\(best.summary.sampledEpisodes) episodes)", number(best.summary.sampledAverageReturn)),
+        ]
+        for (label, value) in rows { html += "<tr><td class=\"text\">\(escape(label))</td><td>\(value)</td></tr>\n" }
+        html += "</table>\n"
+        if let logPath, let log = try? String(contentsOfFile: logPath, encoding: .utf8) {
+            let times = stageTimes(log: log)
+            if !times.isEmpty {
+                html += "<p>Seconds per stage, from the stages' own timings in <code>stages.log</code> (inside each process, start-up excluded; reruns included):</p>\n"
+                html += "<table><tr><th class=\"text\">stage</th><th>runs</th><th>total s</th><th>mean ms</th></tr>\n"
+                for time in times {
+                    html += "<tr><td class=\"text\">\(escape(time.stage))</td><td>\(time.runs)</td><td>\(String(format: "%.2f", time.milliseconds / 1000))</td><td>\(String(format: "%.1f", time.milliseconds / Double(time.runs)))</td></tr>\n"
+                }
+                html += "</table>\n"
+            }
+        }
+        html += "<details><summary>Per-iteration metrics</summary>\n<table><tr><th>iteration</th><th>success</th><th>optimal</th><th>mean return</th><th>sampled return</th><th>gap</th><th>policy loss</th><th>value loss</th></tr>\n"
+        for (index, iteration) in history.iterations.enumerated() {
+            let e = history.evaluations[index]
+            html += "<tr><td>\(iteration)</td><td>\(percent(e.successRate))</td><td>\(percent(e.optimalFraction))</td><td>\(number(e.meanReturn))</td>"
+            html += "<td>\(number(e.sampledAverageReturn))</td><td>\(number(e.meanOptimalityGap))</td><td>\(number(history.policyLoss[index]))</td><td>\(number(history.valueLoss[index]))</td></tr>\n"
+        }
+        html += "</table></details></div>\n"
+
+        // Figures
+        html += "<h2>4. Figures</h2>\n"
+        for (index, path) in figurePaths.enumerated() {
+            guard let data = FileManager.default.contents(atPath: path) else { throw GridGRPOError("\(path): cannot read figure") }
+            let png = try DecodedPNG(path: path)
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            html += "<div class=\"cell\"><div class=\"label\">In [\(4 + index)]: plot → figures/\(escape(name))</div>\n"
+            html += "<figure><img alt=\"\(escape(name))\" src=\"data:image/png;base64,\(data.base64EncodedString())\">\n"
+            html += "<figcaption>\(escape(png.text["Title"] ?? name))</figcaption></figure></div>\n"
+        }
+
+        // Provenance
+        html += "<h2>5. Provenance</h2>\n<div class=\"cell\"><div class=\"label\">In [\(4 + figurePaths.count)]: the attributes every artifact carries</div>\n"
+        html += "<p>For each file this report read: the stage and iteration that wrote it, its SHA-256 now, and the digests it recorded of its own inputs. "
+        html += "A file whose recorded input digest differs from that input's digest here belongs to another run.</p>\n"
+        html += "<table><tr><th class=\"text\">file</th><th class=\"text\">stage</th><th>iteration</th><th class=\"text\">sha256</th><th class=\"text\">inputs (recorded sha256)</th></tr>\n"
+        let digests = Dictionary(history.inputs.map { ($0.name, $0.sha256) }, uniquingKeysWith: { first, _ in first })
+        for (name, provenance) in history.provenances {
+            let inputs = provenance.inputs.map { "\($0.name) \($0.sha256.prefix(12))" }.joined(separator: "<br>")
+            html += "<tr><td class=\"text\"><code>\(escape(name))</code></td><td class=\"text\">\(provenance.stage)</td><td>\(provenance.iteration)</td>"
+            html += "<td class=\"text\"><code>\((digests[name] ?? "").prefix(16))…</code></td><td class=\"text\"><code>\(inputs)</code></td></tr>\n"
+        }
+        html += "</table></div>\n</body></html>\n"
+
+        let directory = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = "\(directory)/.\(URL(fileURLWithPath: output).lastPathComponent).\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(html.utf8)), rename(temporary, output) == 0 else {
+            unlink(temporary)
+            throw GridGRPOError("\(output): cannot write the report")
+        }
+        return "plot       report.html  \(html.utf8.count / 1024) KB, \(figurePaths.count) figures"
+    }
+}
