@@ -30,7 +30,7 @@ LOG = | tee -a $(ARTIFACTS)/stages.log
 
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
-.PHONY: all help deps build test test-deps clean FORCE plot report rollout pair update evaluate checkpoint
+.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures rollout pair update evaluate checkpoint
 
 ## help: list the targets and variables
 help:
@@ -38,6 +38,7 @@ help:
 	@echo "make test                 build and run the test suite"
 	@echo "make plot                 the figures in $(ARTIFACTS)/figures/ (and the run they need)"
 	@echo "make report               $(ARTIFACTS)/report.html, self-contained (figures embedded)"
+	@echo "make readme-figures       copy the figures to docs/figures/ for the README"
 	@echo "make ARTIFACT             build one artifact and what it needs, e.g."
 	@echo "                          make $(ARTIFACTS)/iter-0007/pairs.h5"
 	@echo "make STAGE ITER=n         rerun one stage of iteration n now, e.g. make rollout ITER=7"
@@ -116,6 +117,11 @@ all: $(ARTIFACTS)/best.h5 $(FIGURES) $(REPORT)
 ## plot: the five figures; report: the HTML report
 plot: $(FIGURES)
 report: $(REPORT)
+
+## readme-figures: copy this run's figures to docs/figures/ (the README shows them)
+readme-figures: $(FIGURES)
+	@mkdir -p docs/figures
+	cp $(FIGURES) docs/figures/
 
 $(ARTIFACTS)/best.h5: $(FINAL_BEST)
 	$(Q)cp $< $@.tmp && mv $@.tmp $@

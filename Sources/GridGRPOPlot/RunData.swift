@@ -40,6 +40,11 @@ public struct RunHistory {
             inputs.append(try .input("weights", path: path))
             provenances.append((inputs[inputs.count - 1].name, provenance))
         }
+        // Inputs in name order, so the figure does not depend on argument order.
+        let order = inputs.enumerated().sorted { ($0.element.role, $0.element.name) < ($1.element.role, $1.element.name) }.map(\.offset)
+        let (readInputs, readProvenances) = (inputs, provenances)
+        inputs = order.map { readInputs[$0] }
+        provenances = order.map { readProvenances[$0] }
         iterations = byIteration.keys.sorted()
         for iteration in iterations {
             evaluations.append(byIteration[iteration]!)

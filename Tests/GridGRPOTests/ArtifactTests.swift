@@ -109,10 +109,12 @@ struct ArtifactTests {
 
         // a dataset of the wrong dtype, written by hand
         let wrongType = directory + "/wrong-type.h5"
-        let writer = try HDF5Writer(path: wrongType)
-        try provenance(.pairs).write(to: writer.root)
-        try writer.root.write("preferred", [Double](repeating: 0, count: 6))
-        try writer.commit()
+        try withHDF5 {
+            let writer = try HDF5Writer(path: wrongType)
+            try provenance(.pairs).write(to: writer.root)
+            try writer.root.write("preferred", [Double](repeating: 0, count: 6))
+            try writer.commit()
+        }
         #expect(throws: GridGRPOError("wrong-type.h5:/preferred: has type float64, expected int32")) {
             try ArtifactSchema.readPairs(path: wrongType, episodeCount: 12)
         }

@@ -8,6 +8,17 @@ public struct GridGRPOError: Error, CustomStringConvertible, Equatable {
     public var description: String { message }
 }
 
+/// libhdf5 as Debian builds it (serial) is not thread-safe. Every use of it
+/// from GridGRPO goes through `withHDF5`, which holds this process-wide lock
+/// for the whole read or write, so callers on several threads stay correct.
+private let hdf5Lock = NSRecursiveLock()
+
+public func withHDF5<T>(_ body: () throws -> T) rethrows -> T {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
+    return try body()
+}
+
 /// Element types GridGRPO stores in HDF5 datasets and attributes, each mapped
 /// to a fixed little-endian file type so files are identical on every machine.
 public protocol HDF5Scalar: Numeric {

@@ -6,105 +6,113 @@ public enum ArtifactSchema {
     // MARK: rollout.h5
 
     public static func writeRollout(_ episodes: Episodes, world: GridWorld, gamma: Double, provenance: Provenance, to path: String) throws {
-        let writer = try HDF5Writer(path: path)
-        let root = writer.root
-        try provenance.write(to: root)
-        try root.setAttribute("grid_size", Int64(world.size))
-        try root.setAttribute("max_steps", Int64(world.maxSteps))
-        try root.setAttribute("gamma", gamma)
-        try root.setAttribute("episode_count", Int64(episodes.count))
-        try root.setAttribute("step_count", Int64(episodes.stepCount))
+        try withHDF5 {
+            let writer = try HDF5Writer(path: path)
+            let root = writer.root
+            try provenance.write(to: root)
+            try root.setAttribute("grid_size", Int64(world.size))
+            try root.setAttribute("max_steps", Int64(world.maxSteps))
+            try root.setAttribute("gamma", gamma)
+            try root.setAttribute("episode_count", Int64(episodes.count))
+            try root.setAttribute("step_count", Int64(episodes.stepCount))
 
-        let perEpisode = try root.createGroup("episodes")
-        try perEpisode.write("offsets", episodes.offsets.map(Int64.init), compress: true)
-        try perEpisode.write("agent_start", episodes.starts.map { UInt8($0) }, compress: true)
-        try perEpisode.write("goal", episodes.goals.map { UInt8($0) }, compress: true)
-        try perEpisode.write("return", episodes.returns, compress: true)
-        try perEpisode.write("length", (0..<episodes.count).map { Int32(episodes.length($0)) }, compress: true)
-        try perEpisode.write("success", episodes.successes.map { UInt8($0 ? 1 : 0) }, compress: true)
+            let perEpisode = try root.createGroup("episodes")
+            try perEpisode.write("offsets", episodes.offsets.map(Int64.init), compress: true)
+            try perEpisode.write("agent_start", episodes.starts.map { UInt8($0) }, compress: true)
+            try perEpisode.write("goal", episodes.goals.map { UInt8($0) }, compress: true)
+            try perEpisode.write("return", episodes.returns, compress: true)
+            try perEpisode.write("length", (0..<episodes.count).map { Int32(episodes.length($0)) }, compress: true)
+            try perEpisode.write("success", episodes.successes.map { UInt8($0 ? 1 : 0) }, compress: true)
 
-        let steps = try root.createGroup("steps")
-        try steps.write("agent_cell", episodes.agentCells.map { UInt8($0) }, compress: true)
-        try steps.write("action", episodes.actions.map { UInt8($0) }, compress: true)
-        try steps.write("reward", episodes.rewards, compress: true)
-        try steps.write("log_prob", episodes.logProbs, compress: true)
-        try steps.write("return_to_go", episodes.returnsToGo, compress: true)
-        try writer.commit()
+            let steps = try root.createGroup("steps")
+            try steps.write("agent_cell", episodes.agentCells.map { UInt8($0) }, compress: true)
+            try steps.write("action", episodes.actions.map { UInt8($0) }, compress: true)
+            try steps.write("reward", episodes.rewards, compress: true)
+            try steps.write("log_prob", episodes.logProbs, compress: true)
+            try steps.write("return_to_go", episodes.returnsToGo, compress: true)
+            try writer.commit()
+        }
     }
 
     public static func readRollout(path: String, world: GridWorld) throws -> (episodes: Episodes, provenance: Provenance) {
-        let reader = try HDF5Reader(path: path)
-        let root = reader.root
-        let provenance = try Provenance.read(from: root, path: path, expecting: .rollout)
-        let gridSize = try root.attribute("grid_size", as: Int64.self)
-        guard gridSize == world.size else {
-            throw GridGRPOError("\(path): made for grid_size \(gridSize), but the config says \(world.size)")
+        try withHDF5 {
+            let reader = try HDF5Reader(path: path)
+            let root = reader.root
+            let provenance = try Provenance.read(from: root, path: path, expecting: .rollout)
+            let gridSize = try root.attribute("grid_size", as: Int64.self)
+            guard gridSize == world.size else {
+                throw GridGRPOError("\(path): made for grid_size \(gridSize), but the config says \(world.size)")
+            }
+            let perEpisode = try root.openGroup("episodes")
+            let offsets = try perEpisode.read("offsets", as: Int64.self).values.map(Int.init)
+            guard let first = offsets.first, first == 0, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+                throw GridGRPOError("\(path): /episodes/offsets must start at 0 and never decrease")
+            }
+            let count = offsets.count - 1
+            let stepCount = offsets[count]
+            var episodes = Episodes()
+            episodes.offsets = offsets
+            episodes.starts = try perEpisode.read("agent_start", as: UInt8.self, shape: [count]).map(Int.init)
+            episodes.goals = try perEpisode.read("goal", as: UInt8.self, shape: [count]).map(Int.init)
+            episodes.returns = try perEpisode.read("return", as: Float.self, shape: [count])
+            episodes.successes = try perEpisode.read("success", as: UInt8.self, shape: [count]).map { $0 != 0 }
+            let steps = try root.openGroup("steps")
+            episodes.agentCells = try steps.read("agent_cell", as: UInt8.self, shape: [stepCount]).map(Int.init)
+            episodes.actions = try steps.read("action", as: UInt8.self, shape: [stepCount]).map(Int.init)
+            episodes.rewards = try steps.read("reward", as: Float.self, shape: [stepCount])
+            episodes.logProbs = try steps.read("log_prob", as: Float.self, shape: [stepCount])
+            episodes.returnsToGo = try steps.read("return_to_go", as: Float.self, shape: [stepCount])
+            let cells = world.cellCount
+            guard (episodes.starts + episodes.goals + episodes.agentCells).allSatisfy({ $0 < cells }) else {
+                throw GridGRPOError("\(path): a cell index is outside the \(world.size)×\(world.size) grid")
+            }
+            guard episodes.actions.allSatisfy({ $0 < GridWorld.actionCount }) else {
+                throw GridGRPOError("\(path): /steps/action holds a value outside 0...3")
+            }
+            guard (episodes.logProbs + episodes.returnsToGo + episodes.rewards).allSatisfy({ $0.isFinite }) else {
+                throw GridGRPOError("\(path): /steps holds NaN or Inf")
+            }
+            return (episodes, provenance)
         }
-        let perEpisode = try root.openGroup("episodes")
-        let offsets = try perEpisode.read("offsets", as: Int64.self).values.map(Int.init)
-        guard let first = offsets.first, first == 0, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
-            throw GridGRPOError("\(path): /episodes/offsets must start at 0 and never decrease")
-        }
-        let count = offsets.count - 1
-        let stepCount = offsets[count]
-        var episodes = Episodes()
-        episodes.offsets = offsets
-        episodes.starts = try perEpisode.read("agent_start", as: UInt8.self, shape: [count]).map(Int.init)
-        episodes.goals = try perEpisode.read("goal", as: UInt8.self, shape: [count]).map(Int.init)
-        episodes.returns = try perEpisode.read("return", as: Float.self, shape: [count])
-        episodes.successes = try perEpisode.read("success", as: UInt8.self, shape: [count]).map { $0 != 0 }
-        let steps = try root.openGroup("steps")
-        episodes.agentCells = try steps.read("agent_cell", as: UInt8.self, shape: [stepCount]).map(Int.init)
-        episodes.actions = try steps.read("action", as: UInt8.self, shape: [stepCount]).map(Int.init)
-        episodes.rewards = try steps.read("reward", as: Float.self, shape: [stepCount])
-        episodes.logProbs = try steps.read("log_prob", as: Float.self, shape: [stepCount])
-        episodes.returnsToGo = try steps.read("return_to_go", as: Float.self, shape: [stepCount])
-        let cells = world.cellCount
-        guard (episodes.starts + episodes.goals + episodes.agentCells).allSatisfy({ $0 < cells }) else {
-            throw GridGRPOError("\(path): a cell index is outside the \(world.size)×\(world.size) grid")
-        }
-        guard episodes.actions.allSatisfy({ $0 < GridWorld.actionCount }) else {
-            throw GridGRPOError("\(path): /steps/action holds a value outside 0...3")
-        }
-        guard (episodes.logProbs + episodes.returnsToGo + episodes.rewards).allSatisfy({ $0.isFinite }) else {
-            throw GridGRPOError("\(path): /steps holds NaN or Inf")
-        }
-        return (episodes, provenance)
     }
 
     // MARK: pairs.h5
 
     public static func writePairs(_ pairs: PreferencePairs, provenance: Provenance, to path: String) throws {
-        let writer = try HDF5Writer(path: path)
-        let root = writer.root
-        try provenance.write(to: root)
-        try root.setAttribute("pair_count", Int64(pairs.count))
-        try root.setAttribute("tie_count", Int64(pairs.ties.filter { $0 }.count))
-        try root.setAttribute("tie_rule", "reference preferred only if its return is strictly higher; ties prefer the candidate")
-        try root.write("preferred", pairs.preferred.map(Int32.init))
-        try root.write("rejected", pairs.rejected.map(Int32.init))
-        try root.write("preferred_return", pairs.preferredReturns)
-        try root.write("rejected_return", pairs.rejectedReturns)
-        try root.write("tie", pairs.ties.map { UInt8($0 ? 1 : 0) })
-        try writer.commit()
+        try withHDF5 {
+            let writer = try HDF5Writer(path: path)
+            let root = writer.root
+            try provenance.write(to: root)
+            try root.setAttribute("pair_count", Int64(pairs.count))
+            try root.setAttribute("tie_count", Int64(pairs.ties.filter { $0 }.count))
+            try root.setAttribute("tie_rule", "reference preferred only if its return is strictly higher; ties prefer the candidate")
+            try root.write("preferred", pairs.preferred.map(Int32.init))
+            try root.write("rejected", pairs.rejected.map(Int32.init))
+            try root.write("preferred_return", pairs.preferredReturns)
+            try root.write("rejected_return", pairs.rejectedReturns)
+            try root.write("tie", pairs.ties.map { UInt8($0 ? 1 : 0) })
+            try writer.commit()
+        }
     }
 
     public static func readPairs(path: String, episodeCount: Int) throws -> (pairs: PreferencePairs, provenance: Provenance) {
-        let reader = try HDF5Reader(path: path)
-        let root = reader.root
-        let provenance = try Provenance.read(from: root, path: path, expecting: .pairs)
-        let (preferred, shape) = try root.read("preferred", as: Int32.self)
-        guard shape.count == 1 else { throw GridGRPOError("\(path): /preferred must be one-dimensional") }
-        var pairs = PreferencePairs()
-        pairs.preferred = preferred.map(Int.init)
-        pairs.rejected = try root.read("rejected", as: Int32.self, shape: shape).map(Int.init)
-        pairs.preferredReturns = try root.read("preferred_return", as: Float.self, shape: shape)
-        pairs.rejectedReturns = try root.read("rejected_return", as: Float.self, shape: shape)
-        pairs.ties = try root.read("tie", as: UInt8.self, shape: shape).map { $0 != 0 }
-        guard (pairs.preferred + pairs.rejected).allSatisfy({ $0 >= 0 && $0 < episodeCount }) else {
-            throw GridGRPOError("\(path): an episode index is outside the rollout's \(episodeCount) episodes (pairs from another rollout?)")
+        try withHDF5 {
+            let reader = try HDF5Reader(path: path)
+            let root = reader.root
+            let provenance = try Provenance.read(from: root, path: path, expecting: .pairs)
+            let (preferred, shape) = try root.read("preferred", as: Int32.self)
+            guard shape.count == 1 else { throw GridGRPOError("\(path): /preferred must be one-dimensional") }
+            var pairs = PreferencePairs()
+            pairs.preferred = preferred.map(Int.init)
+            pairs.rejected = try root.read("rejected", as: Int32.self, shape: shape).map(Int.init)
+            pairs.preferredReturns = try root.read("preferred_return", as: Float.self, shape: shape)
+            pairs.rejectedReturns = try root.read("rejected_return", as: Float.self, shape: shape)
+            pairs.ties = try root.read("tie", as: UInt8.self, shape: shape).map { $0 != 0 }
+            guard (pairs.preferred + pairs.rejected).allSatisfy({ $0 >= 0 && $0 < episodeCount }) else {
+                throw GridGRPOError("\(path): an episode index is outside the rollout's \(episodeCount) episodes (pairs from another rollout?)")
+            }
+            return (pairs, provenance)
         }
-        return (pairs, provenance)
     }
 
     // MARK: Networks (weights.h5 and best.h5)
@@ -161,25 +169,27 @@ public enum ArtifactSchema {
     // MARK: weights.h5
 
     public static func writeWeights(_ agent: Agent, metrics: UpdateMetrics?, provenance: Provenance, to path: String) throws {
-        let writer = try HDF5Writer(path: path)
-        let root = writer.root
-        try provenance.write(to: root)
-        try writeNetwork(agent.policy, to: try root.createGroup("policy"))
-        try writeNetwork(agent.value, to: try root.createGroup("value"))
-        let adam = try root.createGroup("adam")
-        try writeAdam(agent.policyOptimizer, network: agent.policy, to: try adam.createGroup("policy"))
-        try writeAdam(agent.valueOptimizer, network: agent.value, to: try adam.createGroup("value"))
-        if let metrics {
-            let group = try root.createGroup("metrics")
-            try group.write("policy_loss", metrics.policyLoss)
-            try group.write("value_loss", metrics.valueLoss)
-            try group.write("clip_fraction", metrics.clipFraction)
-            try group.write("approx_kl", metrics.approxKL)
-            try group.setAttribute("mean_advantage", metrics.meanAdvantage)
-            try group.setAttribute("training_steps", Int64(metrics.trainingSteps))
-            try group.setAttribute("gradient_steps", Int64(metrics.gradientSteps))
+        try withHDF5 {
+            let writer = try HDF5Writer(path: path)
+            let root = writer.root
+            try provenance.write(to: root)
+            try writeNetwork(agent.policy, to: try root.createGroup("policy"))
+            try writeNetwork(agent.value, to: try root.createGroup("value"))
+            let adam = try root.createGroup("adam")
+            try writeAdam(agent.policyOptimizer, network: agent.policy, to: try adam.createGroup("policy"))
+            try writeAdam(agent.valueOptimizer, network: agent.value, to: try adam.createGroup("value"))
+            if let metrics {
+                let group = try root.createGroup("metrics")
+                try group.write("policy_loss", metrics.policyLoss)
+                try group.write("value_loss", metrics.valueLoss)
+                try group.write("clip_fraction", metrics.clipFraction)
+                try group.write("approx_kl", metrics.approxKL)
+                try group.setAttribute("mean_advantage", metrics.meanAdvantage)
+                try group.setAttribute("training_steps", Int64(metrics.trainingSteps))
+                try group.setAttribute("gradient_steps", Int64(metrics.gradientSteps))
+            }
+            try writer.commit()
         }
-        try writer.commit()
     }
 
     /// The template network shapes a config implies.
@@ -192,17 +202,19 @@ public enum ArtifactSchema {
     }
 
     public static func readWeights(path: String, config: PipelineConfig) throws -> (agent: Agent, metrics: UpdateMetrics?, provenance: Provenance) {
-        let reader = try HDF5Reader(path: path)
-        let root = reader.root
-        let provenance = try Provenance.read(from: root, path: path, expecting: .weights)
-        var agent = templateAgent(config)
-        agent.policy = try readNetwork(from: root, name: "policy", path: path, like: agent.policy)
-        agent.value = try readNetwork(from: root, name: "value", path: path, like: agent.value)
-        let adam = try root.openGroup("adam")
-        agent.policyOptimizer = try readAdam(from: try adam.openGroup("policy"), path: path, network: agent.policy)
-        agent.valueOptimizer = try readAdam(from: try adam.openGroup("value"), path: path, network: agent.value)
-        let metrics = root.contains("metrics") ? try readMetrics(from: root, path: path) : nil
-        return (agent, metrics, provenance)
+        try withHDF5 {
+            let reader = try HDF5Reader(path: path)
+            let root = reader.root
+            let provenance = try Provenance.read(from: root, path: path, expecting: .weights)
+            var agent = templateAgent(config)
+            agent.policy = try readNetwork(from: root, name: "policy", path: path, like: agent.policy)
+            agent.value = try readNetwork(from: root, name: "value", path: path, like: agent.value)
+            let adam = try root.openGroup("adam")
+            agent.policyOptimizer = try readAdam(from: try adam.openGroup("policy"), path: path, network: agent.policy)
+            agent.valueOptimizer = try readAdam(from: try adam.openGroup("value"), path: path, network: agent.value)
+            let metrics = root.contains("metrics") ? try readMetrics(from: root, path: path) : nil
+            return (agent, metrics, provenance)
+        }
     }
 
     // MARK: eval.h5
@@ -231,34 +243,40 @@ public enum ArtifactSchema {
     }
 
     public static func writeEvaluation(_ evaluation: Evaluation, provenance: Provenance, to path: String) throws {
-        let writer = try HDF5Writer(path: path)
-        let root = writer.root
-        try provenance.write(to: root)
-        try root.setAttribute("configuration_count", Int64(evaluation.count))
-        try writeSummary(evaluation.summary, to: root)
-        try root.write("agent", evaluation.agents.map(Int32.init))
-        try root.write("goal", evaluation.goals.map(Int32.init))
-        try root.write("distance", evaluation.distances.map(Int32.init))
-        try root.write("optimal_return", evaluation.optimalReturns)
-        try root.write("return", evaluation.returns)
-        try root.write("length", evaluation.lengths.map(Int32.init))
-        try root.write("success", evaluation.successes.map { UInt8($0 ? 1 : 0) })
-        try root.write("optimal", (0..<evaluation.count).map { UInt8(evaluation.isOptimal($0) ? 1 : 0) })
-        try writer.commit()
+        try withHDF5 {
+            let writer = try HDF5Writer(path: path)
+            let root = writer.root
+            try provenance.write(to: root)
+            try root.setAttribute("configuration_count", Int64(evaluation.count))
+            try writeSummary(evaluation.summary, to: root)
+            try root.write("agent", evaluation.agents.map(Int32.init))
+            try root.write("goal", evaluation.goals.map(Int32.init))
+            try root.write("distance", evaluation.distances.map(Int32.init))
+            try root.write("optimal_return", evaluation.optimalReturns)
+            try root.write("return", evaluation.returns)
+            try root.write("length", evaluation.lengths.map(Int32.init))
+            try root.write("success", evaluation.successes.map { UInt8($0 ? 1 : 0) })
+            try root.write("optimal", (0..<evaluation.count).map { UInt8(evaluation.isOptimal($0) ? 1 : 0) })
+            try writer.commit()
+        }
     }
 
     /// Only the summary attributes of an `eval.h5`, for curves over many iterations.
     public static func readEvaluationSummary(path: String) throws -> (summary: EvaluationSummary, provenance: Provenance) {
-        let reader = try HDF5Reader(path: path)
-        let provenance = try Provenance.read(from: reader.root, path: path, expecting: .evaluation)
-        return (try readSummary(from: reader.root), provenance)
+        try withHDF5 {
+            let reader = try HDF5Reader(path: path)
+            let provenance = try Provenance.read(from: reader.root, path: path, expecting: .evaluation)
+            return (try readSummary(from: reader.root), provenance)
+        }
     }
 
     /// Only the `/metrics` group of an update's `weights.h5`.
     public static func readUpdateMetrics(path: String) throws -> (metrics: UpdateMetrics, provenance: Provenance) {
-        let reader = try HDF5Reader(path: path)
-        let provenance = try Provenance.read(from: reader.root, path: path, expecting: .weights)
-        return (try readMetrics(from: reader.root, path: path), provenance)
+        try withHDF5 {
+            let reader = try HDF5Reader(path: path)
+            let provenance = try Provenance.read(from: reader.root, path: path, expecting: .weights)
+            return (try readMetrics(from: reader.root, path: path), provenance)
+        }
     }
 
     static func readMetrics(from root: HDF5Group, path: String) throws -> UpdateMetrics {
@@ -281,21 +299,23 @@ public enum ArtifactSchema {
     }
 
     public static func readEvaluation(path: String) throws -> (evaluation: Evaluation, provenance: Provenance) {
-        let reader = try HDF5Reader(path: path)
-        let root = reader.root
-        let provenance = try Provenance.read(from: root, path: path, expecting: .evaluation)
-        var evaluation = Evaluation()
-        let (agents, shape) = try root.read("agent", as: Int32.self)
-        evaluation.agents = agents.map(Int.init)
-        evaluation.goals = try root.read("goal", as: Int32.self, shape: shape).map(Int.init)
-        evaluation.distances = try root.read("distance", as: Int32.self, shape: shape).map(Int.init)
-        evaluation.optimalReturns = try root.read("optimal_return", as: Float.self, shape: shape)
-        evaluation.returns = try root.read("return", as: Float.self, shape: shape)
-        evaluation.lengths = try root.read("length", as: Int32.self, shape: shape).map(Int.init)
-        evaluation.successes = try root.read("success", as: UInt8.self, shape: shape).map { $0 != 0 }
-        evaluation.sampledAverageReturn = Float(try root.attribute("sampled_average_return", as: Double.self))
-        evaluation.sampledEpisodes = Int(try root.attribute("sampled_episodes", as: Int64.self))
-        return (evaluation, provenance)
+        try withHDF5 {
+            let reader = try HDF5Reader(path: path)
+            let root = reader.root
+            let provenance = try Provenance.read(from: root, path: path, expecting: .evaluation)
+            var evaluation = Evaluation()
+            let (agents, shape) = try root.read("agent", as: Int32.self)
+            evaluation.agents = agents.map(Int.init)
+            evaluation.goals = try root.read("goal", as: Int32.self, shape: shape).map(Int.init)
+            evaluation.distances = try root.read("distance", as: Int32.self, shape: shape).map(Int.init)
+            evaluation.optimalReturns = try root.read("optimal_return", as: Float.self, shape: shape)
+            evaluation.returns = try root.read("return", as: Float.self, shape: shape)
+            evaluation.lengths = try root.read("length", as: Int32.self, shape: shape).map(Int.init)
+            evaluation.successes = try root.read("success", as: UInt8.self, shape: shape).map { $0 != 0 }
+            evaluation.sampledAverageReturn = Float(try root.attribute("sampled_average_return", as: Double.self))
+            evaluation.sampledEpisodes = Int(try root.attribute("sampled_episodes", as: Int64.self))
+            return (evaluation, provenance)
+        }
     }
 
     // MARK: best.h5
@@ -311,28 +331,32 @@ public enum ArtifactSchema {
     }
 
     public static func writeBest(_ best: Best, provenance: Provenance, to path: String) throws {
-        let writer = try HDF5Writer(path: path)
-        let root = writer.root
-        try provenance.write(to: root)
-        try root.setAttribute("best_iteration", Int64(best.iteration))
-        try root.setAttribute("first_all_optimal_iteration", Int64(best.firstAllOptimalIteration ?? -1))
-        try root.setAttribute("selection_rule", "highest exhaustive greedy mean return; ties keep the earlier iteration")
-        try writeSummary(best.summary, to: root)
-        try writeNetwork(best.policy, to: try root.createGroup("policy"))
-        try writeNetwork(best.value, to: try root.createGroup("value"))
-        try writer.commit()
+        try withHDF5 {
+            let writer = try HDF5Writer(path: path)
+            let root = writer.root
+            try provenance.write(to: root)
+            try root.setAttribute("best_iteration", Int64(best.iteration))
+            try root.setAttribute("first_all_optimal_iteration", Int64(best.firstAllOptimalIteration ?? -1))
+            try root.setAttribute("selection_rule", "highest exhaustive greedy mean return; ties keep the earlier iteration")
+            try writeSummary(best.summary, to: root)
+            try writeNetwork(best.policy, to: try root.createGroup("policy"))
+            try writeNetwork(best.value, to: try root.createGroup("value"))
+            try writer.commit()
+        }
     }
 
     public static func readBest(path: String, config: PipelineConfig) throws -> (best: Best, provenance: Provenance) {
-        let reader = try HDF5Reader(path: path)
-        let root = reader.root
-        let provenance = try Provenance.read(from: root, path: path, expecting: .best)
-        let template = templateAgent(config)
-        let policy = try readNetwork(from: root, name: "policy", path: path, like: template.policy)
-        let value = try readNetwork(from: root, name: "value", path: path, like: template.value)
-        let first = Int(try root.attribute("first_all_optimal_iteration", as: Int64.self))
-        let best = Best(policy: policy, value: value, iteration: Int(try root.attribute("best_iteration", as: Int64.self)),
-                        summary: try readSummary(from: root), firstAllOptimalIteration: first >= 0 ? first : nil)
-        return (best, provenance)
+        try withHDF5 {
+            let reader = try HDF5Reader(path: path)
+            let root = reader.root
+            let provenance = try Provenance.read(from: root, path: path, expecting: .best)
+            let template = templateAgent(config)
+            let policy = try readNetwork(from: root, name: "policy", path: path, like: template.policy)
+            let value = try readNetwork(from: root, name: "value", path: path, like: template.value)
+            let first = Int(try root.attribute("first_all_optimal_iteration", as: Int64.self))
+            let best = Best(policy: policy, value: value, iteration: Int(try root.attribute("best_iteration", as: Int64.self)),
+                            summary: try readSummary(from: root), firstAllOptimalIteration: first >= 0 ? first : nil)
+            return (best, provenance)
+        }
     }
 }

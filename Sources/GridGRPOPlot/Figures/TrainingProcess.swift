@@ -95,7 +95,11 @@ public enum TrainingProcessFigure {
                 }
             } else if to == from + 1 {
                 canvas.arrow(Point(source.maxX + 4, rowY), Point(target.minX - 4, rowY), color: Palette.axis, width: 2.5, head: 16)
-                labels.append((Point((source.maxX + target.minX) / 2, rowY - 18), label, Palette.text))
+                // between adjacent boxes: the file above the arrow, any qualifier below it
+                let middle = (source.maxX + target.minX) / 2
+                let parts = label.components(separatedBy: " (")
+                labels.append((Point(middle, rowY - 18), parts[0], Palette.text))
+                if parts.count > 1 { labels.append((Point(middle, rowY + 20), "(" + parts[1], Palette.text)) }
             } else {
                 let span = Double(to - from)
                 let height = 60 + 62 * span

@@ -10,24 +10,20 @@ public enum TrainingResultsFigure {
     public static func render(history: RunHistory, config: PipelineConfig) throws -> Canvas {
         let canvas = try Canvas(width: 2000, height: 1200)
         let xs = history.iterations.map(Double.init)
-        let xRange = 0...max(1, xs.last ?? 1)
         canvas.text("Training of the blog's preference method on the \(config.environment.gridSize)×\(config.environment.gridSize) grid world",
                     at: Point(40, 30), size: 30, bold: true, vertical: .top)
         canvas.text("seed \(config.seed) · \(config.rollout.pairs) pairs/iteration · config sha256:\(config.digest.prefix(12))",
                     at: Point(40, 74), size: 20, color: Palette.mutedText, vertical: .top)
 
-        let left = 150.0, gap = 210.0, top = 170.0, panelHeight = 390.0, vGap = 170.0
-        let panelWidth = (Double(canvas.width) - left - gap - 50) / 2
+        let panels = layout(history: history, width: Double(canvas.width))
         let bestX = Double(history.best.iteration)
         let bestLabel = "best: iteration \(history.best.iteration)"
-
-        // Returns
         let greedy = history.evaluations.map(\.meanReturn)
         let sampled = history.evaluations.map(\.sampledAverageReturn)
         let optimal = history.evaluations.first?.meanOptimalReturn ?? 0
-        let lowest = (greedy + sampled + [optimal]).min() ?? 0
-        let returns = Axes(frame: Rect(left, top, panelWidth, panelHeight), x: xRange,
-                           y: niceRange(lowest, max(optimal, (greedy + sampled).max() ?? optimal) + 0.05))
+
+        // Returns
+        let returns = panels.returns
         returns.drawFrame(on: canvas, title: "Average return", xLabel: "iteration", yLabel: "return", integerX: true)
         returns.horizontalLine(at: optimal, on: canvas, color: Palette.text)
         returns.plot(xs, sampled, on: canvas, color: Palette.series[1], width: 2.5)
@@ -40,7 +36,7 @@ public enum TrainingResultsFigure {
         ], on: canvas, corner: .bottomRight)
 
         // Success
-        let success = Axes(frame: Rect(left, top + panelHeight + vGap, panelWidth, panelHeight), x: xRange, y: 0...100)
+        let success = panels.success
         success.drawFrame(on: canvas, title: "Greedy policy over every start configuration", xLabel: "iteration",
                           yLabel: "% of configurations", yFormat: { String(format: "%.0f%%", $0) }, integerX: true)
         success.plot(xs, history.evaluations.map { $0.successRate * 100 }, on: canvas, color: Palette.series[2], width: 3.5)
@@ -50,17 +46,34 @@ public enum TrainingResultsFigure {
                        on: canvas, corner: .bottomRight)
 
         // Losses
-        let right = left + panelWidth + gap
-        for (index, (title, values, color)) in [("Policy loss (PPO clipped)", history.policyLoss, Palette.series[0]),
-                                                ("Value loss (MSE to return-to-go)", history.valueLoss, Palette.series[1])].enumerated() {
-            let finite = values.filter(\.isFinite)
-            let axes = Axes(frame: Rect(right, top + Double(index) * (panelHeight + vGap), panelWidth, panelHeight), x: xRange,
-                            y: niceRange(min(0, finite.min() ?? 0), max(0, finite.max() ?? 1)))
+        for (axes, title, values, color) in [(panels.policyLoss, "Policy loss (PPO clipped)", history.policyLoss, Palette.series[0]),
+                                             (panels.valueLoss, "Value loss (MSE to return-to-go)", history.valueLoss, Palette.series[1])] {
             axes.drawFrame(on: canvas, title: title, xLabel: "iteration", yLabel: "mean over epochs", integerX: true)
             axes.horizontalLine(at: 0, on: canvas, color: Palette.axis, width: 1.5, dash: [])
             axes.plot(xs, values, on: canvas, color: color, width: 3)
             axes.verticalMarker(at: bestX, label: bestLabel, on: canvas, color: Palette.series[3])
         }
         return canvas
+    }
+
+    /// The four panels and their data ranges: returns and success (left),
+    /// policy and value loss (right).
+    public static func layout(history: RunHistory, width: Double) -> (returns: Axes, success: Axes, policyLoss: Axes, valueLoss: Axes) {
+        let left = 150.0, gap = 210.0, top = 170.0, panelHeight = 390.0, vGap = 170.0
+        let panelWidth = (width - left - gap - 50) / 2
+        let right = left + panelWidth + gap
+        let xRange = 0...max(1, Double(history.iterations.last ?? 1))
+        let greedy = history.evaluations.map(\.meanReturn)
+        let sampled = history.evaluations.map(\.sampledAverageReturn)
+        let optimal = history.evaluations.first?.meanOptimalReturn ?? 0
+        let returns = Axes(frame: Rect(left, top, panelWidth, panelHeight), x: xRange,
+                           y: niceRange((greedy + sampled + [optimal]).min() ?? 0, max(optimal, (greedy + sampled).max() ?? optimal) + 0.05))
+        let success = Axes(frame: Rect(left, top + panelHeight + vGap, panelWidth, panelHeight), x: xRange, y: 0...100)
+        func lossAxes(_ values: [Double], row: Double) -> Axes {
+            let finite = values.filter(\.isFinite)
+            return Axes(frame: Rect(right, top + row * (panelHeight + vGap), panelWidth, panelHeight), x: xRange,
+                        y: niceRange(min(0, finite.min() ?? 0), max(0, finite.max() ?? 1)))
+        }
+        return (returns, success, lossAxes(history.policyLoss, row: 0), lossAxes(history.valueLoss, row: 1))
     }
 }
