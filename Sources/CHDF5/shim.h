@@ -30,6 +30,7 @@ static inline hid_t gg_h5s_all(void) { return H5S_ALL; }
 
 static inline unsigned gg_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
 static inline unsigned gg_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
+static inline unsigned gg_h5f_obj_all(void) { return H5F_OBJ_ALL; }
 
 /// Silences HDF5's own error stack printer: GridGRPO reports errors itself.
 static inline void gg_h5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }

@@ -54,7 +54,7 @@ public enum Report {
         details { margin: .5em 0; }
         </style></head><body>
         <h1>GridGRPO run report</h1>
-        <p>The blog's preference method (preference pairs + PPO with a value network) on the \(config.environment.gridSize)×\(config.environment.gridSize) grid world,
+        <p>\(config.algorithm == .grpo ? "Group Relative Policy Optimization (no value network)" : "The blog's preference method (preference pairs + PPO with a value network)") on the \(config.environment.gridSize)×\(config.environment.gridSize) grid world,
         seed \(config.seed), \(config.iterations) iterations. Every number below was read from the run's HDF5 artifacts; every figure was rendered from them by the <code>plot</code> stage.</p>
 
         """
@@ -67,7 +67,7 @@ public enum Report {
         // Stages
         html += "<h2>2. Stages</h2>\n<div class=\"cell\"><div class=\"label\">In [2]: the stage list the Makefile is generated from</div>\n"
         html += "<table><tr><th class=\"text\">stage</th><th class=\"text\">executable</th><th class=\"text\">purpose</th><th class=\"text\">reads</th><th class=\"text\">writes</th><th>iterations</th></tr>\n"
-        for stage in StageGraph.stages {
+        for stage in StageGraph.stages(for: config.algorithm) {
             let reads = stage.inputs.map { $0.file + ($0.iterationOffset == -1 ? " (n−1)" : "") }.joined(separator: ", ")
             let runs = stage.onlyFirst ? "0" : "\(stage.firstIteration)…\(config.iterations)"
             html += "<tr><td class=\"text\"><b>\(stage.name)</b></td><td class=\"text\"><code>\(escape(([stage.executable] + stage.arguments).joined(separator: " ")))</code></td>"

@@ -10,6 +10,8 @@ public struct RunHistory {
     /// the update's epochs of the PPO loss and the value MSE.
     public var policyLoss: [Double] = []
     public var valueLoss: [Double] = []
+    /// GRPO: mean k3 KL to the reference policy per iteration (NaN otherwise).
+    public var referenceKL: [Double] = []
     public var trainingSteps: [Int] = []
     public var best: ArtifactSchema.Best
     public var bestProvenance: Provenance
@@ -50,11 +52,13 @@ public struct RunHistory {
             evaluations.append(byIteration[iteration]!)
             if let update = metrics[iteration] {
                 policyLoss.append(update.policyLoss.reduce(0.0) { $0 + Double($1) } / Double(update.policyLoss.count))
-                valueLoss.append(update.valueLoss.reduce(0.0) { $0 + Double($1) } / Double(update.valueLoss.count))
+                valueLoss.append(update.valueLoss.isEmpty ? .nan : update.valueLoss.reduce(0.0) { $0 + Double($1) } / Double(update.valueLoss.count))
+                referenceKL.append(update.referenceKL.isEmpty ? .nan : update.referenceKL.reduce(0.0) { $0 + Double($1) } / Double(update.referenceKL.count))
                 trainingSteps.append(update.trainingSteps)
             } else if iteration == 0 {
                 policyLoss.append(.nan)
                 valueLoss.append(.nan)
+                referenceKL.append(.nan)
                 trainingSteps.append(0)
             } else {
                 throw GridGRPOError("no weights.h5 with update metrics given for iteration \(iteration)")

@@ -15,7 +15,7 @@ struct DAG: ParsableCommand {
 
     func run() throws {
         let pipeline = try PipelineConfig.load(path: config)
-        print(StageGraph.makefile(iterations: pipeline.iterations), terminator: "")
+        print(StageGraph.makefile(config: pipeline), terminator: "")
     }
 }
 

@@ -44,7 +44,7 @@ struct ArtifactTests {
         #expect(try ArtifactSchema.readPairs(path: directory + "/pairs.h5", episodeCount: 12).pairs == pairs)
 
         var agent = Agent.initial(world: config.world, hiddenSize: 8, seed: 2)
-        let metrics = preferenceUpdate(agent: &agent, episodes: episodes, pairs: pairs, config: config.update,
+        let metrics = try preferenceUpdate(agent: &agent, episodes: episodes, pairs: pairs, config: config.update,
                                        world: config.world, seed: 2, iteration: 1)
         try ArtifactSchema.writeWeights(agent, metrics: metrics, provenance: provenance(.weights), to: directory + "/weights.h5")
         let weights = try ArtifactSchema.readWeights(path: directory + "/weights.h5", config: config)
@@ -136,5 +136,16 @@ struct ArtifactTests {
         #expect(throws: GridGRPOError("\(directory)/w.h5: /policy/network.0.weight has shape [8, 18], but the config (grid_size, hidden_size) needs [16, 18]")) {
             try ArtifactSchema.readWeights(path: directory + "/w.h5", config: other)
         }
+    }
+}
+
+@Suite("HDF5 handles")
+struct HDF5HandleTests {
+    @Test func noHandleStaysOpenAfterAWholeRun() throws {
+        let run = try SmallRun(algorithm: .grpo)
+        defer { try? FileManager.default.removeItem(atPath: run.directory) }
+        _ = try ArtifactSchema.readWeights(path: run.weights[0], config: try PipelineConfig.load(path: run.config))
+        #expect(throws: GridGRPOError.self) { try ArtifactSchema.readPairs(path: run.best, episodeCount: 1) }
+        #expect(openHDF5ObjectCount() == 0)
     }
 }

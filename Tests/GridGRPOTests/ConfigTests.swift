@@ -37,7 +37,7 @@ struct ConfigTests {
         #expect(error("environment:\n  grid_size: five\n") == "test.yaml: key 'environment.grid_size' must be a whole number in 2...16")
         #expect(error("rollout:\n  gamma: [1, 2]\n") == "test.yaml: key 'rollout.gamma' must be a number in 0.0...1.0")
         #expect(error("update: 3\n") == "test.yaml: section 'update' must be a mapping of keys to values")
-        #expect(error("algorithm: grpoo\n") == "test.yaml: key 'algorithm' is 'grpoo' (allowed: preference)")
+        #expect(error("algorithm: grpoo\n") == "test.yaml: key 'algorithm' is 'grpoo' (allowed: preference, grpo)")
     }
 
     @Test func outOfRangeValuesNameTheAllowedRange() {

@@ -98,33 +98,8 @@ struct PlotTests {
         #expect(FileManager.default.contents(atPath: directory + "/a.png") == FileManager.default.contents(atPath: directory + "/b.png"))
     }
 
-    /// A three-iteration run written through the real schema, for the figure tests.
-    func smallRun() throws -> (directory: String, config: String, evaluations: [String], weights: [String], best: String) {
-        let directory = temporaryDirectory("figure-run")
-        let configPath = directory + "/config.yaml"
-        let yaml = "seed: 4\niterations: 3\nenvironment: {grid_size: 3, max_steps: 20}\nnetwork: {hidden_size: 8}\nrollout: {pairs: 8}\nupdate: {minibatch_episodes: 4}\n"
-        #expect(FileManager.default.createFile(atPath: configPath, contents: Data(yaml.utf8)))
-        var evaluations: [String] = [], weights: [String] = []
-        _ = try Stages.initialize(configPath: configPath, output: directory + "/iter-0000/weights.h5")
-        _ = try Stages.evaluate(configPath: configPath, weightsPath: directory + "/iter-0000/weights.h5", iteration: 0,
-                                output: directory + "/iter-0000/eval.h5")
-        _ = try Stages.checkpoint(configPath: configPath, evaluationPath: directory + "/iter-0000/eval.h5",
-                                  weightsPath: directory + "/iter-0000/weights.h5", previousPath: nil, iteration: 0,
-                                  output: directory + "/iter-0000/best.h5")
-        evaluations.append(directory + "/iter-0000/eval.h5")
-        for i in 1...3 {
-            let this = "\(directory)/\(StageGraph.iterationDirectory(i))", previous = "\(directory)/\(StageGraph.iterationDirectory(i - 1))"
-            _ = try Stages.rollout(configPath: configPath, weightsPath: previous + "/weights.h5", iteration: i, output: this + "/rollout.h5")
-            _ = try Stages.pair(configPath: configPath, rolloutPath: this + "/rollout.h5", iteration: i, output: this + "/pairs.h5")
-            _ = try Stages.update(configPath: configPath, weightsPath: previous + "/weights.h5", rolloutPath: this + "/rollout.h5",
-                                  pairsPath: this + "/pairs.h5", iteration: i, output: this + "/weights.h5")
-            _ = try Stages.evaluate(configPath: configPath, weightsPath: this + "/weights.h5", iteration: i, output: this + "/eval.h5")
-            _ = try Stages.checkpoint(configPath: configPath, evaluationPath: this + "/eval.h5", weightsPath: this + "/weights.h5",
-                                      previousPath: previous + "/best.h5", iteration: i, output: this + "/best.h5")
-            evaluations.append(this + "/eval.h5")
-            weights.append(this + "/weights.h5")
-        }
-        return (directory, configPath, evaluations, weights, directory + "/iter-0003/best.h5")
+    func smallRun(_ algorithm: PipelineConfig.Algorithm = .preference) throws -> SmallRun {
+        try SmallRun(algorithm: algorithm)
     }
 
     @Test func trainingResultsDrawsTheDataWhereItBelongsAndRerunsIdentically() throws {
@@ -152,8 +127,9 @@ struct PlotTests {
         }
     }
 
-    @Test func everyFigureRendersFromBestAlone() throws {
-        let run = try smallRun()
+    @Test(arguments: PipelineConfig.Algorithm.allCases)
+    func everyFigureRendersForEitherAlgorithm(_ algorithm: PipelineConfig.Algorithm) throws {
+        let run = try smallRun(algorithm)
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         for figure in Figures.BestFigure.allCases {
             let path = run.directory + "/figures/\(figure.rawValue).png"
@@ -164,10 +140,16 @@ struct PlotTests {
         }
         _ = try Figures.trainingProcess(configPath: run.config, output: run.directory + "/figures/process.png")
         #expect(try DecodedPNG(path: run.directory + "/figures/process.png").width == 2400)
+        _ = try Figures.trainingResults(configPath: run.config, evaluationPaths: run.evaluations, weightsPaths: run.weights,
+                                        bestPath: run.best, output: run.directory + "/figures/results.png")
+        _ = try Report.build(configPath: run.config, evaluationPaths: run.evaluations, weightsPaths: run.weights, bestPath: run.best,
+                             figurePaths: [run.directory + "/figures/results.png"], logPath: nil, output: run.directory + "/report.html")
+        let report = try String(contentsOfFile: run.directory + "/report.html", encoding: .utf8)
+        #expect(report.contains(algorithm == .grpo ? "Group Relative Policy Optimization" : "preference pairs"))
     }
 
     @Test func theProcessGraphComesFromTheStageList() {
-        let edges = TrainingProcessFigure.edges()
+        let edges = TrainingProcessFigure.edges(.preference)
         func has(_ producer: String, _ consumer: String, _ file: String, previous: Bool) -> Bool {
             edges.contains { $0.producer == producer && $0.consumer == consumer && $0.files.contains(file) && $0.previousIteration == previous }
         }

@@ -82,3 +82,54 @@ struct ReferenceMLP {
 func observation(_ world: GridWorld, _ agent: Int, _ goal: Int) -> [Double] {
     world.observation(agent: agent, goal: goal).map(Double.init)
 }
+
+/// A three-iteration run written by calling the real stage functions in
+/// order, on a 3×3 grid, for tests that need real artifacts.
+struct SmallRun {
+    let directory: String
+    let config: String
+    var evaluations: [String] = []
+    var weights: [String] = []
+    var best: String { directory + "/iter-0003/best.h5" }
+
+    init(algorithm: PipelineConfig.Algorithm) throws {
+        directory = temporaryDirectory("small-run")
+        config = directory + "/config.yaml"
+        let yaml = """
+        seed: 4
+        iterations: 3
+        algorithm: \(algorithm.rawValue)
+        environment: {grid_size: 3, max_steps: 20}
+        network: {hidden_size: 8}
+        rollout: {pairs: 8}
+        update: {minibatch_episodes: 4}
+        grpo: {group_size: 4, groups_per_iteration: 4, minibatch_groups: 2, kl_beta: 0.05, reference_refresh: 2}
+
+        """
+        guard FileManager.default.createFile(atPath: config, contents: Data(yaml.utf8)) else {
+            throw GridGRPOError("cannot write \(config)")
+        }
+        let scored = algorithm == .grpo ? "groups.h5" : "pairs.h5"
+        let parsed = try PipelineConfig.load(path: config)
+        func dir(_ i: Int) -> String { "\(directory)/\(StageGraph.iterationDirectory(i))" }
+        _ = try Stages.initialize(configPath: config, output: dir(0) + "/weights.h5")
+        _ = try Stages.evaluate(configPath: config, weightsPath: dir(0) + "/weights.h5", iteration: 0, output: dir(0) + "/eval.h5")
+        _ = try Stages.checkpoint(configPath: config, evaluationPath: dir(0) + "/eval.h5", weightsPath: dir(0) + "/weights.h5",
+                                  previousPath: nil, iteration: 0, output: dir(0) + "/best.h5")
+        evaluations.append(dir(0) + "/eval.h5")
+        for i in 1...3 {
+            _ = try Stages.rollout(configPath: config, weightsPath: dir(i - 1) + "/weights.h5", iteration: i, output: dir(i) + "/rollout.h5")
+            _ = try Stages.pair(configPath: config, rolloutPath: dir(i) + "/rollout.h5", iteration: i, output: dir(i) + "/" + scored)
+            let reference = algorithm == .grpo ? dir(parsed.grpo.referenceIteration(for: i)) + "/weights.h5" : nil
+            _ = try Stages.update(configPath: config, weightsPath: dir(i - 1) + "/weights.h5", rolloutPath: dir(i) + "/rollout.h5",
+                                  pairsPath: algorithm == .grpo ? nil : dir(i) + "/pairs.h5",
+                                  groupsPath: algorithm == .grpo ? dir(i) + "/groups.h5" : nil,
+                                  referencePath: reference, iteration: i, output: dir(i) + "/weights.h5")
+            _ = try Stages.evaluate(configPath: config, weightsPath: dir(i) + "/weights.h5", iteration: i, output: dir(i) + "/eval.h5")
+            _ = try Stages.checkpoint(configPath: config, evaluationPath: dir(i) + "/eval.h5", weightsPath: dir(i) + "/weights.h5",
+                                      previousPath: dir(i - 1) + "/best.h5", iteration: i, output: dir(i) + "/best.h5")
+            evaluations.append(dir(i) + "/eval.h5")
+            weights.append(dir(i) + "/weights.h5")
+        }
+    }
+}

@@ -17,6 +17,8 @@ public struct Episodes: Equatable, Sendable {
     /// Undiscounted sum of rewards, added in step order.
     public var returns: [Float] = []
     public var successes: [Bool] = []
+    /// GRPO: each episode's group (empty for the blog's method).
+    public var groups: [Int] = []
 
     public init() {}
 

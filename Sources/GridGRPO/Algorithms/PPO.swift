@@ -54,6 +54,10 @@ public struct UpdateMetrics: Equatable, Sendable {
     public var valueLoss: [Float] = []
     public var clipFraction: [Float] = []
     public var approxKL: [Float] = []
+    /// GRPO: mean k3 estimate of KL(π ‖ π_ref) per epoch (empty for the blog's method).
+    public var referenceKL: [Float] = []
+    /// GRPO: groups skipped because all their returns were equal.
+    public var droppedGroups: Int = 0
     /// Mean advantage G_t − V(s_t) over the first epoch's steps.
     public var meanAdvantage: Float = 0
     /// Steps in the preferred episodes (samples per epoch).
@@ -74,7 +78,14 @@ public struct UpdateMetrics: Equatable, Sendable {
 /// Every step of every preferred episode is a sample: the loss is the mean
 /// over the minibatch's steps, so `minibatchEpisodes = 1` is the blog's loop.
 public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: PreferencePairs,
-                             config: UpdateConfig, world: GridWorld, seed: UInt64, iteration: Int) -> UpdateMetrics {
+                             config: UpdateConfig, world: GridWorld, seed: UInt64, iteration: Int) throws -> UpdateMetrics {
+    guard var valueNet = agent.value, var valueOptimizer = agent.valueOptimizer else {
+        throw GridGRPOError("the blog's preference update needs a value network, and these weights have none (made with algorithm: grpo?)")
+    }
+    defer {
+        agent.value = valueNet
+        agent.valueOptimizer = valueOptimizer
+    }
     var metrics = UpdateMetrics()
     let preferred = pairs.preferred
     metrics.trainingSteps = preferred.reduce(0) { $0 + episodes.length($1) }
@@ -101,7 +112,7 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
                     returns.append(episodes.returnsToGo[step])
                 }
             }
-            let valueActivations = agent.value.forward(agents: agents, goals: goals, cellCount: world.cellCount)
+            let valueActivations = valueNet.forward(agents: agents, goals: goals, cellCount: world.cellCount)
             let values = valueActivations.output
             let advantages = zip(returns, values).map { $0 - $1 }
             if epoch == 0 { advantageSum += advantages.reduce(0.0) { $0 + Double($1) } }
@@ -114,12 +125,12 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
                                   outputGradient: surrogate.logitGradient, into: &policyGradient)
 
             let mse = meanSquaredError(predictions: values, targets: returns)
-            var valueGradient = [Float](repeating: 0, count: agent.value.parameters.count)
-            agent.value.backward(agents: agents, goals: goals, cellCount: world.cellCount, activations: valueActivations,
+            var valueGradient = [Float](repeating: 0, count: valueNet.parameters.count)
+            valueNet.backward(agents: agents, goals: goals, cellCount: world.cellCount, activations: valueActivations,
                                  outputGradient: mse.gradient, into: &valueGradient)
 
             agent.policyOptimizer.apply(policyGradient, to: &agent.policy.parameters, config.policyAdam)
-            agent.valueOptimizer.apply(valueGradient, to: &agent.value.parameters, config.valueAdam)
+            valueOptimizer.apply(valueGradient, to: &valueNet.parameters, config.valueAdam)
             metrics.gradientSteps += 1
 
             sums.policy += Double(surrogate.loss)

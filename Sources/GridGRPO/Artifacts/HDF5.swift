@@ -414,3 +414,9 @@ public final class HDF5Reader {
         root = HDF5Group(handle: HDF5ID(rootID, close: H5Gclose), location: "\(URL(fileURLWithPath: path).lastPathComponent):/", fileName: path)
     }
 }
+
+/// How many HDF5 files and objects this process holds open: zero between
+/// artifact reads and writes (a leak check for the tests).
+public func openHDF5ObjectCount() -> Int {
+    withHDF5 { Int(H5Fget_obj_count(hid_t(gg_h5f_obj_all()), gg_h5f_obj_all())) }
+}

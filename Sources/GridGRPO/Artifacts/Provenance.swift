@@ -86,7 +86,7 @@ public struct Provenance: Equatable, Sendable {
 
 /// The artifact kinds of a run, one HDF5 schema each.
 public enum ArtifactKind: String, CaseIterable, Sendable {
-    case rollout, pairs, weights, evaluation, best
+    case rollout, pairs, groups, weights, evaluation, best
 
     /// Bumped whenever a dataset or attribute changes meaning or layout.
     public static let version = 1

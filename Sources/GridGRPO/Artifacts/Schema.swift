@@ -23,6 +23,9 @@ public enum ArtifactSchema {
             try perEpisode.write("return", episodes.returns, compress: true)
             try perEpisode.write("length", (0..<episodes.count).map { Int32(episodes.length($0)) }, compress: true)
             try perEpisode.write("success", episodes.successes.map { UInt8($0 ? 1 : 0) }, compress: true)
+            if !episodes.groups.isEmpty {
+                try perEpisode.write("group", episodes.groups.map(Int32.init), compress: true)
+            }
 
             let steps = try root.createGroup("steps")
             try steps.write("agent_cell", episodes.agentCells.map { UInt8($0) }, compress: true)
@@ -56,6 +59,9 @@ public enum ArtifactSchema {
             episodes.goals = try perEpisode.read("goal", as: UInt8.self, shape: [count]).map(Int.init)
             episodes.returns = try perEpisode.read("return", as: Float.self, shape: [count])
             episodes.successes = try perEpisode.read("success", as: UInt8.self, shape: [count]).map { $0 != 0 }
+            if perEpisode.contains("group") {
+                episodes.groups = try perEpisode.read("group", as: Int32.self, shape: [count]).map(Int.init)
+            }
             let steps = try root.openGroup("steps")
             episodes.agentCells = try steps.read("agent_cell", as: UInt8.self, shape: [stepCount]).map(Int.init)
             episodes.actions = try steps.read("action", as: UInt8.self, shape: [stepCount]).map(Int.init)
@@ -112,6 +118,50 @@ public enum ArtifactSchema {
                 throw GridGRPOError("\(path): an episode index is outside the rollout's \(episodeCount) episodes (pairs from another rollout?)")
             }
             return (pairs, provenance)
+        }
+    }
+
+    // MARK: groups.h5 (GRPO)
+
+    public static func writeGroups(_ groups: GroupAdvantages, config: GRPOConfig, provenance: Provenance, to path: String) throws {
+        try withHDF5 {
+            let writer = try HDF5Writer(path: path)
+            let root = writer.root
+            try provenance.write(to: root)
+            try root.setAttribute("group_size", Int64(groups.groupSize))
+            try root.setAttribute("group_count", Int64(groups.groupCount))
+            try root.setAttribute("scale", config.scale.rawValue)
+            try root.setAttribute("advantage_epsilon", config.advantageEpsilon)
+            try root.setAttribute("drop_uniform_groups", Int64(config.dropUniformGroups ? 1 : 0))
+            try root.setAttribute("uniform_groups", Int64(groups.uniform.filter { $0 }.count))
+            try root.setAttribute("dropped_groups", Int64(groups.droppedGroups))
+            try root.write("group_mean", groups.means)
+            try root.write("group_std", groups.standardDeviations)
+            try root.write("uniform", groups.uniform.map { UInt8($0 ? 1 : 0) })
+            try root.write("advantage", groups.advantages, compress: true)
+            try root.write("kept", groups.kept.map { UInt8($0 ? 1 : 0) }, compress: true)
+            try writer.commit()
+        }
+    }
+
+    public static func readGroups(path: String, episodeCount: Int) throws -> (groups: GroupAdvantages, provenance: Provenance) {
+        try withHDF5 {
+            let reader = try HDF5Reader(path: path)
+            let root = reader.root
+            let provenance = try Provenance.read(from: root, path: path, expecting: .groups)
+            let groupSize = Int(try root.attribute("group_size", as: Int64.self))
+            let groupCount = Int(try root.attribute("group_count", as: Int64.self))
+            guard groupSize >= 1, groupSize * groupCount == episodeCount else {
+                throw GridGRPOError("\(path): \(groupCount) groups of \(groupSize) do not match the rollout's \(episodeCount) episodes (groups from another rollout?)")
+            }
+            var groups = GroupAdvantages(groupSize: groupSize)
+            groups.means = try root.read("group_mean", as: Float.self, shape: [groupCount])
+            groups.standardDeviations = try root.read("group_std", as: Float.self, shape: [groupCount])
+            groups.uniform = try root.read("uniform", as: UInt8.self, shape: [groupCount]).map { $0 != 0 }
+            groups.advantages = try root.read("advantage", as: Float.self, shape: [episodeCount])
+            groups.kept = try root.read("kept", as: UInt8.self, shape: [episodeCount]).map { $0 != 0 }
+            guard groups.advantages.allSatisfy({ $0.isFinite }) else { throw GridGRPOError("\(path): /advantage holds NaN or Inf") }
+            return (groups, provenance)
         }
     }
 
@@ -174,14 +224,18 @@ public enum ArtifactSchema {
             let root = writer.root
             try provenance.write(to: root)
             try writeNetwork(agent.policy, to: try root.createGroup("policy"))
-            try writeNetwork(agent.value, to: try root.createGroup("value"))
+            if let value = agent.value { try writeNetwork(value, to: try root.createGroup("value")) }
             let adam = try root.createGroup("adam")
             try writeAdam(agent.policyOptimizer, network: agent.policy, to: try adam.createGroup("policy"))
-            try writeAdam(agent.valueOptimizer, network: agent.value, to: try adam.createGroup("value"))
+            if let value = agent.value, let optimizer = agent.valueOptimizer {
+                try writeAdam(optimizer, network: value, to: try adam.createGroup("value"))
+            }
             if let metrics {
                 let group = try root.createGroup("metrics")
                 try group.write("policy_loss", metrics.policyLoss)
-                try group.write("value_loss", metrics.valueLoss)
+                if !metrics.valueLoss.isEmpty { try group.write("value_loss", metrics.valueLoss) }
+                if !metrics.referenceKL.isEmpty { try group.write("reference_kl", metrics.referenceKL) }
+                try group.setAttribute("dropped_groups", Int64(metrics.droppedGroups))
                 try group.write("clip_fraction", metrics.clipFraction)
                 try group.write("approx_kl", metrics.approxKL)
                 try group.setAttribute("mean_advantage", metrics.meanAdvantage)
@@ -192,13 +246,25 @@ public enum ArtifactSchema {
         }
     }
 
-    /// The template network shapes a config implies.
+    /// The template network shapes a config implies (a value network only for
+    /// the blog's method).
     public static func templateAgent(_ config: PipelineConfig) -> Agent {
         let world = config.world
         let policy = MLP(inputSize: world.observationSize, hiddenSize: config.network.hiddenSize, outputSize: GridWorld.actionCount)
         let value = MLP(inputSize: world.observationSize, hiddenSize: config.network.hiddenSize, outputSize: 1)
-        return Agent(policy: policy, value: value, policyOptimizer: Adam(parameterCount: policy.parameters.count),
-                     valueOptimizer: Adam(parameterCount: value.parameters.count))
+        let withValue = config.algorithm == .preference
+        return Agent(policy: policy, value: withValue ? value : nil, policyOptimizer: Adam(parameterCount: policy.parameters.count),
+                     valueOptimizer: withValue ? Adam(parameterCount: value.parameters.count) : nil)
+    }
+
+    static func checkAlgorithm(_ root: HDF5Group, path: String, config: PipelineConfig) throws {
+        let hasValue = root.contains("value")
+        if config.algorithm == .preference && !hasValue {
+            throw GridGRPOError("\(path): has no /value network, but the config's algorithm is preference (a GRPO run's weights?)")
+        }
+        if config.algorithm == .grpo && hasValue {
+            throw GridGRPOError("\(path): has a /value network, but the config's algorithm is grpo (the blog's method's weights?)")
+        }
     }
 
     public static func readWeights(path: String, config: PipelineConfig) throws -> (agent: Agent, metrics: UpdateMetrics?, provenance: Provenance) {
@@ -206,12 +272,16 @@ public enum ArtifactSchema {
             let reader = try HDF5Reader(path: path)
             let root = reader.root
             let provenance = try Provenance.read(from: root, path: path, expecting: .weights)
+            try checkAlgorithm(root, path: path, config: config)
             var agent = templateAgent(config)
             agent.policy = try readNetwork(from: root, name: "policy", path: path, like: agent.policy)
-            agent.value = try readNetwork(from: root, name: "value", path: path, like: agent.value)
             let adam = try root.openGroup("adam")
             agent.policyOptimizer = try readAdam(from: try adam.openGroup("policy"), path: path, network: agent.policy)
-            agent.valueOptimizer = try readAdam(from: try adam.openGroup("value"), path: path, network: agent.value)
+            if let template = agent.value {
+                let value = try readNetwork(from: root, name: "value", path: path, like: template)
+                agent.value = value
+                agent.valueOptimizer = try readAdam(from: try adam.openGroup("value"), path: path, network: value)
+            }
             let metrics = root.contains("metrics") ? try readMetrics(from: root, path: path) : nil
             return (agent, metrics, provenance)
         }
@@ -286,14 +356,16 @@ public enum ArtifactSchema {
         let group = try root.openGroup("metrics")
         var metrics = UpdateMetrics()
         metrics.policyLoss = try group.read("policy_loss", as: Float.self).values
-        metrics.valueLoss = try group.read("value_loss", as: Float.self).values
+        if group.contains("value_loss") { metrics.valueLoss = try group.read("value_loss", as: Float.self).values }
+        if group.contains("reference_kl") { metrics.referenceKL = try group.read("reference_kl", as: Float.self).values }
+        metrics.droppedGroups = Int(try group.attribute("dropped_groups", as: Int64.self))
         metrics.clipFraction = try group.read("clip_fraction", as: Float.self).values
         metrics.approxKL = try group.read("approx_kl", as: Float.self).values
         metrics.meanAdvantage = try group.attribute("mean_advantage", as: Float.self)
         metrics.trainingSteps = Int(try group.attribute("training_steps", as: Int64.self))
         metrics.gradientSteps = Int(try group.attribute("gradient_steps", as: Int64.self))
-        guard !metrics.policyLoss.isEmpty, metrics.policyLoss.count == metrics.valueLoss.count else {
-            throw GridGRPOError("\(path): /metrics/policy_loss and /metrics/value_loss must be non-empty and of equal length")
+        guard !metrics.policyLoss.isEmpty, metrics.valueLoss.isEmpty || metrics.policyLoss.count == metrics.valueLoss.count else {
+            throw GridGRPOError("\(path): /metrics/policy_loss must be non-empty and /metrics/value_loss, if present, of the same length")
         }
         return metrics
     }
@@ -323,7 +395,7 @@ public enum ArtifactSchema {
     /// The best model so far and the evaluation that made it best.
     public struct Best: Equatable, Sendable {
         public var policy: MLP
-        public var value: MLP
+        public var value: MLP?
         public var iteration: Int
         public var summary: EvaluationSummary
         /// The first iteration whose greedy policy was optimal everywhere, or nil.
@@ -340,7 +412,7 @@ public enum ArtifactSchema {
             try root.setAttribute("selection_rule", "highest exhaustive greedy mean return; ties keep the earlier iteration")
             try writeSummary(best.summary, to: root)
             try writeNetwork(best.policy, to: try root.createGroup("policy"))
-            try writeNetwork(best.value, to: try root.createGroup("value"))
+            if let value = best.value { try writeNetwork(value, to: try root.createGroup("value")) }
             try writer.commit()
         }
     }
@@ -350,9 +422,10 @@ public enum ArtifactSchema {
             let reader = try HDF5Reader(path: path)
             let root = reader.root
             let provenance = try Provenance.read(from: root, path: path, expecting: .best)
+            try checkAlgorithm(root, path: path, config: config)
             let template = templateAgent(config)
             let policy = try readNetwork(from: root, name: "policy", path: path, like: template.policy)
-            let value = try readNetwork(from: root, name: "value", path: path, like: template.value)
+            let value = try template.value.map { try readNetwork(from: root, name: "value", path: path, like: $0) }
             let first = Int(try root.attribute("first_all_optimal_iteration", as: Int64.self))
             let best = Best(policy: policy, value: value, iteration: Int(try root.attribute("best_iteration", as: Int64.self)),
                             summary: try readSummary(from: root), firstAllOptimalIteration: first >= 0 ? first : nil)

@@ -1,12 +1,13 @@
 /// Everything the update stage carries from one iteration to the next: the
-/// policy and value networks and their Adam optimisers.
+/// policy network, the value network (the blog's method only; GRPO has none)
+/// and their Adam optimisers.
 public struct Agent: Equatable, Sendable {
     public var policy: MLP
-    public var value: MLP
+    public var value: MLP?
     public var policyOptimizer: Adam
-    public var valueOptimizer: Adam
+    public var valueOptimizer: Adam?
 
-    public init(policy: MLP, value: MLP, policyOptimizer: Adam, valueOptimizer: Adam) {
+    public init(policy: MLP, value: MLP?, policyOptimizer: Adam, valueOptimizer: Adam?) {
         self.policy = policy
         self.value = value
         self.policyOptimizer = policyOptimizer
@@ -15,16 +16,16 @@ public struct Agent: Equatable, Sendable {
 
     /// Fresh networks for a grid world, initialised as PyTorch would from the
     /// run's `initialize` random streams (index 0 policy, 1 value).
-    public static func initial(world: GridWorld, hiddenSize: Int, seed: UInt64) -> Agent {
+    public static func initial(world: GridWorld, hiddenSize: Int, seed: UInt64, withValue: Bool = true) -> Agent {
         var policyRandom = RandomStream(seed: seed, stage: .initialize, iteration: 0, index: 0)
         var valueRandom = RandomStream(seed: seed, stage: .initialize, iteration: 0, index: 1)
         let policy = MLP.initialized(inputSize: world.observationSize, hiddenSize: hiddenSize,
                                      outputSize: GridWorld.actionCount, random: &policyRandom)
         let value = MLP.initialized(inputSize: world.observationSize, hiddenSize: hiddenSize,
                                     outputSize: 1, random: &valueRandom)
-        return Agent(policy: policy, value: value,
+        return Agent(policy: policy, value: withValue ? value : nil,
                      policyOptimizer: Adam(parameterCount: policy.parameters.count),
-                     valueOptimizer: Adam(parameterCount: value.parameters.count))
+                     valueOptimizer: withValue ? Adam(parameterCount: value.parameters.count) : nil)
     }
 }
 

@@ -13,20 +13,23 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
     public var seed: UInt64 = 0
     /// How many rollout → pair → update → evaluate → checkpoint iterations the Makefile runs.
     public var iterations: Int = 50
-    /// `preference`: the blog's method (preference pairs + PPO with a value network).
+    /// `preference`: the blog's method (preference pairs + PPO with a value network);
+    /// `grpo`: Group Relative Policy Optimization (no value network), section `grpo`.
     public var algorithm: Algorithm = .preference
     public var environment = EnvironmentConfig()
     public var network = NetworkConfig()
     public var rollout = RolloutConfig()
     public var update = UpdateConfig()
     public var evaluation = EvaluationConfig()
+    public var grpo = GRPOConfig()
 
     public enum Algorithm: String, Codable, Sendable, CaseIterable {
         case preference
+        case grpo
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case seed, iterations, algorithm, environment, network, rollout, update, evaluation
+        case seed, iterations, algorithm, environment, network, rollout, update, evaluation, grpo
     }
 
     public init() {}
@@ -42,7 +45,11 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
         rollout = try reader.section(.rollout, default: defaults.rollout)
         update = try reader.section(.update, default: defaults.update)
         evaluation = try reader.section(.evaluation, default: defaults.evaluation)
-        if update.minibatchEpisodes > rollout.pairs {
+        grpo = try reader.section(.grpo, default: defaults.grpo)
+        if algorithm == .grpo, grpo.minibatchGroups > grpo.groupsPerIteration {
+            throw GridGRPOError("key 'grpo.minibatch_groups' is \(grpo.minibatchGroups), but grpo.groups_per_iteration is \(grpo.groupsPerIteration) (allowed: 1...\(grpo.groupsPerIteration))")
+        }
+        if algorithm == .preference, update.minibatchEpisodes > rollout.pairs {
             throw GridGRPOError("key 'update.minibatch_episodes' is \(update.minibatchEpisodes), but only rollout.pairs = \(rollout.pairs) preferred episodes exist per iteration (allowed: 1...\(rollout.pairs))")
         }
     }
@@ -186,8 +193,11 @@ public struct UpdateConfig: Codable, Equatable, Sendable {
         adamEpsilon = try reader.value(.adamEpsilon, default: d.adamEpsilon, in: 1e-12...1)
     }
 
-    public var policyAdam: Adam.Hyperparameters {
-        .init(learningRate: policyLearningRate, beta1: adamBeta1, beta2: adamBeta2, epsilon: adamEpsilon)
+    public var policyAdam: Adam.Hyperparameters { policyAdam(learningRate: policyLearningRate) }
+
+    /// Adam for the policy with another learning rate (GRPO's `grpo.learning_rate`).
+    public func policyAdam(learningRate: Double) -> Adam.Hyperparameters {
+        .init(learningRate: learningRate, beta1: adamBeta1, beta2: adamBeta2, epsilon: adamEpsilon)
     }
     public var valueAdam: Adam.Hyperparameters {
         .init(learningRate: valueLearningRate, beta1: adamBeta1, beta2: adamBeta2, epsilon: adamEpsilon)
@@ -207,6 +217,68 @@ public struct EvaluationConfig: Codable, Equatable, Sendable {
     public init(from decoder: Decoder) throws {
         let reader = try StrictReader<CodingKeys>(decoder)
         sampledEpisodes = try reader.value(.sampledEpisodes, default: 100, in: 1...1_000_000)
+    }
+}
+
+/// Read by rollout (group sizes), pair (advantages) and update (the loss) when
+/// `algorithm: grpo`. Adam's β₁, β₂ and ε come from the `update` section.
+public struct GRPOConfig: Codable, Equatable, Sendable {
+    /// G: episodes sampled from each start configuration.
+    public var groupSize: Int = 8
+    /// S: start configurations (groups) per iteration.
+    public var groupsPerIteration: Int = 32
+    /// Denominator of the advantage: group std (GRPO), batch std, or none (Dr. GRPO).
+    public var scale: AdvantageScale = .group
+    /// ε in Â = (R − mean) / (std + ε).
+    public var advantageEpsilon: Double = 1e-4
+    public var lossAggregation: LossAggregation = .sequenceMean
+    /// Lower clip ε: ratios below 1 − ε are clipped.
+    public var clipEpsilon: Double = 0.2
+    /// Upper clip ε (DAPO's clip-higher when larger than clip_epsilon).
+    public var clipEpsilonHigh: Double = 0.2
+    /// μ: passes over the iteration's groups.
+    public var innerEpochs: Int = 2
+    /// Groups per Adam step.
+    public var minibatchGroups: Int = 8
+    public var learningRate: Double = 0.002
+    /// β of the k3 KL penalty toward the reference policy (0 = none).
+    public var klBeta: Double = 0.01
+    /// 0: the reference policy is the initial one; R > 0: refreshed to the
+    /// current weights every R iterations (iteration n uses iteration R·⌊(n−1)/R⌋).
+    public var referenceRefresh: Int = 0
+    /// Skip groups whose returns are all equal (DAPO's dynamic sampling).
+    public var dropUniformGroups: Bool = false
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case groupSize = "group_size", groupsPerIteration = "groups_per_iteration", scale
+        case advantageEpsilon = "advantage_epsilon", lossAggregation = "loss_aggregation"
+        case clipEpsilon = "clip_epsilon", clipEpsilonHigh = "clip_epsilon_high", innerEpochs = "inner_epochs"
+        case minibatchGroups = "minibatch_groups", learningRate = "learning_rate", klBeta = "kl_beta"
+        case referenceRefresh = "reference_refresh", dropUniformGroups = "drop_uniform_groups"
+    }
+
+    public init() {}
+    public init(from decoder: Decoder) throws {
+        let reader = try StrictReader<CodingKeys>(decoder)
+        let d = GRPOConfig()
+        groupSize = try reader.value(.groupSize, default: d.groupSize, in: 2...4096)
+        groupsPerIteration = try reader.value(.groupsPerIteration, default: d.groupsPerIteration, in: 1...1_000_000)
+        scale = try reader.choice(.scale, default: d.scale)
+        advantageEpsilon = try reader.value(.advantageEpsilon, default: d.advantageEpsilon, in: 1e-12...1)
+        lossAggregation = try reader.choice(.lossAggregation, default: d.lossAggregation)
+        clipEpsilon = try reader.value(.clipEpsilon, default: d.clipEpsilon, in: 0.001...1)
+        clipEpsilonHigh = try reader.value(.clipEpsilonHigh, default: d.clipEpsilonHigh, in: 0.001...10)
+        innerEpochs = try reader.value(.innerEpochs, default: d.innerEpochs, in: 1...1000)
+        minibatchGroups = try reader.value(.minibatchGroups, default: d.minibatchGroups, in: 1...1_000_000)
+        learningRate = try reader.value(.learningRate, default: d.learningRate, in: 1e-9...1)
+        klBeta = try reader.value(.klBeta, default: d.klBeta, in: 0...100)
+        referenceRefresh = try reader.value(.referenceRefresh, default: d.referenceRefresh, in: 0...100_000)
+        dropUniformGroups = try reader.flag(.dropUniformGroups, default: d.dropUniformGroups)
+    }
+
+    /// The iteration whose weights are π_ref for the update of iteration n ≥ 1.
+    public func referenceIteration(for iteration: Int) -> Int {
+        referenceRefresh == 0 ? 0 : referenceRefresh * ((iteration - 1) / referenceRefresh)
     }
 }
 
@@ -269,6 +341,14 @@ struct StrictReader<Key: CodingKey & CaseIterable> {
         guard let raw = try? container.decode(String.self, forKey: key), let value = T(rawValue: raw) else {
             let found = (try? container.decode(String.self, forKey: key)).map { "'\($0)'" } ?? "not a name"
             throw GridGRPOError("key '\(name(key))' is \(found) (allowed: \(allowed))")
+        }
+        return value
+    }
+
+    func flag(_ key: Key, default fallback: Bool) throws -> Bool {
+        guard container.contains(key) else { return fallback }
+        guard let value = try? container.decode(Bool.self, forKey: key) else {
+            throw GridGRPOError("key '\(name(key))' must be true or false")
         }
         return value
     }

@@ -12,11 +12,22 @@ public struct StageSpec: Sendable, Equatable {
         public let file: String
         public let iterationOffset: Int
         public let flag: String
+        /// GRPO's π_ref: `weights.h5` of the iteration `grpo.reference_refresh`
+        /// selects for iteration n (`GRPOConfig.referenceIteration(for:)`).
+        public let isReference: Bool
 
-        public init(_ file: String, offset: Int = 0, flag: String) {
+        public init(_ file: String, offset: Int = 0, flag: String, isReference: Bool = false) {
             self.file = file
             self.iterationOffset = offset
             self.flag = flag
+            self.isReference = isReference
+        }
+
+        public static let reference = FileRef("weights.h5", offset: -1, flag: "--reference", isReference: true)
+
+        /// The iteration whose file is read by the stage at `iteration`.
+        public func sourceIteration(at iteration: Int, config: PipelineConfig) -> Int {
+            isReference ? config.grpo.referenceIteration(for: iteration) : iteration + iterationOffset
         }
     }
 
@@ -39,33 +50,44 @@ public struct StageSpec: Sendable, Equatable {
 public enum StageGraph {
     static let config = StageSpec.FileRef("config.yaml", flag: "--config")
 
-    public static let stages: [StageSpec] = [
-        StageSpec(name: "initialize", executable: "update",
-                  purpose: "initial policy and value weights (PyTorch nn.Linear init) and empty Adam state",
-                  arguments: ["--init"], inputs: [config], output: "weights.h5", firstIteration: 0, onlyFirst: true),
-        StageSpec(name: "rollout", executable: "rollout",
-                  purpose: "sample P reference and P candidate episodes with the current policy",
-                  arguments: [], inputs: [config, .init("weights.h5", offset: -1, flag: "--weights")],
-                  output: "rollout.h5", firstIteration: 1, onlyFirst: false),
-        StageSpec(name: "pair", executable: "pair",
-                  purpose: "pair reference i with candidate i; the higher return is preferred",
-                  arguments: [], inputs: [config, .init("rollout.h5", flag: "--rollout")],
-                  output: "pairs.h5", firstIteration: 1, onlyFirst: false),
-        StageSpec(name: "update", executable: "update",
-                  purpose: "PPO-clip on the preferred episodes, value MSE to the returns-to-go, Adam",
-                  arguments: [], inputs: [config, .init("weights.h5", offset: -1, flag: "--weights"),
-                                          .init("rollout.h5", flag: "--rollout"), .init("pairs.h5", flag: "--pairs")],
-                  output: "weights.h5", firstIteration: 1, onlyFirst: false),
-        StageSpec(name: "evaluate", executable: "evaluate",
-                  purpose: "greedy policy on every start/goal configuration vs the exact optimum; sampled average return",
-                  arguments: [], inputs: [config, .init("weights.h5", flag: "--weights")],
-                  output: "eval.h5", firstIteration: 0, onlyFirst: false),
-        StageSpec(name: "checkpoint", executable: "checkpoint",
-                  purpose: "keep the best weights so far by exhaustive greedy mean return",
-                  arguments: [], inputs: [config, .init("best.h5", offset: -1, flag: "--previous"),
-                                          .init("eval.h5", flag: "--evaluation"), .init("weights.h5", flag: "--weights")],
-                  output: "best.h5", firstIteration: 0, onlyFirst: false),
-    ]
+    /// The stages of a run of `algorithm`. The blog's method pairs episodes
+    /// (`pairs.h5`); GRPO scores groups (`groups.h5`) and its update also reads
+    /// the reference policy's weights.
+    public static func stages(for algorithm: PipelineConfig.Algorithm) -> [StageSpec] {
+        let grpo = algorithm == .grpo
+        let scored = grpo ? StageSpec.FileRef("groups.h5", flag: "--groups") : StageSpec.FileRef("pairs.h5", flag: "--pairs")
+        var updateInputs = [config, .init("weights.h5", offset: -1, flag: "--weights"), .init("rollout.h5", flag: "--rollout"), scored]
+        if grpo { updateInputs.append(.reference) }
+        return [
+            StageSpec(name: "initialize", executable: "update",
+                      purpose: grpo ? "initial policy weights (PyTorch nn.Linear init) and empty Adam state; no value network"
+                                    : "initial policy and value weights (PyTorch nn.Linear init) and empty Adam state",
+                      arguments: ["--init"], inputs: [config], output: "weights.h5", firstIteration: 0, onlyFirst: true),
+            StageSpec(name: "rollout", executable: "rollout",
+                      purpose: grpo ? "sample G episodes from each of S start configurations with the current policy"
+                                    : "sample P reference and P candidate episodes with the current policy",
+                      arguments: [], inputs: [config, .init("weights.h5", offset: -1, flag: "--weights")],
+                      output: "rollout.h5", firstIteration: 1, onlyFirst: false),
+            StageSpec(name: "pair", executable: "pair",
+                      purpose: grpo ? "group statistics and each episode's group-relative advantage"
+                                    : "pair reference i with candidate i; the higher return is preferred",
+                      arguments: [], inputs: [config, .init("rollout.h5", flag: "--rollout")],
+                      output: scored.file, firstIteration: 1, onlyFirst: false),
+            StageSpec(name: "update", executable: "update",
+                      purpose: grpo ? "GRPO: clipped ratio × group advantage, k3 KL to the reference policy, Adam"
+                                    : "PPO-clip on the preferred episodes, value MSE to the returns-to-go, Adam",
+                      arguments: [], inputs: updateInputs, output: "weights.h5", firstIteration: 1, onlyFirst: false),
+            StageSpec(name: "evaluate", executable: "evaluate",
+                      purpose: "greedy policy on every start/goal configuration vs the exact optimum; sampled average return",
+                      arguments: [], inputs: [config, .init("weights.h5", flag: "--weights")],
+                      output: "eval.h5", firstIteration: 0, onlyFirst: false),
+            StageSpec(name: "checkpoint", executable: "checkpoint",
+                      purpose: "keep the best weights so far by exhaustive greedy mean return",
+                      arguments: [], inputs: [config, .init("best.h5", offset: -1, flag: "--previous"),
+                                              .init("eval.h5", flag: "--evaluation"), .init("weights.h5", flag: "--weights")],
+                      output: "best.h5", firstIteration: 0, onlyFirst: false),
+        ]
+    }
 
     /// What a figure (or the report) of the `plot` stage reads, after the last iteration.
     public enum PlotInput: String, Sendable, CaseIterable {
@@ -117,7 +139,8 @@ public enum StageGraph {
     /// The Makefile fragment for a run of `iterations` iterations under the
     /// make variables `$(ARTIFACTS)` and `$(BIN)`. Every rule names all the files
     /// its stage reads, so `make -j` and single-artifact targets are sound.
-    public static func makefile(iterations: Int) -> String {
+    public static func makefile(config: PipelineConfig) -> String {
+        let iterations = config.iterations
         var lines: [String] = [
             "# Generated by `dag` from the stage list in Sources/GridGRPO/Pipeline/StageGraph.swift.",
             "# Do not edit: `make` regenerates it whenever the run's config.yaml changes.",
@@ -127,13 +150,15 @@ public enum StageGraph {
         ]
         var evaluations: [String] = []
         for iteration in 0...iterations {
-            for stage in stages where stage.runs(at: iteration) {
+            for stage in stages(for: config.algorithm) where stage.runs(at: iteration) {
                 let output = "$(ARTIFACTS)/\(iterationDirectory(iteration))/\(stage.output)"
                 var prerequisites: [String] = []
                 var arguments = stage.arguments
                 for input in stage.inputs {
-                    let source = input.iterationOffset + iteration
+                    let source = input.sourceIteration(at: iteration, config: config)
                     if source < 0 { continue }
+                    // GRPO without a KL penalty never reads the reference policy
+                    if input.isReference && config.grpo.klBeta == 0 { continue }
                     let path = input.file == "config.yaml"
                         ? "$(ARTIFACTS)/config.yaml"
                         : "$(ARTIFACTS)/\(iterationDirectory(source))/\(input.file)"

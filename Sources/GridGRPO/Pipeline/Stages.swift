@@ -26,33 +26,54 @@ public enum Stages {
     /// `update --init`: the iteration-0 weights.
     public static func initialize(configPath: String, output: String) throws -> String {
         let config = try PipelineConfig.load(path: configPath)
-        let agent = Agent.initial(world: config.world, hiddenSize: config.network.hiddenSize, seed: config.seed)
+        let agent = Agent.initial(world: config.world, hiddenSize: config.network.hiddenSize, seed: config.seed,
+                                  withValue: config.algorithm == .preference)
         let provenance = Provenance(schema: .weights, stage: "initialize", iteration: 0, config: config,
                                     inputs: [try .input("config", path: configPath)])
         try ArtifactSchema.writeWeights(agent, metrics: nil, provenance: provenance, to: output)
-        return label("initialize", 0) + "policy \(agent.policy.parameters.count) and value \(agent.value.parameters.count) parameters, seed \(config.seed)"
+        let value = agent.value.map { "and value \($0.parameters.count) " } ?? "(no value network) "
+        return label("initialize", 0) + "policy \(agent.policy.parameters.count) \(value)parameters, seed \(config.seed)"
     }
 
-    /// Samples P reference and P candidate episodes from the current policy.
-    /// Episode e uses the stream (seed, rollout, iteration, e) for its start
-    /// configuration and then its actions.
+    /// Samples the iteration's episodes from the current policy.
+    ///
+    /// The blog's method: P reference then P candidate episodes; episode e uses
+    /// the stream (seed, rollout, iteration, e) for its start configuration and
+    /// then its actions. GRPO: S groups of G episodes; group g's start comes from
+    /// the stream (seed, group, iteration, g) and episode e = g·G + k draws its
+    /// actions from (seed, rollout, iteration, e).
     public static func rollout(configPath: String, weightsPath: String, iteration: Int, output: String) throws -> String {
         let config = try PipelineConfig.load(path: configPath)
         try checkIteration(iteration, config, from: 1)
         let (agent, _, source) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(source, path: weightsPath, iteration: iteration - 1)
         let world = config.world
-        let episodeCount = 2 * config.rollout.pairs
         var streams: [RandomStream] = []
         var starts: [(agent: Int, goal: Int)] = []
-        streams.reserveCapacity(episodeCount)
-        for episode in 0..<episodeCount {
-            var stream = RandomStream(seed: config.seed, stage: .rollout, iteration: iteration, index: episode)
-            starts.append(world.sampleStart(&stream))
-            streams.append(stream)
+        var groupIDs: [Int] = []
+        switch config.algorithm {
+        case .preference:
+            for episode in 0..<(2 * config.rollout.pairs) {
+                var stream = RandomStream(seed: config.seed, stage: .rollout, iteration: iteration, index: episode)
+                starts.append(world.sampleStart(&stream))
+                streams.append(stream)
+            }
+        case .grpo:
+            for group in 0..<config.grpo.groupsPerIteration {
+                var groupStream = RandomStream(seed: config.seed, stage: .group, iteration: iteration, index: group)
+                let start = world.sampleStart(&groupStream)
+                for member in 0..<config.grpo.groupSize {
+                    let episode = group * config.grpo.groupSize + member
+                    starts.append(start)
+                    streams.append(RandomStream(seed: config.seed, stage: .rollout, iteration: iteration, index: episode))
+                    groupIDs.append(group)
+                }
+            }
         }
-        let episodes = runEpisodes(policy: agent.policy, world: world, starts: starts, streams: streams,
+        let episodeCount = starts.count
+        var episodes = runEpisodes(policy: agent.policy, world: world, starts: starts, streams: streams,
                                    selection: .sample, gamma: Float(config.rollout.gamma))
+        episodes.groups = groupIDs
         let provenance = Provenance(schema: .rollout, stage: "rollout", iteration: iteration, config: config,
                                     inputs: [try .input("config", path: configPath), try .input("weights", path: weightsPath)])
         try ArtifactSchema.writeRollout(episodes, world: world, gamma: config.rollout.gamma, provenance: provenance, to: output)
@@ -61,12 +82,28 @@ public enum Stages {
         return label("rollout", iteration) + "\(episodeCount) episodes, \(episodes.stepCount) steps, mean return \(number(meanReturn)), success \(percent(successRate))"
     }
 
-    /// Pairs reference i with candidate i (see `PreferencePairs` for the tie rule).
+    /// The blog's method: pairs reference i with candidate i (see
+    /// `PreferencePairs` for the tie rule) into pairs.h5. GRPO: group
+    /// statistics and per-episode advantages into groups.h5.
     public static func pair(configPath: String, rolloutPath: String, iteration: Int, output: String) throws -> String {
         let config = try PipelineConfig.load(path: configPath)
         try checkIteration(iteration, config, from: 1)
         let (episodes, source) = try ArtifactSchema.readRollout(path: rolloutPath, world: config.world)
         try checkSource(source, path: rolloutPath, iteration: iteration)
+        if config.algorithm == .grpo {
+            let expected = config.grpo.groupSize * config.grpo.groupsPerIteration
+            guard episodes.count == expected, episodes.groups.count == expected else {
+                throw GridGRPOError("\(rolloutPath): holds \(episodes.count) episodes\(episodes.groups.isEmpty ? " without group ids" : ""), but grpo needs \(config.grpo.groupsPerIteration) groups of \(config.grpo.groupSize)")
+            }
+            let groups = try GroupAdvantages(returns: episodes.returns, groupSize: config.grpo.groupSize, scale: config.grpo.scale,
+                                             epsilon: config.grpo.advantageEpsilon, dropUniform: config.grpo.dropUniformGroups)
+            let provenance = Provenance(schema: .groups, stage: "pair", iteration: iteration, config: config,
+                                        inputs: [try .input("config", path: configPath), try .input("rollout", path: rolloutPath)])
+            try ArtifactSchema.writeGroups(groups, config: config.grpo, provenance: provenance, to: output)
+            let meanReturn = groups.means.reduce(0.0) { $0 + Double($1) } / Double(groups.groupCount)
+            let meanStd = groups.standardDeviations.reduce(0.0) { $0 + Double($1) } / Double(groups.groupCount)
+            return label("pair", iteration) + "\(groups.groupCount) groups of \(groups.groupSize), mean return \(number(meanReturn)), mean group std \(number(meanStd)), \(groups.uniform.filter { $0 }.count) uniform, \(groups.droppedGroups) dropped"
+        }
         guard episodes.count == 2 * config.rollout.pairs else {
             throw GridGRPOError("\(rolloutPath): holds \(episodes.count) episodes, but rollout.pairs = \(config.rollout.pairs) needs \(2 * config.rollout.pairs)")
         }
@@ -79,34 +116,76 @@ public enum Stages {
         return label("pair", iteration) + "\(pairs.count) pairs, \(pairs.ties.filter { $0 }.count) ties, mean return preferred \(number(meanPreferred)) vs rejected \(number(meanRejected))"
     }
 
-    /// One iteration of the blog's update on the preferred episodes.
-    public static func update(configPath: String, weightsPath: String, rolloutPath: String, pairsPath: String,
-                              iteration: Int, output: String) throws -> String {
+    /// One iteration of training. The blog's method reads `pairsPath` and
+    /// updates the policy and value networks on the preferred episodes; GRPO
+    /// reads `groupsPath` (advantages) and, when β > 0, `referencePath` (π_ref).
+    public static func update(configPath: String, weightsPath: String, rolloutPath: String, pairsPath: String?,
+                              groupsPath: String?, referencePath: String?, iteration: Int, output: String) throws -> String {
         let config = try PipelineConfig.load(path: configPath)
         try checkIteration(iteration, config, from: 1)
         var (agent, _, weightsSource) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(weightsSource, path: weightsPath, iteration: iteration - 1)
         let (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, world: config.world)
         try checkSource(rolloutSource, path: rolloutPath, iteration: iteration)
-        let (pairs, pairsSource) = try ArtifactSchema.readPairs(path: pairsPath, episodeCount: episodes.count)
-        try checkSource(pairsSource, path: pairsPath, iteration: iteration)
         let rolloutDigest = try SHA256.hex(ofFile: rolloutPath)
-        guard pairsSource.inputs.first(where: { $0.role == "rollout" })?.sha256 == rolloutDigest else {
-            throw GridGRPOError("\(pairsPath): was paired from a different rollout than \(rolloutPath); rerun the pair stage")
+        var inputs: [Provenance.Input] = [try .input("config", path: configPath), try .input("weights", path: weightsPath),
+                                          try .input("rollout", path: rolloutPath)]
+        func checkScoredFrom(_ source: Provenance, path: String) throws {
+            try checkSource(source, path: path, iteration: iteration)
+            guard source.inputs.first(where: { $0.role == "rollout" })?.sha256 == rolloutDigest else {
+                throw GridGRPOError("\(path): was made from a different rollout than \(rolloutPath); rerun the pair stage")
+            }
         }
-        let metrics = preferenceUpdate(agent: &agent, episodes: episodes, pairs: pairs, config: config.update,
-                                       world: config.world, seed: config.seed, iteration: iteration)
-        let parameters = agent.policy.parameters + agent.value.parameters
+        let metrics: UpdateMetrics
+        switch config.algorithm {
+        case .preference:
+            guard let pairsPath, groupsPath == nil, referencePath == nil else {
+                throw GridGRPOError("algorithm preference: update takes --pairs (and no --groups or --reference)")
+            }
+            let (pairs, pairsSource) = try ArtifactSchema.readPairs(path: pairsPath, episodeCount: episodes.count)
+            try checkScoredFrom(pairsSource, path: pairsPath)
+            inputs.append(try .input("pairs", path: pairsPath))
+            metrics = try preferenceUpdate(agent: &agent, episodes: episodes, pairs: pairs, config: config.update,
+                                           world: config.world, seed: config.seed, iteration: iteration)
+        case .grpo:
+            guard let groupsPath, pairsPath == nil else {
+                throw GridGRPOError("algorithm grpo: update takes --groups (and no --pairs)")
+            }
+            let (groups, groupsSource) = try ArtifactSchema.readGroups(path: groupsPath, episodeCount: episodes.count)
+            try checkScoredFrom(groupsSource, path: groupsPath)
+            inputs.append(try .input("groups", path: groupsPath))
+            var reference: MLP?
+            if config.grpo.klBeta > 0 {
+                let expected = config.grpo.referenceIteration(for: iteration)
+                guard let referencePath else {
+                    throw GridGRPOError("grpo.kl_beta is \(config.grpo.klBeta): update needs --reference (weights.h5 of iteration \(expected))")
+                }
+                let (referenceAgent, _, referenceSource) = try ArtifactSchema.readWeights(path: referencePath, config: config)
+                guard referenceSource.iteration == expected else {
+                    throw GridGRPOError("\(referencePath): holds iteration \(referenceSource.iteration), but the reference policy of iteration \(iteration) is iteration \(expected) (grpo.reference_refresh = \(config.grpo.referenceRefresh))")
+                }
+                reference = referenceAgent.policy
+                inputs.append(try .input("reference", path: referencePath))
+            } else if referencePath != nil {
+                throw GridGRPOError("grpo.kl_beta is 0: update reads no --reference")
+            }
+            metrics = grpoUpdate(agent: &agent, reference: reference, episodes: episodes, groups: groups, config: config.grpo,
+                                 adam: config.update.policyAdam(learningRate: config.grpo.learningRate),
+                                 world: config.world, seed: config.seed, iteration: iteration)
+        }
+        let parameters = agent.policy.parameters + (agent.value?.parameters ?? [])
         guard parameters.allSatisfy({ $0.isFinite }) else {
             let lastPolicy = metrics.policyLoss.last ?? .nan, lastValue = metrics.valueLoss.last ?? .nan
-            throw GridGRPOError("update diverged at iteration \(iteration): weights became NaN or Inf (last epoch policy loss \(lastPolicy), value loss \(lastValue)); lower update.policy_learning_rate or update.value_learning_rate. Nothing was written.")
+            throw GridGRPOError("update diverged at iteration \(iteration): weights became NaN or Inf (last epoch policy loss \(lastPolicy), value loss \(lastValue)); lower the learning rate. Nothing was written.")
         }
-        let provenance = Provenance(schema: .weights, stage: "update", iteration: iteration, config: config, inputs: [
-            try .input("config", path: configPath), try .input("weights", path: weightsPath),
-            try .input("rollout", path: rolloutPath), try .input("pairs", path: pairsPath),
-        ])
+        let provenance = Provenance(schema: .weights, stage: "update", iteration: iteration, config: config, inputs: inputs)
         try ArtifactSchema.writeWeights(agent, metrics: metrics, provenance: provenance, to: output)
-        return label("update", iteration) + "\(metrics.trainingSteps) steps × \(config.update.epochs) epochs, \(metrics.gradientSteps) Adam steps, policy loss \(number(Double(metrics.policyLoss.last ?? 0))), value loss \(number(Double(metrics.valueLoss.last ?? 0)))"
+        let epochs = metrics.policyLoss.count
+        var summary = "\(metrics.trainingSteps) steps × \(epochs) epochs, \(metrics.gradientSteps) Adam steps, policy loss \(number(Double(metrics.policyLoss.last ?? 0)))"
+        if let valueLoss = metrics.valueLoss.last { summary += ", value loss \(number(Double(valueLoss)))" }
+        if let kl = metrics.referenceKL.last { summary += ", KL to reference \(String(format: "%.4f", kl))" }
+        if metrics.droppedGroups > 0 { summary += ", \(metrics.droppedGroups) groups dropped" }
+        return label("update", iteration) + summary
     }
 
     /// Exhaustive greedy evaluation plus the blog's sampled average return.

@@ -16,6 +16,8 @@ public struct RandomStream {
         case rollout = 2
         case update = 3
         case evaluate = 4
+        /// GRPO: the start configuration shared by a group's episodes (index = group).
+        case group = 5
     }
 
     public static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15

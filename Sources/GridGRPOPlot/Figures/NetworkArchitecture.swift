@@ -5,7 +5,7 @@ import GridGRPO
 /// `best.h5`, layer by layer, with every drawn connection shaded by its
 /// weight (blue positive, red negative, opacity ∝ |w| within the layer).
 public enum NetworkArchitectureFigure {
-    public static let caption = "The best checkpoint's policy and value networks, connections shaded by the trained weights"
+    public static let caption = "The best checkpoint's networks (policy, and value for the blog's method), connections shaded by the trained weights"
 
     /// Units drawn for a layer of `count`: all of them when few, else the first
     /// nine and the last three around an ellipsis.
@@ -14,15 +14,17 @@ public enum NetworkArchitectureFigure {
     }
 
     public static func render(best: ArtifactSchema.Best, config: PipelineConfig) throws -> Canvas {
-        let canvas = try Canvas(width: 2000, height: 1500)
+        let canvas = try Canvas(width: 2000, height: best.value == nil ? 820 : 1500)
         let world = config.world
         canvas.text("The trained networks (best checkpoint, iteration \(best.iteration))", at: Point(40, 30), size: 30, bold: true, vertical: .top)
         canvas.text("blue: positive weight · red: negative · opacity ∝ |weight| / largest |weight| of the layer · hidden layers drawn compactly",
                     at: Point(40, 74), size: 20, color: Palette.mutedText, vertical: .top)
         drawNetwork(best.policy, name: "Policy network π(a|s)", outputs: GridWorld.actionNames, outputActivation: "softmax",
                     world: world, band: Rect(40, 130, 1920, 660), on: canvas)
-        drawNetwork(best.value, name: "Value network V(s)", outputs: ["V(s)"], outputActivation: nil,
-                    world: world, band: Rect(40, 820, 1920, 660), on: canvas)
+        if let value = best.value {
+            drawNetwork(value, name: "Value network V(s)", outputs: ["V(s)"], outputActivation: nil,
+                        world: world, band: Rect(40, 820, 1920, 660), on: canvas)
+        }
         return canvas
     }
 

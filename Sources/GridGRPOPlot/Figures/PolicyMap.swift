@@ -2,10 +2,11 @@ import Foundation
 import GridGRPO
 
 /// `policy_map.png`: for a few goal cells, the greedy action in every cell as
-/// an arrow, each cell shaded by the value network's V(s). Arrows that are not
-/// a shortest-path move are drawn in red.
+/// an arrow, each cell shaded by the value network's V(s) (or, for GRPO, which
+/// has no value network, by the greedy action's probability). Arrows that are
+/// not a shortest-path move are drawn in red.
 public enum PolicyMapFigure {
-    public static let caption = "Greedy action in every cell for a few goals, cells shaded by V(s)"
+    public static let caption = "Greedy action in every cell for a few goals, cells shaded by V(s) (GRPO: by max π(a|s))"
 
     /// Goals: top-left corner, centre, right edge, bottom-left corner (distinct for any N ≥ 2).
     public static func goals(size n: Int) -> [Int] {
@@ -28,7 +29,8 @@ public enum PolicyMapFigure {
         let panel = 420.0
         let canvas = try Canvas(width: Int(80 + Double(goalCells.count) * (panel + 50) + 160), height: 660)
         canvas.text("Greedy policy and value (best checkpoint, iteration \(best.iteration))", at: Point(40, 30), size: 30, bold: true, vertical: .top)
-        canvas.text("arrow: argmax π(a|s) with the goal fixed · shade: V(s) · red arrow: not a shortest-path move",
+        let shading = best.value == nil ? "max π(a|s)" : "V(s)"
+        canvas.text("arrow: argmax π(a|s) with the goal fixed · shade: \(shading) · red arrow: not a shortest-path move",
                     at: Point(40, 74), size: 20, color: Palette.mutedText, vertical: .top)
 
         var values: [[Float]] = []
@@ -36,8 +38,18 @@ public enum PolicyMapFigure {
         for goal in goalCells {
             let agents = Array(0..<cells)
             let goals = [Int](repeating: goal, count: cells)
-            values.append(best.value.forward(agents: agents, goals: goals, cellCount: cells).output)
             let logits = best.policy.forward(agents: agents, goals: goals, cellCount: cells).output
+            if let value = best.value {
+                values.append(value.forward(agents: agents, goals: goals, cellCount: cells).output)
+            } else {
+                let logProbs = logSoftmax(logits, width: 4)
+                var confidence = [Float](repeating: 0, count: cells)
+                for cell in 0..<cells {
+                    let row: ArraySlice<Float> = logProbs[(cell * 4)..<(cell * 4 + 4)]
+                    confidence[cell] = Float(Foundation.exp(Double(row.max() ?? 0)))
+                }
+                values.append(confidence)
+            }
             actions.append((0..<cells).map { argmax(logits[($0 * 4)..<($0 * 4 + 4)]) })
         }
         let visible = zip(goalCells, values).flatMap { goal, v in (0..<cells).filter { $0 != goal }.map { Double(v[$0]) } }
@@ -80,7 +92,7 @@ public enum PolicyMapFigure {
             canvas.line(Point(bar.maxX, y), Point(bar.maxX + 8, y), color: Palette.axis, width: 1.5)
             canvas.text(tickLabel(tick, step: (high - low) / 4), at: Point(bar.maxX + 12, y), size: 17, color: Palette.mutedText, vertical: .middle)
         }
-        canvas.text("V(s)", at: Point(bar.center.x, bar.minY - 16), size: 20, bold: true, horizontal: .center, vertical: .bottom)
+        canvas.text(shading, at: Point(bar.center.x, bar.minY - 16), size: 20, bold: true, horizontal: .center, vertical: .bottom)
         return canvas
     }
 }

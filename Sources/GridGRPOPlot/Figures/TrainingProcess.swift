@@ -17,11 +17,13 @@ public enum TrainingProcessFigure {
     }
 
     /// Nodes in stage-list order, then `plot`.
-    public static var nodes: [String] { StageGraph.stages.map(\.name) + ["plot"] }
+    public static func nodes(_ algorithm: PipelineConfig.Algorithm) -> [String] {
+        StageGraph.stages(for: algorithm).map(\.name) + ["plot"]
+    }
 
     /// The edges of the generic iteration n ≥ 1 (and of initialize, for n = 0 → 1),
     /// merged per (producer, consumer, previous-iteration).
-    public static func edges() -> [Edge] {
+    public static func edges(_ algorithm: PipelineConfig.Algorithm) -> [Edge] {
         var result: [Edge] = []
         func add(_ producer: String, _ consumer: String, _ file: String, previous: Bool) {
             if let index = result.firstIndex(where: { $0.producer == producer && $0.consumer == consumer && $0.previousIteration == previous }) {
@@ -30,9 +32,14 @@ public enum TrainingProcessFigure {
                 result.append(Edge(producer: producer, consumer: consumer, files: [file], previousIteration: previous))
             }
         }
-        let stages = StageGraph.stages
+        let stages = StageGraph.stages(for: algorithm)
         for consumer in stages {
             for input in consumer.inputs where input.file != "config.yaml" {
+                if input.isReference {
+                    // π_ref: the weights of an earlier iteration (initial, or refreshed every R)
+                    add("initialize", consumer.name, "weights.h5 (reference)", previous: false)
+                    continue
+                }
                 // Producers of this file: in iteration n (offset 0) or n−1 (offset −1).
                 for producer in stages where producer.output == input.file {
                     let sameIteration = input.iterationOffset == 0
@@ -64,8 +71,9 @@ public enum TrainingProcessFigure {
         canvas.text("The training process: one make rule per stage and iteration", at: Point(40, 30), size: 30, bold: true, vertical: .top)
         canvas.text("iteration 0: initialize → evaluate → checkpoint; iterations 1…\(config.iterations): rollout → pair → update → evaluate → checkpoint; then plot",
                     at: Point(40, 74), size: 20, color: Palette.mutedText, vertical: .top)
-        let names = nodes
-        let purposes = Dictionary(uniqueKeysWithValues: StageGraph.stages.map { ($0.name, $0) })
+        let names = nodes(config.algorithm)
+        let stageList = StageGraph.stages(for: config.algorithm)
+        let purposes = Dictionary(uniqueKeysWithValues: stageList.map { ($0.name, $0) })
         let boxWidth = 250.0, boxHeight = 150.0
         let spacing = (Double(canvas.width) - 80 - boxWidth) / Double(names.count - 1)
         let rowY = 540.0
@@ -73,10 +81,12 @@ public enum TrainingProcessFigure {
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
 
         var labels: [(Point, String, Color)] = []
-        for edge in edges() {
+        for edge in edges(config.algorithm) {
             guard let from = index[edge.producer], let to = index[edge.consumer] else { continue }
-            let fromInitialize = StageGraph.stages.first { $0.name == edge.producer }?.onlyFirst == true
-            let label = edge.files.joined(separator: ", ") + (edge.previousIteration ? "  (n−1)" : fromInitialize ? " (iter 0)" : "")
+            let fromInitialize = stageList.first { $0.name == edge.producer }?.onlyFirst == true
+            let files = edge.files.filter { !$0.hasSuffix("(reference)") || edge.files.count == 1 }
+            let label = files.map { $0.hasSuffix("(reference)") ? $0 : $0 + (edge.previousIteration ? "  (n−1)" : fromInitialize ? " (iter 0)" : "") }
+                .joined(separator: ", ")
             let source = box(from), target = box(to)
             if edge.previousIteration {
                 let color = Palette.series[3]

@@ -10,9 +10,11 @@ public enum TrainingResultsFigure {
     public static func render(history: RunHistory, config: PipelineConfig) throws -> Canvas {
         let canvas = try Canvas(width: 2000, height: 1200)
         let xs = history.iterations.map(Double.init)
-        canvas.text("Training of the blog's preference method on the \(config.environment.gridSize)×\(config.environment.gridSize) grid world",
+        canvas.text("Training of \(config.algorithm == .grpo ? "GRPO" : "the blog's preference method") on the \(config.environment.gridSize)×\(config.environment.gridSize) grid world",
                     at: Point(40, 30), size: 30, bold: true, vertical: .top)
-        canvas.text("seed \(config.seed) · \(config.rollout.pairs) pairs/iteration · config sha256:\(config.digest.prefix(12))",
+        let batch = config.algorithm == .grpo ? "\(config.grpo.groupsPerIteration) groups × \(config.grpo.groupSize) episodes/iteration"
+                                              : "\(config.rollout.pairs) pairs/iteration"
+        canvas.text("seed \(config.seed) · \(batch) · config sha256:\(config.digest.prefix(12))",
                     at: Point(40, 74), size: 20, color: Palette.mutedText, vertical: .top)
 
         let panels = layout(history: history, width: Double(canvas.width))
@@ -46,8 +48,10 @@ public enum TrainingResultsFigure {
                        on: canvas, corner: .bottomRight)
 
         // Losses
-        for (axes, title, values, color) in [(panels.policyLoss, "Policy loss (PPO clipped)", history.policyLoss, Palette.series[0]),
-                                             (panels.valueLoss, "Value loss (MSE to return-to-go)", history.valueLoss, Palette.series[1])] {
+        let grpo = config.algorithm == .grpo
+        for (axes, title, values, color) in [(panels.policyLoss, grpo ? "Policy loss (GRPO objective)" : "Policy loss (PPO clipped)", history.policyLoss, Palette.series[0]),
+                                             (panels.valueLoss, grpo ? "KL to the reference policy (k3)" : "Value loss (MSE to return-to-go)",
+                                              grpo ? history.referenceKL : history.valueLoss, Palette.series[1])] {
             axes.drawFrame(on: canvas, title: title, xLabel: "iteration", yLabel: "mean over epochs", integerX: true)
             axes.horizontalLine(at: 0, on: canvas, color: Palette.axis, width: 1.5, dash: [])
             axes.plot(xs, values, on: canvas, color: color, width: 3)
@@ -74,6 +78,7 @@ public enum TrainingResultsFigure {
             return Axes(frame: Rect(right, top + row * (panelHeight + vGap), panelWidth, panelHeight), x: xRange,
                         y: niceRange(min(0, finite.min() ?? 0), max(0, finite.max() ?? 1)))
         }
-        return (returns, success, lossAxes(history.policyLoss, row: 0), lossAxes(history.valueLoss, row: 1))
+        let second = history.valueLoss.contains(where: \.isFinite) ? history.valueLoss : history.referenceKL
+        return (returns, success, lossAxes(history.policyLoss, row: 0), lossAxes(second, row: 1))
     }
 }
