@@ -22,15 +22,16 @@ else
 Q := @
 endif
 
-# Every stage's summary line goes to the terminal and to $(ARTIFACTS)/stages.log
-# (the report's seconds per stage); pipefail keeps a failing stage failing.
+# Every stage's summary line goes to the terminal and, through `tee`, to the
+# run's stages.log (the report's seconds per stage); pipefail keeps a failing
+# stage failing.
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
-LOG = | tee -a $(ARTIFACTS)/stages.log
 
 .DELETE_ON_ERROR:
+.SECONDEXPANSION:
 .DEFAULT_GOAL := all
-.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures rollout pair update evaluate checkpoint
+.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures compare rollout pair update evaluate checkpoint
 
 ## help: list the targets and variables
 help:
@@ -39,6 +40,7 @@ help:
 	@echo "make plot                 the figures in $(ARTIFACTS)/figures/ (and the run they need)"
 	@echo "make report               $(ARTIFACTS)/report.html, self-contained (figures embedded)"
 	@echo "make readme-figures       copy the figures to docs/figures/ for the README"
+	@echo "make -j2 compare          blog vs GRPO vs Dr. GRPO, seeds 0-4: $(COMPARE_DIR)/compare.png, compare.md"
 	@echo "make ARTIFACT             build one artifact and what it needs, e.g."
 	@echo "                          make $(ARTIFACTS)/iter-0007/pairs.h5"
 	@echo "make STAGE ITER=n         rerun one stage of iteration n now, e.g. make rollout ITER=7"
@@ -104,8 +106,37 @@ $(ARTIFACTS)/dag.mk: $(ARTIFACTS)/config.yaml $(BUILD_STAMP)
 
 FORCE:
 
+# make compare: the blog's method, GRPO and Dr. GRPO for seeds 0–4, each run in
+# its own directory, all of their rules in this one make (so -j2 runs them side
+# by side), then one figure and one table from all of them.
+COMPARE_DIR     ?= artifacts/compare
+COMPARE_SEEDS   ?= 0 1 2 3 4
+COMPARE_CONFIGS := preference=pipeline.yaml grpo=configs/grpo.yaml drgrpo=configs/drgrpo.yaml
+COMPARE_RUNS    := $(foreach m,$(COMPARE_CONFIGS),$(foreach s,$(COMPARE_SEEDS),$(word 1,$(subst =, ,$(m)))-seed$(s)))
+
+# $(1): run name, $(2): config file, $(3): seed
+define COMPARE_RUN
+$(COMPARE_DIR)/$(1)/config.yaml: $(2)
+	@mkdir -p $$(@D)
+	@sed 's/^seed:.*/seed: $(3)/' $$< > $$@.tmp && mv $$@.tmp $$@
+$(COMPARE_DIR)/$(1)/dag.mk: $(COMPARE_DIR)/$(1)/config.yaml $(BUILD_STAMP)
+	$(Q)$(BIN)/dag --config $$< --artifacts $(COMPARE_DIR)/$(1) --prefix $(subst -,_,$(1))_ > $$@.tmp && mv $$@.tmp $$@
+endef
+$(foreach m,$(COMPARE_CONFIGS),$(foreach s,$(COMPARE_SEEDS),$(eval $(call COMPARE_RUN,$(word 1,$(subst =, ,$(m)))-seed$(s),$(word 2,$(subst =, ,$(m))),$(s)))))
+
+ifneq ($(filter compare,$(MAKECMDGOALS)),)
+include $(foreach r,$(COMPARE_RUNS),$(COMPARE_DIR)/$(r)/dag.mk)
+endif
+COMPARE_INPUTS = $(foreach r,$(COMPARE_RUNS),$($(subst -,_,$(r))_FINAL_BEST) $($(subst -,_,$(r))_EVALUATIONS) $($(subst -,_,$(r))_ROLLOUTS))
+
+## compare: blog vs GRPO vs Dr. GRPO, seeds 0–4 → $(COMPARE_DIR)/compare.png and compare.md
+compare: $(COMPARE_DIR)/compare.png
+
+$(COMPARE_DIR)/compare.png: $$(COMPARE_INPUTS) | $(BUILD_STAMP)
+	$(Q)$(BIN)/plot compare --runs $(addprefix $(COMPARE_DIR)/,$(COMPARE_RUNS)) --output $@ --table $(COMPARE_DIR)/compare.md
+
 # Targets that need no DAG do not build the binaries just to read it.
-NO_DAG_GOALS := help deps clean build test test-deps
+NO_DAG_GOALS := help deps clean build test test-deps compare
 ifneq ($(filter-out $(NO_DAG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(ARTIFACTS)/dag.mk
 endif

@@ -12,10 +12,14 @@ struct DAG: ParsableCommand {
         """)
 
     @Option(help: "The run's pipeline config (YAML).") var config: String
+    @Option(help: "The run directory to write into the rules (default: the make variable $(ARTIFACTS)).")
+    var artifacts = "$(ARTIFACTS)"
+    @Option(help: "Prefix for the variables the rules define, so several runs' rules can be included together.")
+    var prefix = ""
 
     func run() throws {
         let pipeline = try PipelineConfig.load(path: config)
-        print(StageGraph.makefile(config: pipeline), terminator: "")
+        print(StageGraph.makefile(config: pipeline, artifacts: artifacts, prefix: prefix), terminator: "")
     }
 }
 

@@ -11,7 +11,7 @@ struct Plot: ParsableCommand {
         writes one file. PNGs carry their provenance (config digest, seed, input digests) in \
         tEXt chunks and no timestamp, so rerunning gives identical bytes.
         """,
-        subcommands: [TrainingResults.self, NetworkArchitecture.self, TrainingProcess.self, GridWorldPaths.self, PolicyMap.self, ReportCommand.self])
+        subcommands: [TrainingResults.self, NetworkArchitecture.self, TrainingProcess.self, GridWorldPaths.self, PolicyMap.self, ReportCommand.self, Compare.self])
 }
 
 struct Common: ParsableArguments {
@@ -102,6 +102,24 @@ struct ReportCommand: ParsableCommand {
             try Report.build(configPath: common.config, evaluationPaths: evaluations, weightsPaths: weights, bestPath: best,
                              figurePaths: figures, logPath: log, output: common.output)
         }
+    }
+}
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "compare.png and compare.md: success rate and optimality gap per method over seeds.",
+        discussion: """
+        Reads each run directory's config.yaml, every iteration's eval.h5 and rollout.h5, and \
+        stages.log (the stages' wall times). Runs are grouped by method (from the config).
+        """)
+
+    @Option(parsing: .upToNextOption, help: "Run directories (artifacts of complete runs).") var runs: [String]
+    @Option(help: "Where to write the figure.") var output: String
+    @Option(help: "Where to write the Markdown table.") var table: String
+
+    func run() throws {
+        try runStage { try Comparison.build(runDirectories: runs, output: output, tableOutput: table) }
     }
 }
 

@@ -131,6 +131,38 @@ struct EndToEndTests {
         #expect(dump.status == 0 && dump.output.contains("return_to_go"))
     }
 
+    static let tinyGRPOConfig = """
+    seed: 1
+    iterations: 8
+    algorithm: grpo
+    environment: {grid_size: 3, max_steps: 30}
+    network: {hidden_size: 32}
+    grpo: {group_size: 4, groups_per_iteration: 64, minibatch_groups: 16, learning_rate: 0.01, kl_beta: 0.01, reference_refresh: 4}
+    evaluation: {sampled_episodes: 20}
+
+    """
+
+    @Test func grpoRunReachesTheOptimumAndIsByteIdentical() throws {
+        let root = temporaryDirectory("e2e-grpo")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = writeConfig(Self.tinyGRPOConfig, in: root)
+        let first = try make([], artifacts: root + "/a", config: config)
+        #expect(first.status == 0, "\(first.output)")
+        let second = try make(["-j2"], artifacts: root + "/b", config: config)
+        #expect(second.status == 0, "\(second.output)")
+        let a = deterministicFiles(in: root + "/a")
+        #expect(differences(deterministicFiles(in: root + "/b"), a).isEmpty)
+        #expect(a["iter-0003/groups.h5"] != nil && a["iter-0003/pairs.h5"] == nil)
+        let parsed = try PipelineConfig.load(path: config)
+        let best = try ArtifactSchema.readBest(path: root + "/a/best.h5", config: parsed)
+        #expect(best.best.summary.allOptimal)
+        #expect(best.best.value == nil)
+        // iteration 6 trained against the policy of iteration 4 (reference_refresh 4)
+        let weights = try ArtifactSchema.readWeights(path: root + "/a/iter-0006/weights.h5", config: parsed)
+        #expect(weights.provenance.inputs.first { $0.role == "reference" }?.name == "iter-0004/weights.h5")
+        #expect(weights.metrics?.referenceKL.isEmpty == false)
+    }
+
     @Test func aConfigErrorStopsTheRunWithTheKeyNamed() throws {
         let root = temporaryDirectory("e2e-bad")
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -224,9 +224,9 @@ public struct EvaluationConfig: Codable, Equatable, Sendable {
 /// `algorithm: grpo`. Adam's β₁, β₂ and ε come from the `update` section.
 public struct GRPOConfig: Codable, Equatable, Sendable {
     /// G: episodes sampled from each start configuration.
-    public var groupSize: Int = 8
+    public var groupSize: Int = 4
     /// S: start configurations (groups) per iteration.
-    public var groupsPerIteration: Int = 32
+    public var groupsPerIteration: Int = 64
     /// Denominator of the advantage: group std (GRPO), batch std, or none (Dr. GRPO).
     public var scale: AdvantageScale = .group
     /// ε in Â = (R − mean) / (std + ε).
@@ -239,8 +239,8 @@ public struct GRPOConfig: Codable, Equatable, Sendable {
     /// μ: passes over the iteration's groups.
     public var innerEpochs: Int = 2
     /// Groups per Adam step.
-    public var minibatchGroups: Int = 8
-    public var learningRate: Double = 0.002
+    public var minibatchGroups: Int = 16
+    public var learningRate: Double = 0.003
     /// β of the k3 KL penalty toward the reference policy (0 = none).
     public var klBeta: Double = 0.01
     /// 0: the reference policy is the initial one; R > 0: refreshed to the
