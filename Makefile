@@ -119,13 +119,14 @@ define COMPARE_RUN
 $(COMPARE_DIR)/$(1)/config.yaml: $(2)
 	@mkdir -p $$(@D)
 	@sed 's/^seed:.*/seed: $(3)/' $$< > $$@.tmp && mv $$@.tmp $$@
-$(COMPARE_DIR)/$(1)/dag.mk: $(COMPARE_DIR)/$(1)/config.yaml $(BUILD_STAMP)
+$(COMPARE_DIR)/$(1)/compare.mk: $(COMPARE_DIR)/$(1)/config.yaml $(BUILD_STAMP)
 	$(Q)$(BIN)/dag --config $$< --artifacts $(COMPARE_DIR)/$(1) --prefix $(subst -,_,$(1))_ > $$@.tmp && mv $$@.tmp $$@
 endef
-$(foreach m,$(COMPARE_CONFIGS),$(foreach s,$(COMPARE_SEEDS),$(eval $(call COMPARE_RUN,$(word 1,$(subst =, ,$(m)))-seed$(s),$(word 2,$(subst =, ,$(m))),$(s)))))
-
+# Only `make compare` defines the comparison runs' rules, so that any one of
+# them can also be treated as an ordinary run (make plot ARTIFACTS=…).
 ifneq ($(filter compare,$(MAKECMDGOALS)),)
-include $(foreach r,$(COMPARE_RUNS),$(COMPARE_DIR)/$(r)/dag.mk)
+$(foreach m,$(COMPARE_CONFIGS),$(foreach s,$(COMPARE_SEEDS),$(eval $(call COMPARE_RUN,$(word 1,$(subst =, ,$(m)))-seed$(s),$(word 2,$(subst =, ,$(m))),$(s)))))
+include $(foreach r,$(COMPARE_RUNS),$(COMPARE_DIR)/$(r)/compare.mk)
 endif
 COMPARE_INPUTS = $(foreach r,$(COMPARE_RUNS),$($(subst -,_,$(r))_FINAL_BEST) $($(subst -,_,$(r))_EVALUATIONS) $($(subst -,_,$(r))_ROLLOUTS))
 
