@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import GridGRPO
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Look inside GridGRPO artifacts, or check a whole run's provenance.",
+        discussion: """
+        inspect FILE                  schema, provenance, attributes, datasets with shapes and min/max/mean/norm
+        inspect rollout.h5 --episode 3   replay an episode as the blog's text frames
+        inspect eval.h5 --worst 10    the configurations furthest from optimal
+        inspect --verify artifacts/   every artifact's recorded inputs against the files on disk;
+                                      exits 1 and names the chain if any is stale, missing or from another run
+        Add --json for machine-readable output.
+        """)
+
+    @Argument(help: "An artifact (.h5).") var file: String?
+    @Option(help: "Replay this episode of a rollout.h5.") var episode: Int?
+    @Option(help: "List this many worst configurations of an eval.h5.") var worst: Int?
+    @Option(help: "Check every artifact of this run directory.") var verify: String?
+    @Flag(help: "Print JSON instead of text.") var json = false
+
+    func validate() throws {
+        guard (file == nil) != (verify == nil) else { throw ValidationError("give either a FILE or --verify DIR") }
+        if verify != nil && (episode != nil || worst != nil) { throw ValidationError("--verify takes no --episode or --worst") }
+        if episode != nil && worst != nil { throw ValidationError("--episode and --worst are for different files; give one") }
+    }
+
+    func emit<T: Encodable>(_ value: T, text: String) throws {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        } else {
+            print(text)
+        }
+    }
+
+    struct Replay: Encodable { let file: String; let episode: Int; let frames: String }
+    struct Verification: Encodable { let run: String; let checked: Int; let problems: [Inspector.Problem] }
+
+    func run() throws {
+        if let verify {
+            let (checked, problems) = try Inspector.verify(runDirectory: verify)
+            let text = problems.isEmpty
+                ? "\(verify): all \(checked) artifacts match their recorded inputs and the run's config"
+                : (problems.map { "\($0.file): \($0.message)" } + ["\(problems.count) problem(s) in \(checked) artifacts"]).joined(separator: "\n")
+            try emit(Verification(run: verify, checked: checked, problems: problems), text: text)
+            if !problems.isEmpty { throw ExitCode(1) }
+        } else if let file {
+            if let episode {
+                let frames = try Inspector.replay(rolloutPath: file, episode: episode)
+                try emit(Replay(file: file, episode: episode, frames: frames), text: frames)
+            } else if let worst {
+                let rows = try Inspector.worst(evaluationPath: file, count: worst)
+                try emit(rows, text: Inspector.text(rows))
+            } else {
+                let report = try Inspector.describe(path: file)
+                try emit(report, text: Inspector.text(report))
+            }
+        }
+    }
+}
+
+Inspect.main()
