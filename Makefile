@@ -28,6 +28,21 @@ endif
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
+# One make at a time per run directory. The make you start takes an exclusive
+# lock on $(ARTIFACTS)/.make.lock and runs the real one under it; a second make
+# on the same directory refuses at once instead of mixing two runs' files.
+ifeq ($(GRIDGRPO_LOCKED),)
+GOALS := $(or $(MAKECMDGOALS),all)
+.PHONY: $(GOALS)
+$(firstword $(GOALS)):
+	@mkdir -p $(ARTIFACTS)
+	@flock -n -E 75 $(ARTIFACTS)/.make.lock $(MAKE) --no-print-directory GRIDGRPO_LOCKED=1 $(GOALS); status=$$?; \
+	if [ $$status = 75 ]; then echo "another make is running on $(ARTIFACTS)/ (it holds $(ARTIFACTS)/.make.lock): wait for it, or give this run its own ARTIFACTS=dir"; fi; \
+	exit $$status
+$(wordlist 2,$(words $(GOALS)),$(GOALS)):
+	@:
+else
+
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 .DEFAULT_GOAL := all
@@ -170,3 +185,5 @@ rollout pair update evaluate checkpoint:
 	@test -n "$(ITER)" || { echo "usage: make $@ ITER=n"; exit 2; }
 	@rm -f $(ARTIFACTS)/iter-$(ITER4)/$(OUTPUT_$@)
 	@$(MAKE) --no-print-directory CONFIG=$(CONFIG) ARTIFACTS=$(ARTIFACTS) $(ARTIFACTS)/iter-$(ITER4)/$(OUTPUT_$@)
+
+endif

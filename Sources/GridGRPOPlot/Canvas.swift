@@ -289,6 +289,7 @@ public final class Canvas {
     public func writePNG(to path: String, text: [(key: String, value: String)]) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        removeStaleTemporaries(of: path)
         let temporary = "\(directory)/.\(URL(fileURLWithPath: path).lastPathComponent).\(getpid()).tmp"
         let pixels = rgbPixels()
         let keys = text.map { strdup($0.key) }

@@ -135,6 +135,7 @@ public enum Report {
 
         let directory = URL(fileURLWithPath: output).deletingLastPathComponent().path
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        removeStaleTemporaries(of: output)
         let temporary = "\(directory)/.\(URL(fileURLWithPath: output).lastPathComponent).\(getpid()).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(html.utf8)), rename(temporary, output) == 0 else {
             unlink(temporary)

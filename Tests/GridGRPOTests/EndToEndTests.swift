@@ -211,3 +211,63 @@ struct EndToEndTests {
         }
     }
 }
+
+@Suite("Crash safety: killed stages and concurrent makes", .serialized)
+struct CrashSafetyTests {
+    let e2e = EndToEndTests()
+
+    @Test func killingMakeAtRandomInstantsNeverCorruptsTheRun() throws {
+        let root = temporaryDirectory("kill")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = e2e.writeConfig(EndToEndTests.tinyConfig, in: root)
+        let reference = try e2e.make([root + "/a/best.h5"], artifacts: root + "/a", config: config)
+        #expect(reference.status == 0, "\(reference.output)")
+
+        // Start make, SIGKILL its whole process group (make and the stage it is
+        // running) after a pseudo-random delay, many times; then finish the run.
+        var random = RandomStream(seed: 7, stage: .evaluate, iteration: 0, index: 0)
+        var kills = 0
+        for _ in 0..<12 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+            process.arguments = ["make", "--no-print-directory", "-C", repositoryRoot, "CONFIG=\(config)", "ARTIFACTS=\(root)/b",
+                                 "BIN=\(EndToEndTests.binaries)", "BUILD_STAMP=", root + "/b/best.h5"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: 0.05 + 0.6 * random.nextUnitDouble())
+            if process.isRunning {
+                kill(-process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            process.waitUntilExit()
+        }
+        #expect(kills > 0)
+        let finish = try e2e.make([root + "/b/best.h5"], artifacts: root + "/b", config: config)
+        #expect(finish.status == 0, "\(finish.output)")
+        let a = e2e.deterministicFiles(in: root + "/a"), b = e2e.deterministicFiles(in: root + "/b")
+        #expect(e2e.differences(a, b).isEmpty)
+        // no temporary file is left beside a finished one
+        #expect(!b.keys.contains { $0.hasSuffix(".tmp") })
+    }
+
+    @Test func aSecondMakeOnTheSameRunRefusesWithAClearMessage() throws {
+        let root = temporaryDirectory("lock")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = e2e.writeConfig(EndToEndTests.tinyConfig, in: root)
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        first.arguments = ["make", "--no-print-directory", "-C", repositoryRoot, "CONFIG=\(config)", "ARTIFACTS=\(root)/a",
+                           "BIN=\(EndToEndTests.binaries)", "BUILD_STAMP="]
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        let second = try e2e.make([], artifacts: root + "/a", config: config)
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        #expect(second.status != 0)
+        #expect(second.output.contains("another make is running on \(root)/a/"), "\(second.output)")
+        #expect(try Inspector.verify(runDirectory: root + "/a").problems.isEmpty)
+    }
+}

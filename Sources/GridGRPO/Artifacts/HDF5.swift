@@ -399,6 +399,7 @@ public final class HDF5Writer {
         } catch {
             throw GridGRPOError("\(path): cannot create directory \(directory)")
         }
+        removeStaleTemporaries(of: path)
         temporaryPath = "\(directory)/.\(url.lastPathComponent).\(getpid()).tmp"
         let fcpl = HDF5Properties.objectCreation(gg_h5p_file_create())
         // A strong close degree closes every object still open in the file, so
@@ -464,4 +465,17 @@ public final class HDF5Reader {
 /// artifact reads and writes (a leak check for the tests).
 public func openHDF5ObjectCount() -> Int {
     withHDF5 { Int(H5Fget_obj_count(hid_t(gg_h5f_obj_all()), gg_h5f_obj_all())) }
+}
+
+/// Deletes temporary files a killed writer of `path` left behind
+/// (`.NAME.PID.tmp` beside it). Only one stage writes a given output, so any
+/// such file belongs to an earlier, interrupted attempt.
+public func removeStaleTemporaries(of path: String) {
+    let url = URL(fileURLWithPath: path)
+    let directory = url.deletingLastPathComponent().path
+    let prefix = "." + url.lastPathComponent + "."
+    for entry in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        where entry.hasPrefix(prefix) && entry.hasSuffix(".tmp") {
+        unlink(directory + "/" + entry)
+    }
 }
