@@ -23,8 +23,10 @@ def fail(message):
 
 def main(run):
     with h5py.File(f"{run}/best.h5", "r") as f:
-        if f.attrs["schema"] != "gridgrpo.best":
-            fail(f"best.h5 has schema {f.attrs['schema']}")
+        # String attributes are fixed-length UTF-8: h5py returns bytes.
+        schema = f.attrs["schema"].decode()
+        if schema != "gridgrpo.best":
+            fail(f"best.h5 has schema {schema}")
         config = json.loads(f.attrs["config"])
         policy = {k: np.asarray(v[()]) for k, v in f["policy"].items()}
         best_iteration = int(f.attrs["best_iteration"])

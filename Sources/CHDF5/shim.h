@@ -18,7 +18,6 @@ static inline hid_t gg_h5t_std_i64le(void) { return H5T_STD_I64LE; }
 static inline hid_t gg_h5t_std_u8le(void) { return H5T_STD_U8LE; }
 static inline hid_t gg_h5t_std_i8le(void) { return H5T_STD_I8LE; }
 static inline hid_t gg_h5t_c_s1(void) { return H5T_C_S1; }
-static inline size_t gg_h5t_variable(void) { return H5T_VARIABLE; }
 
 static inline hid_t gg_h5p_file_create(void) { return H5P_FILE_CREATE; }
 static inline hid_t gg_h5p_file_access(void) { return H5P_FILE_ACCESS; }

@@ -174,11 +174,7 @@ public func grpoUpdate(agent: inout Agent, reference: MLP?, episodes: Episodes, 
         referenceLogProbs = (0..<episodes.stepCount).map { logProbs[$0 * GridWorld.actionCount + episodes.actions[$0]] }
     }
     for epoch in 0..<config.innerEpochs {
-        var order = keptGroups
-        var random = RandomStream(seed: seed, stage: .update, iteration: iteration, index: epoch)
-        for i in stride(from: order.count - 1, to: 0, by: -1) {
-            order.swapAt(i, random.nextInt(below: i + 1))
-        }
+        let order = shuffledForEpoch(keptGroups, seed: seed, iteration: iteration, epoch: epoch)
         var sums = (loss: 0.0, clip: 0.0, kl: 0.0, reference: 0.0)
         var batches = 0
         for start in stride(from: 0, to: order.count, by: config.minibatchGroups) {

@@ -91,11 +91,7 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
     metrics.trainingSteps = preferred.reduce(0) { $0 + episodes.length($1) }
     let epsilon = Float(config.clipEpsilon)
     for epoch in 0..<config.epochs {
-        var order = preferred
-        var random = RandomStream(seed: seed, stage: .update, iteration: iteration, index: epoch)
-        for i in stride(from: order.count - 1, to: 0, by: -1) {
-            order.swapAt(i, random.nextInt(below: i + 1))
-        }
+        let order = shuffledForEpoch(preferred, seed: seed, iteration: iteration, epoch: epoch)
         var sums = (policy: 0.0, value: 0.0, clip: 0.0, kl: 0.0)
         var advantageSum = 0.0
         var batches = 0
@@ -147,4 +143,15 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
         if epoch == 0 { metrics.meanAdvantage = Float(advantageSum / Double(max(metrics.trainingSteps, 1))) }
     }
     return metrics
+}
+
+/// The items in the order of one training epoch: a Fisher–Yates shuffle drawn
+/// from the stream (seed, update, iteration, epoch), shared by both algorithms.
+public func shuffledForEpoch(_ items: [Int], seed: UInt64, iteration: Int, epoch: Int) -> [Int] {
+    var order = items
+    var random = RandomStream(seed: seed, stage: .update, iteration: iteration, index: epoch)
+    for i in stride(from: order.count - 1, to: 0, by: -1) {
+        order.swapAt(i, random.nextInt(below: i + 1))
+    }
+    return order
 }

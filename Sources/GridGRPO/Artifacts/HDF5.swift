@@ -196,7 +196,8 @@ public struct HDF5Group {
     // MARK: Datasets
 
     /// Writes a dataset of the given shape. Large datasets are chunked and
-    /// compressed (shuffle + deflate), which HDF5 does deterministically.
+    /// compressed (shuffle + deflate) with a Fletcher-32 checksum per chunk,
+    /// all of which HDF5 does deterministically.
     public func write<T: HDF5Scalar>(_ name: String, _ values: [T], shape: [Int]? = nil, compress: Bool = false) throws {
         let dims = (shape ?? [values.count]).map { hsize_t($0) }
         guard dims.reduce(1, *) == hsize_t(values.count) else {
@@ -211,6 +212,7 @@ public struct HDF5Group {
             _ = H5Pset_chunk(dcpl.id, Int32(chunk.count), chunk)
             _ = H5Pset_shuffle(dcpl.id)
             _ = H5Pset_deflate(dcpl.id, 6)
+            _ = H5Pset_fletcher32(dcpl.id)
         }
         let dataset = H5Dcreate2(handle.id, name, T.fileType, space.id, gg_h5p_default(), dcpl.id, gg_h5p_default())
         guard dataset >= 0 else { throw GridGRPOError("\(describe(name)): cannot create dataset") }
@@ -285,17 +287,20 @@ public struct HDF5Group {
 
     // MARK: Attributes
 
+    /// Strings are stored fixed-length (UTF-8, null-padded) in the object
+    /// header, which the file format checksums. Variable-length strings would
+    /// live in the global heap, which has no checksum: a damaged heap can send
+    /// HDF5 into an endless loop.
     public func setAttribute(_ name: String, _ value: String) throws {
+        let bytes = Array(value.utf8)
         let type = HDF5ID(H5Tcopy(gg_h5t_c_s1()), close: H5Tclose)
-        _ = H5Tset_size(type.id, gg_h5t_variable())
+        _ = H5Tset_size(type.id, max(1, bytes.count))
+        _ = H5Tset_strpad(type.id, H5T_STR_NULLPAD)
         _ = H5Tset_cset(type.id, H5T_CSET_UTF8)
         let space = HDF5ID(H5Screate(H5S_SCALAR), close: H5Sclose)
         let attribute = try createAttribute(name, type: type.id, space: space.id)
-        let status = value.withCString { pointer -> herr_t in
-            var strings: [UnsafePointer<CChar>?] = [pointer]
-            return H5Awrite(attribute.id, type.id, &strings)
-        }
-        guard status >= 0 else { throw GridGRPOError("\(describe(name)): cannot write attribute") }
+        let padded = bytes.isEmpty ? [0] : bytes
+        guard H5Awrite(attribute.id, type.id, padded) >= 0 else { throw GridGRPOError("\(describe(name)): cannot write attribute") }
     }
 
     public func setAttribute<T: HDF5Scalar>(_ name: String, _ value: T) throws {
@@ -342,16 +347,8 @@ public struct HDF5Group {
         guard H5Tget_class(fileType.id) == H5T_STRING else {
             throw GridGRPOError("\(describe("@" + name)): expected a string attribute")
         }
-        if H5Tis_variable_str(fileType.id) > 0 {
-            let memType = HDF5ID(H5Tcopy(gg_h5t_c_s1()), close: H5Tclose)
-            _ = H5Tset_size(memType.id, gg_h5t_variable())
-            _ = H5Tset_cset(memType.id, H5Tget_cset(fileType.id))
-            var pointer: UnsafeMutablePointer<CChar>? = nil
-            guard H5Aread(attribute.id, memType.id, &pointer) >= 0, let pointer else {
-                throw GridGRPOError("\(describe("@" + name)): unreadable string attribute")
-            }
-            defer { H5free_memory(pointer) }
-            return String(cString: pointer)
+        guard H5Tis_variable_str(fileType.id) == 0 else {
+            throw GridGRPOError("\(describe("@" + name)): variable-length string; GridGRPO writes fixed-length strings (a file from elsewhere or an older version?)")
         }
         let size = H5Tget_size(fileType.id)
         var buffer = [UInt8](repeating: 0, count: size + 1)
@@ -406,6 +403,10 @@ public final class HDF5Writer {
         // the bytes are complete on disk when `commit()` renames the file.
         let fapl = HDF5ID(H5Pcreate(gg_h5p_file_access()), close: H5Pclose)
         _ = H5Pset_fclose_degree(fapl.id, H5F_CLOSE_STRONG)
+        // The 1.10 file format checksums every piece of metadata (superblock,
+        // object headers, B-trees, heaps), so a damaged file is refused when
+        // read instead of walking HDF5 into a wild pointer or an endless loop.
+        _ = H5Pset_libver_bounds(fapl.id, H5F_LIBVER_V110, H5F_LIBVER_V110)
         let id = H5Fcreate(temporaryPath, gg_h5f_acc_trunc(), fcpl.id, fapl.id)
         guard id >= 0 else { throw GridGRPOError("\(path): cannot create file") }
         let owned = HDF5ID(id, close: H5Fclose)

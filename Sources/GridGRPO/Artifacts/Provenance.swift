@@ -89,7 +89,7 @@ public enum ArtifactKind: String, CaseIterable, Sendable {
     case rollout, pairs, groups, weights, evaluation, best
 
     /// Bumped whenever a dataset or attribute changes meaning or layout.
-    public static let version = 1
+    public static let version = 2
 
     public var schemaName: String { "gridgrpo.\(rawValue)" }
 }
