@@ -105,7 +105,7 @@ test-deps:
 
 ## clean: remove the run's artifacts
 clean:
-	rm -rf $(ARTIFACTS)/iter-* $(ARTIFACTS)/*.h5 $(ARTIFACTS)/*.mk $(ARTIFACTS)/config.yaml $(ARTIFACTS)/.*.tmp \
+	rm -rf $(ARTIFACTS)/iter-* $(ARTIFACTS)/*.h5 $(ARTIFACTS)/*.mk $(ARTIFACTS)/config.yaml $(ARTIFACTS)/params $(ARTIFACTS)/.*.tmp \
 	  $(ARTIFACTS)/figures $(ARTIFACTS)/report.html $(ARTIFACTS)/stages.log
 
 # The run records the config it was made from. The copy is refreshed only when
@@ -117,7 +117,7 @@ $(ARTIFACTS)/config.yaml: FORCE
 	@cmp -s $(CONFIG) $@ || { cp $(CONFIG) $@.tmp && mv $@.tmp $@ && echo "config     $(CONFIG) -> $@"; }
 
 $(ARTIFACTS)/dag.mk: $(ARTIFACTS)/config.yaml $(BUILD_STAMP)
-	$(Q)$(BIN)/dag --config $< > $@.tmp && mv $@.tmp $@
+	$(Q)$(BIN)/dag --config $< --stamps $(ARTIFACTS)/params > $@.tmp && mv $@.tmp $@
 
 FORCE:
 
@@ -135,7 +135,7 @@ $(COMPARE_DIR)/$(1)/config.yaml: $(2)
 	@mkdir -p $$(@D)
 	@sed 's/^seed:.*/seed: $(3)/' $$< > $$@.tmp && mv $$@.tmp $$@
 $(COMPARE_DIR)/$(1)/compare.mk: $(COMPARE_DIR)/$(1)/config.yaml $(BUILD_STAMP)
-	$(Q)$(BIN)/dag --config $$< --artifacts $(COMPARE_DIR)/$(1) --prefix $(subst -,_,$(1))_ > $$@.tmp && mv $$@.tmp $$@
+	$(Q)$(BIN)/dag --config $$< --artifacts $(COMPARE_DIR)/$(1) --prefix $(subst -,_,$(1))_ --stamps $(COMPARE_DIR)/$(1)/params > $$@.tmp && mv $$@.tmp $$@
 endef
 # Only `make compare` defines the comparison runs' rules, so that any one of
 # them can also be treated as an ordinary run (make plot ARTIFACTS=…).

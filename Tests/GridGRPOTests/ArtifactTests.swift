@@ -148,4 +148,23 @@ struct HDF5HandleTests {
         #expect(throws: GridGRPOError.self) { try ArtifactSchema.readPairs(path: run.best, episodeCount: 1) }
         #expect(openHDF5ObjectCount() == 0)
     }
+
+    /// Finite weights so large that the forward pass overflows: the update
+    /// stage names the iteration and the Adam step where the loss went NaN and
+    /// writes nothing.
+    @Test func updateThatDivergesSaysWhereAndWritesNothing() throws {
+        let run = try SmallRun(algorithm: .preference)
+        defer { try? FileManager.default.removeItem(atPath: run.directory) }
+        let dir = { (i: Int) in "\(run.directory)/\(StageGraph.iterationDirectory(i))" }
+        var (agent, metrics, source) = try ArtifactSchema.readWeights(path: dir(1) + "/weights.h5", config: try PipelineConfig.load(path: run.config))
+        agent.policy.parameters = agent.policy.parameters.map { $0 * 1e30 }
+        let huge = run.directory + "/huge.h5"
+        try ArtifactSchema.writeWeights(agent, metrics: metrics, provenance: source, to: huge)
+        let output = run.directory + "/out.h5"
+        #expect(throws: GridGRPOError("update diverged at iteration 2, Adam step 1 of 8 (epoch 1): the loss or its gradient became NaN or Inf; lower the learning rate or check the input weights. Nothing was written.")) {
+            try Stages.update(configPath: run.config, weightsPath: huge, rolloutPath: dir(2) + "/rollout.h5", pairsPath: dir(2) + "/pairs.h5",
+                              groupsPath: nil, referencePath: nil, iteration: 2, output: output)
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
 }

@@ -74,6 +74,7 @@ struct EndToEndTests {
         let expectedFiles = ["config.yaml", "dag.mk", "best.h5", "iter-0000/weights.h5", "iter-0000/eval.h5", "iter-0000/best.h5"]
             + (1...8).flatMap { i in ["rollout.h5", "pairs.h5", "weights.h5", "eval.h5", "best.h5"].map { "\(StageGraph.iterationDirectory(i))/\($0)" } }
             + figures + ["report.html", "stages.log", ".make.lock"]
+            + ["initialize", "rollout", "pair", "update", "evaluate", "checkpoint"].map { "params/\($0).json" }
         #expect(Set(files(in: root + "/a").keys) == Set(expectedFiles))
         let a = deterministicFiles(in: root + "/a")
 
@@ -129,6 +130,47 @@ struct EndToEndTests {
         // h5dump reads every artifact.
         let dump = try runProcess("/usr/bin/env", ["h5dump", "-H", root + "/a/iter-0001/rollout.h5"])
         #expect(dump.status == 0 && dump.output.contains("return_to_go"))
+    }
+
+    /// DVC-style params: each stage depends on a stamp of the config sections
+    /// it reads. Editing `evaluation` reruns evaluate, checkpoint and the
+    /// plots, nothing upstream, and lands on the bytes of a fresh run.
+    @Test func editingOneSectionRerunsOnlyTheStagesThatReadIt() throws {
+        let root = temporaryDirectory("e2e-params")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let original = writeConfig(Self.tinyConfig, in: root)
+        #expect(try make([], artifacts: root + "/a", config: original).status == 0)
+        let before = deterministicFiles(in: root + "/a")
+
+        let nothing = try make(["-n"], artifacts: root + "/a", config: original)
+        #expect(nothing.status == 0 && !nothing.output.contains("--iteration"), "\(nothing.output)")
+
+        let editedPath = root + "/edited.yaml"
+        let edited = Self.tinyConfig.replacingOccurrences(of: "sampled_episodes: 20", with: "sampled_episodes: 25")
+        #expect(FileManager.default.createFile(atPath: editedPath, contents: Data((edited + "# a comment changes no stamp\n").utf8)))
+        func stagesNamed(_ output: String) -> Set<String> {
+            Set(output.split(separator: "\n").compactMap { line in
+                ["rollout", "pair", "update", "evaluate", "checkpoint"].first { line.contains("/\($0) --config") }
+            })
+        }
+        let preview = try make(["-n"], artifacts: root + "/a", config: editedPath)
+        #expect(preview.status == 0)
+        #expect(stagesNamed(preview.output) == ["evaluate", "checkpoint"], "\(preview.output)")
+        #expect(preview.output.contains("plot training-results"))
+
+        let rerun = try make(["V=1"], artifacts: root + "/a", config: editedPath)
+        #expect(rerun.status == 0, "\(rerun.output)")
+        #expect(stagesNamed(rerun.output) == ["evaluate", "checkpoint"], "\(rerun.output)")
+        let after = deterministicFiles(in: root + "/a")
+        let changed = Set(differences(before, after))
+        #expect(!changed.contains { $0.hasSuffix("rollout.h5") || $0.hasSuffix("pairs.h5") || $0.hasSuffix("weights.h5") })
+        #expect(changed.contains("iter-0004/eval.h5") && changed.contains("params/evaluate.json"))
+        #expect(!changed.contains("params/rollout.json") && !changed.contains("params/checkpoint.json"))
+
+        // The same bytes as a run made from the edited config in one go.
+        #expect(try make([], artifacts: root + "/fresh", config: editedPath).status == 0)
+        #expect(differences(deterministicFiles(in: root + "/fresh"), after).isEmpty)
+        #expect(try Inspector.verify(runDirectory: root + "/a").problems.isEmpty)
     }
 
     static let tinyGRPOConfig = """

@@ -9,7 +9,11 @@ struct InspectTests {
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let report = try Inspector.describe(path: run.weights[1])
         #expect(report.schema == "gridgrpo.weights" && report.stage == "update" && report.iteration == 2)
-        #expect(report.inputs.map(\.role) == ["config", "weights", "rollout", "pairs"])
+        #expect(report.inputs.map(\.role) == ["params", "weights", "rollout", "pairs"])
+        // the update's parameter stamp, whose bytes are the config it records
+        #expect(report.inputs[0].name == "params/update.json")
+        #expect(report.inputs[0].sha256 == (try SHA256.hex(ofFile: run.directory + "/params/update.json")))
+        #expect(report.configDigest == report.inputs[0].sha256)
         #expect(report.inputs[1].name == "iter-0001/weights.h5")
         #expect(report.inputs[1].sha256 == (try SHA256.hex(ofFile: run.weights[0])))
         // the layer norm is the Euclidean norm of the stored weights, computed independently here
@@ -63,7 +67,7 @@ struct InspectTests {
                                output: run.directory + "/iter-0002/rollout.h5")
         let found = try Inspector.verify(runDirectory: run.directory).problems
         let byFile = Dictionary(grouping: found, by: \.file)
-        #expect(byFile["iter-0002/rollout.h5"]?.contains { $0.message.contains("made with config") } == true)
+        #expect(byFile["iter-0002/rollout.h5"]?.contains { $0.message.contains("made with parameters") } == true)
         #expect(byFile["iter-0002/pairs.h5"]?.contains { $0.message.contains("its rollout input iter-0002/rollout.h5 changed since") } == true)
         #expect(byFile["iter-0003/weights.h5"]?.contains { $0.message.contains("cannot be trusted: iter-0003/weights.h5 ← iter-0002/weights.h5") } == true)
         #expect(byFile["iter-0001/weights.h5"] == nil)

@@ -111,6 +111,7 @@ struct SmallRun {
         }
         let scored = algorithm == .grpo ? "groups.h5" : "pairs.h5"
         let parsed = try PipelineConfig.load(path: config)
+        try StageGraph.writeParameterStamps(config: parsed, directory: directory + "/params")
         func dir(_ i: Int) -> String { "\(directory)/\(StageGraph.iterationDirectory(i))" }
         _ = try Stages.initialize(configPath: config, output: dir(0) + "/weights.h5")
         _ = try Stages.evaluate(configPath: config, weightsPath: dir(0) + "/weights.h5", iteration: 0, output: dir(0) + "/eval.h5")

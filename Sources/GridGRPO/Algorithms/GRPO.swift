@@ -203,7 +203,7 @@ public func grpoUpdate(agent: inout Agent, reference: MLP?, episodes: Episodes, 
             agent.policy.backward(agents: agents, goals: goals, cellCount: world.cellCount, activations: activations,
                                   outputGradient: objective.logitGradient, into: &gradient)
             agent.policyOptimizer.apply(gradient, to: &agent.policy.parameters, adam)
-            metrics.gradientSteps += 1
+            metrics.recordStep(epoch: epoch, loss: objective.loss, gradients: gradient)
             sums.loss += Double(objective.loss)
             sums.clip += Double(objective.clipFraction)
             sums.kl += Double(objective.approxKL)

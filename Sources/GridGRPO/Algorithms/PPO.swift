@@ -63,7 +63,22 @@ public struct UpdateMetrics: Equatable, Sendable {
     /// Steps in the preferred episodes (samples per epoch).
     public var trainingSteps: Int = 0
     public var gradientSteps: Int = 0
+    /// The first Adam step (1-based over the whole update) whose loss or
+    /// gradient was NaN or Inf, and its epoch (0-based): where training diverged.
+    public var divergence: Divergence?
+    public struct Divergence: Equatable, Sendable {
+        public let step: Int
+        public let epoch: Int
+    }
     public init() {}
+
+    /// Counts one Adam step and remembers it if it is the first non-finite one.
+    mutating func recordStep(epoch: Int, loss: Float, gradients: [Float]...) {
+        gradientSteps += 1
+        if divergence == nil && !(loss.isFinite && gradients.allSatisfy { $0.allSatisfy(\.isFinite) }) {
+            divergence = Divergence(step: gradientSteps, epoch: epoch)
+        }
+    }
 }
 
 /// The blog's update: K epochs over the preferred episodes, shuffled each epoch
@@ -127,7 +142,7 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
 
             agent.policyOptimizer.apply(policyGradient, to: &agent.policy.parameters, config.policyAdam)
             valueOptimizer.apply(valueGradient, to: &valueNet.parameters, config.valueAdam)
-            metrics.gradientSteps += 1
+            metrics.recordStep(epoch: epoch, loss: surrogate.loss + mse.loss, gradients: policyGradient, valueGradient)
 
             sums.policy += Double(surrogate.loss)
             sums.value += Double(mse.loss)

@@ -32,14 +32,21 @@ public struct Provenance: Equatable, Sendable {
     public var configJSON: String
     public var inputs: [Input]
 
+    /// The provenance of an artifact `stage` makes from `config` and the input
+    /// files `inputs`. The config it records is only the sections the stage
+    /// reads (`StageSpec.sections`), listed first among the inputs as the
+    /// stage's parameter stamp `params/STAGE.json`, whose bytes they are.
     public init(schema: ArtifactKind, stage: String, iteration: Int, config: PipelineConfig, inputs: [Input]) {
         self.schema = schema
         self.stage = stage
         self.iteration = iteration
         self.seed = config.seed
-        self.configDigest = config.digest
-        self.configJSON = config.canonicalJSON
-        self.inputs = inputs
+        let sections = StageGraph.stages(for: config.algorithm).first { $0.name == stage }?.sections
+            ?? PipelineConfig.Section.allCases
+        self.configJSON = config.parametersJSON(sections)
+        self.configDigest = SHA256.hex(Array(configJSON.utf8))
+        let stamp = Input(role: "params", name: "\(StageGraph.parametersDirectory)/\(stage).json", sha256: configDigest)
+        self.inputs = [stamp] + inputs
     }
 
     func write(to root: HDF5Group) throws {
@@ -77,6 +84,7 @@ public struct Provenance: Equatable, Sendable {
         var provenance = Provenance(schema: kind, stage: try root.stringAttribute("stage"),
                                     iteration: Int(try root.attribute("iteration", as: Int64.self)),
                                     config: PipelineConfig(), inputs: inputs)
+        provenance.inputs = inputs
         provenance.seed = UInt64(bitPattern: try root.attribute("seed", as: Int64.self))
         provenance.configDigest = String(try root.stringAttribute("config_digest").dropFirst("sha256:".count))
         provenance.configJSON = try root.stringAttribute("config")

@@ -100,6 +100,45 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
     public var digest: String { SHA256.hex(Array(canonicalJSON.utf8)) }
 
     public var world: GridWorld { GridWorld(size: environment.gridSize, maxSteps: environment.maxSteps) }
+
+    /// The top-level keys a stage can read, the unit of "what changed" (DVC's
+    /// params). `iterations` is not one: it only says how many iterations the
+    /// Makefile runs, and no artifact of an iteration depends on it.
+    public enum Section: String, CaseIterable, Sendable {
+        case seed, algorithm, environment, network, rollout, update, evaluation, grpo
+    }
+
+    /// The values of `sections` as canonical JSON (sorted keys), the content
+    /// of a stage's parameter stamp `params/STAGE.json` and the `config` its
+    /// artifacts record: a value outside them changes neither.
+    public func parametersJSON(_ sections: [Section]) -> String {
+        let selected = Set(sections)
+        var subset = ConfigSubset()
+        if selected.contains(.seed) { subset.seed = seed }
+        if selected.contains(.algorithm) { subset.algorithm = algorithm }
+        if selected.contains(.environment) { subset.environment = environment }
+        if selected.contains(.network) { subset.network = network }
+        if selected.contains(.rollout) { subset.rollout = rollout }
+        if selected.contains(.update) { subset.update = update }
+        if selected.contains(.evaluation) { subset.evaluation = evaluation }
+        if selected.contains(.grpo) { subset.grpo = grpo }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(subset) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Some sections of a config; absent ones are left out of the JSON.
+private struct ConfigSubset: Encodable {
+    var seed: UInt64?
+    var algorithm: PipelineConfig.Algorithm?
+    var environment: EnvironmentConfig?
+    var network: NetworkConfig?
+    var rollout: RolloutConfig?
+    var update: UpdateConfig?
+    var evaluation: EvaluationConfig?
+    var grpo: GRPOConfig?
 }
 
 /// Read by rollout and evaluate.

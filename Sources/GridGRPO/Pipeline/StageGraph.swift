@@ -1,3 +1,5 @@
+import Foundation
+
 /// The pipeline's stage list: which executable runs each stage, what it reads
 /// and what it writes, per iteration. This one list generates the Makefile's
 /// rules (`dag` prints them), so the DAG `make` runs is the DAG declared here.
@@ -42,6 +44,12 @@ public struct StageSpec: Sendable, Equatable {
     public let firstIteration: Int
     public let onlyFirst: Bool
 
+    /// The config sections the stage reads: its parameter stamp
+    /// `params/NAME.json` holds exactly these, and its rules depend on the
+    /// stamp rather than on the whole config, so editing another section
+    /// reruns nothing here.
+    public let sections: [PipelineConfig.Section]
+
     public func runs(at iteration: Int) -> Bool {
         onlyFirst ? iteration == firstIteration : iteration >= firstIteration
     }
@@ -58,34 +66,43 @@ public enum StageGraph {
         let scored = grpo ? StageSpec.FileRef("groups.h5", flag: "--groups") : StageSpec.FileRef("pairs.h5", flag: "--pairs")
         var updateInputs = [config, .init("weights.h5", offset: -1, flag: "--weights"), .init("rollout.h5", flag: "--rollout"), scored]
         if grpo { updateInputs.append(.reference) }
+        // Every artifact records the run seed and algorithm, and every stage
+        // checks the grid of what it reads.
+        let common: [PipelineConfig.Section] = [.seed, .algorithm, .environment]
         return [
             StageSpec(name: "initialize", executable: "update",
                       purpose: grpo ? "initial policy weights (PyTorch nn.Linear init) and empty Adam state; no value network"
                                     : "initial policy and value weights (PyTorch nn.Linear init) and empty Adam state",
-                      arguments: ["--init"], inputs: [config], output: "weights.h5", firstIteration: 0, onlyFirst: true),
+                      arguments: ["--init"], inputs: [config], output: "weights.h5", firstIteration: 0, onlyFirst: true,
+                      sections: common + [.network]),
             StageSpec(name: "rollout", executable: "rollout",
                       purpose: grpo ? "sample G episodes from each of S start configurations with the current policy"
                                     : "sample P reference and P candidate episodes with the current policy",
                       arguments: [], inputs: [config, .init("weights.h5", offset: -1, flag: "--weights")],
-                      output: "rollout.h5", firstIteration: 1, onlyFirst: false),
+                      output: "rollout.h5", firstIteration: 1, onlyFirst: false,
+                      sections: common + [.network, .rollout] + (grpo ? [.grpo] : [])),
             StageSpec(name: "pair", executable: "pair",
                       purpose: grpo ? "group statistics and each episode's group-relative advantage"
                                     : "pair reference i with candidate i; the higher return is preferred",
                       arguments: [], inputs: [config, .init("rollout.h5", flag: "--rollout")],
-                      output: scored.file, firstIteration: 1, onlyFirst: false),
+                      output: scored.file, firstIteration: 1, onlyFirst: false,
+                      sections: common + (grpo ? [.grpo] : [.rollout])),
             StageSpec(name: "update", executable: "update",
                       purpose: grpo ? "GRPO: clipped ratio × group advantage, k3 KL to the reference policy, Adam"
                                     : "PPO-clip on the preferred episodes, value MSE to the returns-to-go, Adam",
-                      arguments: [], inputs: updateInputs, output: "weights.h5", firstIteration: 1, onlyFirst: false),
+                      arguments: [], inputs: updateInputs, output: "weights.h5", firstIteration: 1, onlyFirst: false,
+                      sections: common + [.network, .update] + (grpo ? [.grpo] : [])),
             StageSpec(name: "evaluate", executable: "evaluate",
                       purpose: "greedy policy on every start/goal configuration vs the exact optimum; sampled average return",
                       arguments: [], inputs: [config, .init("weights.h5", flag: "--weights")],
-                      output: "eval.h5", firstIteration: 0, onlyFirst: false),
+                      output: "eval.h5", firstIteration: 0, onlyFirst: false,
+                      sections: common + [.network, .evaluation]),
             StageSpec(name: "checkpoint", executable: "checkpoint",
                       purpose: "keep the best weights so far by exhaustive greedy mean return",
                       arguments: [], inputs: [config, .init("best.h5", offset: -1, flag: "--previous"),
                                               .init("eval.h5", flag: "--evaluation"), .init("weights.h5", flag: "--weights")],
-                      output: "best.h5", firstIteration: 0, onlyFirst: false),
+                      output: "best.h5", firstIteration: 0, onlyFirst: false,
+                      sections: common + [.network]),
         ]
     }
 
@@ -132,6 +149,44 @@ public enum StageGraph {
                  caption: "A notebook-style report of the run"),
     ]
 
+    /// The stage `name` of a run of `config`.
+    public static func stage(named name: String, config: PipelineConfig) throws -> StageSpec {
+        guard let stage = stages(for: config.algorithm).first(where: { $0.name == name }) else {
+            throw GridGRPOError("no stage named '\(name)' in a run of algorithm \(config.algorithm.rawValue)")
+        }
+        return stage
+    }
+
+    /// The parameter stamp of every stage: `params/NAME.json` → its content.
+    public static func parameterStamps(config: PipelineConfig) -> [(file: String, content: String)] {
+        stages(for: config.algorithm).map { ("\(parametersDirectory)/\($0.name).json", config.parametersJSON($0.sections)) }
+    }
+
+    /// Writes every stage's stamp into `directory` (the run's `params/`),
+    /// each only if its bytes differ from what is there, through a temporary
+    /// file and a rename. The bytes are exactly the JSON, so a stamp's SHA-256
+    /// is the `config_digest` its stage's artifacts record.
+    public static func writeParameterStamps(config: PipelineConfig, directory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw GridGRPOError("\(directory): cannot create the parameter stamp directory")
+        }
+        for stamp in parameterStamps(config: config) {
+            let path = directory + "/" + (stamp.file.split(separator: "/").last.map(String.init) ?? stamp.file)
+            let bytes = Data(stamp.content.utf8)
+            if FileManager.default.contents(atPath: path) == bytes { continue }
+            let temporary = path + ".tmp"
+            guard FileManager.default.createFile(atPath: temporary, contents: bytes), rename(temporary, path) == 0 else {
+                unlink(temporary)
+                throw GridGRPOError("\(path): cannot write the parameter stamp")
+            }
+        }
+    }
+
+    /// Where the parameter stamps live, relative to the run directory.
+    public static let parametersDirectory = "params"
+
     public static func iterationDirectory(_ iteration: Int) -> String {
         "iter-" + String(repeating: "0", count: max(0, 4 - String(iteration).count)) + String(iteration)
     }
@@ -157,6 +212,11 @@ public enum StageGraph {
             "",
         ]
         var evaluations: [String] = []
+        // Stamps are written by `dag --stamps` when dag.mk is made; this rule
+        // only brings back one that was deleted.
+        lines.append("\(artifacts)/\(parametersDirectory)/%.json: | \(artifacts)/config.yaml $(BUILD_STAMP)")
+        lines.append("\t$(Q)$(BIN)/dag --config \(artifacts)/config.yaml --stamps \(artifacts)/\(parametersDirectory) > /dev/null")
+        lines.append("")
         for iteration in 0...iterations {
             for stage in stages(for: config.algorithm) where stage.runs(at: iteration) {
                 let output = "\(artifacts)/\(iterationDirectory(iteration))/\(stage.output)"
@@ -167,9 +227,13 @@ public enum StageGraph {
                     if source < 0 { continue }
                     // GRPO without a KL penalty never reads the reference policy
                     if input.isReference && config.grpo.klBeta == 0 { continue }
-                    let path = input.file == "config.yaml"
-                        ? "\(artifacts)/config.yaml"
-                        : "\(artifacts)/\(iterationDirectory(source))/\(input.file)"
+                    if input.file == "config.yaml" {
+                        // The stage reads config.yaml but depends on its stamp.
+                        prerequisites.append("\(artifacts)/\(parametersDirectory)/\(stage.name).json")
+                        arguments += [input.flag, "\(artifacts)/config.yaml"]
+                        continue
+                    }
+                    let path = "\(artifacts)/\(iterationDirectory(source))/\(input.file)"
                     prerequisites.append(path)
                     arguments += [input.flag, path]
                 }

@@ -29,7 +29,7 @@ public enum Stages {
         let agent = Agent.initial(world: config.world, hiddenSize: config.network.hiddenSize, seed: config.seed,
                                   withValue: config.algorithm == .preference)
         let provenance = Provenance(schema: .weights, stage: "initialize", iteration: 0, config: config,
-                                    inputs: [try .input("config", path: configPath)])
+                                    inputs: [])
         try ArtifactSchema.writeWeights(agent, metrics: nil, provenance: provenance, to: output)
         let value = agent.value.map { "and value \($0.parameters.count) " } ?? "(no value network) "
         return label("initialize", 0) + "policy \(agent.policy.parameters.count) \(value)parameters, seed \(config.seed)"
@@ -75,7 +75,7 @@ public enum Stages {
                                    selection: .sample, gamma: Float(config.rollout.gamma))
         episodes.groups = groupIDs
         let provenance = Provenance(schema: .rollout, stage: "rollout", iteration: iteration, config: config,
-                                    inputs: [try .input("config", path: configPath), try .input("weights", path: weightsPath)])
+                                    inputs: [try .input("weights", path: weightsPath)])
         try ArtifactSchema.writeRollout(episodes, world: world, gamma: config.rollout.gamma, provenance: provenance, to: output)
         let meanReturn = episodes.returns.reduce(0.0) { $0 + Double($1) } / Double(episodeCount)
         let successRate = Double(episodes.successes.filter { $0 }.count) / Double(episodeCount)
@@ -98,7 +98,7 @@ public enum Stages {
             let groups = try GroupAdvantages(returns: episodes.returns, groupSize: config.grpo.groupSize, scale: config.grpo.scale,
                                              epsilon: config.grpo.advantageEpsilon, dropUniform: config.grpo.dropUniformGroups)
             let provenance = Provenance(schema: .groups, stage: "pair", iteration: iteration, config: config,
-                                        inputs: [try .input("config", path: configPath), try .input("rollout", path: rolloutPath)])
+                                        inputs: [try .input("rollout", path: rolloutPath)])
             try ArtifactSchema.writeGroups(groups, config: config.grpo, provenance: provenance, to: output)
             let meanReturn = groups.means.reduce(0.0) { $0 + Double($1) } / Double(groups.groupCount)
             let meanStd = groups.standardDeviations.reduce(0.0) { $0 + Double($1) } / Double(groups.groupCount)
@@ -109,7 +109,7 @@ public enum Stages {
         }
         let pairs = try PreferencePairs(episodes: episodes)
         let provenance = Provenance(schema: .pairs, stage: "pair", iteration: iteration, config: config,
-                                    inputs: [try .input("config", path: configPath), try .input("rollout", path: rolloutPath)])
+                                    inputs: [try .input("rollout", path: rolloutPath)])
         try ArtifactSchema.writePairs(pairs, provenance: provenance, to: output)
         let meanPreferred = pairs.preferredReturns.reduce(0.0) { $0 + Double($1) } / Double(pairs.count)
         let meanRejected = pairs.rejectedReturns.reduce(0.0) { $0 + Double($1) } / Double(pairs.count)
@@ -128,7 +128,7 @@ public enum Stages {
         let (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, world: config.world)
         try checkSource(rolloutSource, path: rolloutPath, iteration: iteration)
         let rolloutDigest = try SHA256.hex(ofFile: rolloutPath)
-        var inputs: [Provenance.Input] = [try .input("config", path: configPath), try .input("weights", path: weightsPath),
+        var inputs: [Provenance.Input] = [try .input("weights", path: weightsPath),
                                           try .input("rollout", path: rolloutPath)]
         func checkScoredFrom(_ source: Provenance, path: String) throws {
             try checkSource(source, path: path, iteration: iteration)
@@ -174,9 +174,11 @@ public enum Stages {
                                  world: config.world, seed: config.seed, iteration: iteration)
         }
         let parameters = agent.policy.parameters + (agent.value?.parameters ?? [])
+        if let divergence = metrics.divergence {
+            throw GridGRPOError("update diverged at iteration \(iteration), Adam step \(divergence.step) of \(metrics.gradientSteps) (epoch \(divergence.epoch + 1)): the loss or its gradient became NaN or Inf; lower the learning rate or check the input weights. Nothing was written.")
+        }
         guard parameters.allSatisfy({ $0.isFinite }) else {
-            let lastPolicy = metrics.policyLoss.last ?? .nan, lastValue = metrics.valueLoss.last ?? .nan
-            throw GridGRPOError("update diverged at iteration \(iteration): weights became NaN or Inf (last epoch policy loss \(lastPolicy), value loss \(lastValue)); lower the learning rate. Nothing was written.")
+            throw GridGRPOError("update diverged at iteration \(iteration) after Adam step \(metrics.gradientSteps): weights became NaN or Inf; lower the learning rate. Nothing was written.")
         }
         let provenance = Provenance(schema: .weights, stage: "update", iteration: iteration, config: config, inputs: inputs)
         try ArtifactSchema.writeWeights(agent, metrics: metrics, provenance: provenance, to: output)
@@ -197,7 +199,7 @@ public enum Stages {
         let evaluation = Evaluation.run(policy: agent.policy, world: config.world,
                                         sampledEpisodes: config.evaluation.sampledEpisodes, seed: config.seed, iteration: iteration)
         let provenance = Provenance(schema: .evaluation, stage: "evaluate", iteration: iteration, config: config,
-                                    inputs: [try .input("config", path: configPath), try .input("weights", path: weightsPath)])
+                                    inputs: [try .input("weights", path: weightsPath)])
         try ArtifactSchema.writeEvaluation(evaluation, provenance: provenance, to: output)
         let optimal = (0..<evaluation.count).filter(evaluation.isOptimal).count
         return label("evaluate", iteration) + "optimal \(optimal)/\(evaluation.count), success \(percent(evaluation.successRate)), mean gap \(number(evaluation.meanOptimalityGap)), sampled return \(number(Double(evaluation.sampledAverageReturn)))"
@@ -217,7 +219,7 @@ public enum Stages {
         guard evaluationSource.inputs.first(where: { $0.role == "weights" })?.sha256 == (try SHA256.hex(ofFile: weightsPath)) else {
             throw GridGRPOError("\(evaluationPath): evaluates different weights than \(weightsPath); rerun the evaluate stage")
         }
-        var inputs: [Provenance.Input] = [try .input("config", path: configPath), try .input("evaluation", path: evaluationPath),
+        var inputs: [Provenance.Input] = [try .input("evaluation", path: evaluationPath),
                                           try .input("weights", path: weightsPath)]
         let candidate = ArtifactSchema.Best(policy: agent.policy, value: agent.value, iteration: iteration,
                                             summary: evaluation.summary,
