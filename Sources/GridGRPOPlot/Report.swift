@@ -62,7 +62,7 @@ public enum Report {
         // Config
         html += "<h2>1. Config</h2>\n<div class=\"cell\"><div class=\"label\">In [1]: cat config.yaml</div>\n"
         html += "<pre>\(escape(configText))</pre>\n"
-        html += "<p>Resolved config digest: <code>sha256:\(config.digest)</code> (recorded in every artifact as <code>config_digest</code>).</p></div>\n"
+        html += "<p>Resolved config digest: <code>sha256:\(config.digest)</code> (each artifact records, as <code>config</code> and <code>config_digest</code>, only the sections its stage reads: <code>params/STAGE.json</code>).</p></div>\n"
 
         // Stages
         html += "<h2>2. Stages</h2>\n<div class=\"cell\"><div class=\"label\">In [2]: the stage list the Makefile is generated from</div>\n"

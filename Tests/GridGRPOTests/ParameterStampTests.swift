@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import GridGRPO
+
+/// The stamps are only as good as the sections each stage declares: a stage
+/// that read an undeclared section would not rerun when it changes. Each stage
+/// is rerun here with every section it does not declare changed, and must
+/// write the very same bytes.
+@Suite("Parameter stamps: each stage reads only the sections it declares")
+struct ParameterStampTests {
+    /// A changed value for each section that can change without breaking the
+    /// run's other constraints (seed, algorithm and environment are read by
+    /// every stage).
+    static let edits: [PipelineConfig.Section: (String, String)] = [
+        .network: ("network: {hidden_size: 8}", "network: {hidden_size: 16}"),
+        .rollout: ("rollout: {pairs: 8}", "rollout: {pairs: 8, gamma: 0.5}"),
+        .update: ("update: {minibatch_episodes: 4}", "update: {minibatch_episodes: 2, epochs: 2, policy_learning_rate: 0.01, adam_beta1: 0.5}"),
+        .grpo: ("kl_beta: 0.05", "kl_beta: 0.2, learning_rate: 0.05, scale: batch"),
+        .evaluation: ("iterations: 3", "iterations: 3\nevaluation: {sampled_episodes: 7}"),
+    ]
+
+    /// The run's config with every section outside `declared` edited.
+    func configChangingAllBut(_ declared: [PipelineConfig.Section], of run: SmallRun, name: String) throws -> String {
+        var text = try String(contentsOfFile: run.config, encoding: .utf8)
+        for (section, edit) in Self.edits where !declared.contains(section) {
+            #expect(text.contains(edit.0))
+            text = text.replacingOccurrences(of: edit.0, with: edit.1)
+        }
+        let path = run.directory + "/" + name + ".yaml"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
+        _ = try PipelineConfig.load(path: path)
+        return path
+    }
+
+    @Test(arguments: PipelineConfig.Algorithm.allCases)
+    func stagesIgnoreUndeclaredSections(algorithm: PipelineConfig.Algorithm) throws {
+        let run = try SmallRun(algorithm: algorithm)
+        defer { try? FileManager.default.removeItem(atPath: run.directory) }
+        let parsed = try PipelineConfig.load(path: run.config)
+        let dir = { (i: Int) in "\(run.directory)/\(StageGraph.iterationDirectory(i))" }
+        let scored = algorithm == .grpo ? "groups.h5" : "pairs.h5"
+        var checked = 0
+        for stage in StageGraph.stages(for: algorithm) {
+            let config = try configChangingAllBut(stage.sections, of: run, name: stage.name)
+            let output = run.directory + "/again-" + stage.name + ".h5"
+            let iteration = stage.name == "initialize" ? 0 : 2
+            switch stage.name {
+            case "initialize": _ = try Stages.initialize(configPath: config, output: output)
+            case "rollout": _ = try Stages.rollout(configPath: config, weightsPath: dir(1) + "/weights.h5", iteration: 2, output: output)
+            case "pair": _ = try Stages.pair(configPath: config, rolloutPath: dir(2) + "/rollout.h5", iteration: 2, output: output)
+            case "update":
+                _ = try Stages.update(configPath: config, weightsPath: dir(1) + "/weights.h5", rolloutPath: dir(2) + "/rollout.h5",
+                                      pairsPath: algorithm == .grpo ? nil : dir(2) + "/pairs.h5",
+                                      groupsPath: algorithm == .grpo ? dir(2) + "/groups.h5" : nil,
+                                      referencePath: algorithm == .grpo ? dir(parsed.grpo.referenceIteration(for: 2)) + "/weights.h5" : nil,
+                                      iteration: 2, output: output)
+            case "evaluate": _ = try Stages.evaluate(configPath: config, weightsPath: dir(2) + "/weights.h5", iteration: 2, output: output)
+            case "checkpoint":
+                _ = try Stages.checkpoint(configPath: config, evaluationPath: dir(2) + "/eval.h5", weightsPath: dir(2) + "/weights.h5",
+                                          previousPath: dir(1) + "/best.h5", iteration: 2, output: output)
+            default: Issue.record("no rerun written for stage \(stage.name)")
+            }
+            let original = dir(iteration) + "/" + (stage.name == "pair" ? scored : stage.output)
+            #expect(FileManager.default.contents(atPath: output) == FileManager.default.contents(atPath: original),
+                    "\(stage.name) wrote other bytes when sections it does not declare changed")
+            checked += 1
+        }
+        #expect(checked == 6)
+    }
+
+    @Test func stampsHoldExactlyTheDeclaredSections() throws {
+        var config = PipelineConfig()
+        config.evaluation.sampledEpisodes = 7
+        let stamps = Dictionary(uniqueKeysWithValues: StageGraph.parameterStamps(config: config).map { ($0.file, $0.content) })
+        let evaluate = try #require(stamps["params/evaluate.json"])
+        let keys = try #require(try JSONSerialization.jsonObject(with: Data(evaluate.utf8)) as? [String: Any]).keys.sorted()
+        #expect(keys == ["algorithm", "environment", "evaluation", "network", "seed"])
+        #expect(evaluate.contains("\"sampled_episodes\":7"))
+        #expect(stamps["params/rollout.json"]?.contains("sampled_episodes") == false)
+        // the run length is in no stamp: adding iterations reruns no existing one
+        #expect(!stamps.values.contains { $0.contains("iterations") })
+    }
+}
