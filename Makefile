@@ -46,7 +46,7 @@ else
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 .DEFAULT_GOAL := all
-.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures compare rollout pair update evaluate checkpoint
+.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures compare bench rollout pair update evaluate checkpoint
 
 ## help: list the targets and variables
 help:
@@ -60,6 +60,7 @@ help:
 	@echo "                          make $(ARTIFACTS)/iter-0007/pairs.h5"
 	@echo "make STAGE ITER=n         rerun one stage of iteration n now, e.g. make rollout ITER=7"
 	@echo "                          (STAGE: rollout pair update evaluate checkpoint)"
+	@echo "make bench                measure the kernels and the pipeline against the speed targets ($(ARTIFACTS)/bench.json)"
 	@echo "make deps                 install missing system packages (as root) or print the apt-get line"
 	@echo "make clean                remove $(ARTIFACTS)/ (keeps the build)"
 	@echo ""
@@ -103,10 +104,14 @@ test-deps:
 	@python3 -c 'import h5py, numpy' 2>/dev/null || python3 -m pip install --quiet h5py numpy \
 	  || { echo "the tests need h5py and numpy: python3 -m pip install h5py numpy"; exit 1; }
 
+## bench: kernel throughput, stage start-up and time to optimum on this machine (a benchmark, not a test)
+bench: $(BUILD_STAMP)
+	$(BIN)/bench --bin $(BIN) --output $(ARTIFACTS)/bench.json --scratch $(ARTIFACTS)/.bench
+
 ## clean: remove the run's artifacts
 clean:
 	rm -rf $(ARTIFACTS)/iter-* $(ARTIFACTS)/*.h5 $(ARTIFACTS)/*.mk $(ARTIFACTS)/config.yaml $(ARTIFACTS)/params $(ARTIFACTS)/.*.tmp \
-	  $(ARTIFACTS)/figures $(ARTIFACTS)/report.html $(ARTIFACTS)/stages.log
+	  $(ARTIFACTS)/figures $(ARTIFACTS)/report.html $(ARTIFACTS)/stages.log $(ARTIFACTS)/bench.json $(ARTIFACTS)/.bench
 
 # The run records the config it was made from. The copy is refreshed only when
 # the content differs, so its timestamp (and everything downstream) moves only
@@ -152,7 +157,7 @@ $(COMPARE_DIR)/compare.png: $$(COMPARE_INPUTS) | $(BUILD_STAMP)
 	$(Q)$(BIN)/plot compare --runs $(addprefix $(COMPARE_DIR)/,$(COMPARE_RUNS)) --output $@ --table $(COMPARE_DIR)/compare.md
 
 # Targets that need no DAG do not build the binaries just to read it.
-NO_DAG_GOALS := help deps clean build test test-deps compare
+NO_DAG_GOALS := help deps clean build test test-deps compare bench
 ifneq ($(filter-out $(NO_DAG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(ARTIFACTS)/dag.mk
 endif

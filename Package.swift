@@ -3,7 +3,7 @@ import PackageDescription
 
 /// One library (`GridGRPO`) holds the domain; each stage executable is a thin
 /// `main.swift` that parses its flags and calls into it.
-let stages = ["rollout", "pair", "update", "evaluate", "checkpoint", "dag", "inspect"]
+let stages = ["rollout", "pair", "update", "evaluate", "checkpoint", "dag", "inspect", "bench"]
 
 let package = Package(
     name: "GridGRPO",

@@ -15,10 +15,12 @@ struct Evaluate: ParsableCommand {
     @Option(help: "The run's pipeline config (YAML).") var config: String
     @Option(help: "weights.h5 to evaluate.") var weights: String
     @Option(help: "The iteration the weights belong to (0 = initial).") var iteration: Int
+    @Option(help: "Worker threads (default: the config's `threads`; 0 = every core). The output is the same bytes whatever the count.")
+    var threads: Int?
     @Option(help: "Where to write eval.h5.") var output: String
 
     func run() throws {
-        try runStage { try Stages.evaluate(configPath: config, weightsPath: weights, iteration: iteration, output: output) }
+        try runStage { try Stages.evaluate(configPath: config, weightsPath: weights, iteration: iteration, output: output, threads: threads) }
     }
 }
 

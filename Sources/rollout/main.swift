@@ -15,10 +15,12 @@ struct Rollout: ParsableCommand {
     @Option(help: "The run's pipeline config (YAML).") var config: String
     @Option(help: "weights.h5 of iteration N−1 (policy used to act).") var weights: String
     @Option(help: "The iteration N ≥ 1 this rollout belongs to.") var iteration: Int
+    @Option(help: "Worker threads (default: the config's `threads`; 0 = every core). The output is the same bytes whatever the count.")
+    var threads: Int?
     @Option(help: "Where to write rollout.h5.") var output: String
 
     func run() throws {
-        try runStage { try Stages.rollout(configPath: config, weightsPath: weights, iteration: iteration, output: output) }
+        try runStage { try Stages.rollout(configPath: config, weightsPath: weights, iteration: iteration, output: output, threads: threads) }
     }
 }
 

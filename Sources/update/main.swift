@@ -30,6 +30,8 @@ struct Update: ParsableCommand {
     @Option(help: "groups.h5 of iteration N (algorithm: grpo).") var groups: String?
     @Option(help: "weights.h5 of the reference policy's iteration (grpo with kl_beta > 0).") var reference: String?
     @Option(help: "The iteration N ≥ 1 being produced.") var iteration: Int?
+    @Option(help: "Worker threads (default: the config's `threads`; 0 = every core). The output is the same bytes whatever the count.")
+    var threads: Int?
     @Option(help: "Where to write weights.h5.") var output: String
 
     func validate() throws {
@@ -50,7 +52,8 @@ struct Update: ParsableCommand {
         } else if let weights, let rollout, let iteration {
             try runStage {
                 try Stages.update(configPath: config, weightsPath: weights, rolloutPath: rollout, pairsPath: pairs,
-                                  groupsPath: groups, referencePath: reference, iteration: iteration, output: output)
+                                  groupsPath: groups, referencePath: reference, iteration: iteration, output: output,
+                                  threads: threads)
             }
         }
     }

@@ -74,7 +74,7 @@ struct EndToEndTests {
         let expectedFiles = ["config.yaml", "dag.mk", "best.h5", "iter-0000/weights.h5", "iter-0000/eval.h5", "iter-0000/best.h5"]
             + (1...8).flatMap { i in ["rollout.h5", "pairs.h5", "weights.h5", "eval.h5", "best.h5"].map { "\(StageGraph.iterationDirectory(i))/\($0)" } }
             + figures + ["report.html", "stages.log", ".make.lock"]
-            + ["initialize", "rollout", "pair", "update", "evaluate", "checkpoint"].map { "params/\($0).json" }
+            + ["initialize", "rollout", "pair", "update", "evaluate", "checkpoint", "plot"].map { "params/\($0).json" }
         #expect(Set(files(in: root + "/a").keys) == Set(expectedFiles))
         let a = deterministicFiles(in: root + "/a")
 

@@ -29,109 +29,247 @@ public struct Episodes: Equatable, Sendable {
 }
 
 /// How actions are chosen while generating episodes.
-public enum ActionSelection: Sendable {
+public enum ActionSelection: Sendable, Equatable {
     /// Sample from π(·|s) with each episode's own random stream (rollouts, the blog's sampled evaluation).
     case sample
     /// Take argmax π(·|s), ties to the lowest action (exhaustive evaluation).
     case greedy
 }
 
-/// Runs one episode per start configuration with `policy`, all episodes stepped
-/// together. Episode `e` draws its action samples from `streams[e]` only, so its
-/// trajectory does not depend on the batch it ran in.
-///
-/// The policy is fixed for the whole call and the state space is finite
-/// (agent cell × goal cell), so π(·|s) is computed once per distinct state,
-/// in batches of the states first visited at each step, and looked up after
-/// that. Each state's forward pass is computed independently of the others in
-/// its batch, so the result is bit-identical to a forward pass per step.
+/// π(·|s) of a fixed policy for the states of one grid world, each computed
+/// once. The state space is finite (agent cell × goal cell), so rollouts and
+/// evaluations look actions up here instead of running the network per step.
+/// Each state's row comes from a forward pass that does not depend on the
+/// other states in its batch, so a table filled in any order or chunking holds
+/// the same bits.
+public struct PolicyTable: Sendable {
+    public let cells: Int
+    private(set) var known: [Bool]
+    /// log π(a|s), state-major (`state · 4 + a`), state = agent · cells + goal.
+    private(set) var logProbs: [Float]
+    /// Σ_{b ≤ a} π(b|s) summed in action order: the sampler's CDF.
+    private(set) var cumulative: [Float]
+    /// argmax_a π(a|s), ties to the lowest action.
+    private(set) var greedy: [Int32]
+
+    /// States per forward batch when the whole table is filled up front.
+    static let chunkStates = 256
+
+    /// An empty table, filled state by state as episodes reach new states.
+    public init(cells: Int) {
+        self.cells = cells
+        known = [Bool](repeating: false, count: cells * cells)
+        logProbs = [Float](repeating: 0, count: cells * cells * GridWorld.actionCount)
+        cumulative = logProbs
+        greedy = [Int32](repeating: 0, count: cells * cells)
+    }
+
+    /// The table of every state, filled in fixed chunks of states over `threads` threads.
+    public static func complete(policy: MLP, cells: Int, threads: Int) -> PolicyTable {
+        var table = PolicyTable(cells: cells)
+        let stateCount = cells * cells
+        let chunkCount = (stateCount + chunkStates - 1) / chunkStates
+        let rows = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> [Float] in
+            let states = Array((chunk * chunkStates)..<min(stateCount, (chunk + 1) * chunkStates))
+            return policy.forward(agents: states.map { $0 / cells }, goals: states.map { $0 % cells }, cellCount: cells).output
+        }
+        for (chunk, logits) in rows.enumerated() {
+            table.store(firstState: chunk * chunkStates, logits: logits)
+        }
+        return table
+    }
+
+    /// Whether filling the whole table costs no more than the episodes would
+    /// (small grids): then it is filled once, up front, and shared.
+    static func worthCompleting(cells: Int, episodes: Int) -> Bool {
+        cells * cells <= max(4096, 4 * episodes)
+    }
+
+    mutating func fill(state: Int, policy: MLP) {
+        let logits = policy.forward(agents: [state / cells], goals: [state % cells], cellCount: cells).output
+        store(firstState: state, logits: logits)
+    }
+
+    private mutating func store(firstState: Int, logits: [Float]) {
+        let width = GridWorld.actionCount
+        let logProbRows = logSoftmax(logits, width: width)
+        for row in 0..<(logits.count / width) {
+            let state = firstState + row
+            var running: Float = 0
+            for a in 0..<width {
+                let logProb = logProbRows[row * width + a]
+                logProbs[state * width + a] = logProb
+                running += logProb.exp
+                cumulative[state * width + a] = running
+            }
+            greedy[state] = Int32(argmax(logits[(row * width)..<((row + 1) * width)]))
+            known[state] = true
+        }
+    }
+}
+
+/// Runs one episode per start configuration with `policy`. Episode `e` draws
+/// its action samples from `streams[e]` only, and the policy is fixed for the
+/// call, so each trajectory depends on nothing but its start and its stream:
+/// episodes are run to the end one after another, in fixed chunks of
+/// `episodeChunk` spread over `threads` threads, and the result is the same
+/// bytes whatever the thread count.
 ///
 /// - Parameter gamma: discount for the returns-to-go.
 public func runEpisodes(policy: MLP, world: GridWorld, starts: [(agent: Int, goal: Int)],
-                        streams: [RandomStream], selection: ActionSelection, gamma: Float) -> Episodes {
-    let count = starts.count
-    var streams = streams
-    var position = starts.map(\.agent)
-    var active = Array(0..<count)
-    var perEpisode = [[(agent: Int, action: Int, reward: Float, logProb: Float)]](repeating: [], count: count)
-    var success = [Bool](repeating: false, count: count)
-    let goals = starts.map(\.goal)
-    let actionCount = GridWorld.actionCount
+                        streams: [RandomStream], selection: ActionSelection, gamma: Float, threads: Int = 1) -> Episodes {
     let cells = world.cellCount
-    var logProbTable = [Float](repeating: 0, count: cells * cells * actionCount)
-    var greedyTable = [Int](repeating: 0, count: cells * cells)
-    var known = [Bool](repeating: false, count: cells * cells)
+    let table = PolicyTable.worthCompleting(cells: cells, episodes: starts.count)
+        ? PolicyTable.complete(policy: policy, cells: cells, threads: threads) : nil
+    return runEpisodes(policy: policy, table: table, world: world, starts: starts, streams: streams,
+                       selection: selection, gamma: gamma, threads: threads)
+}
 
-    for _ in 0..<world.maxSteps where !active.isEmpty {
-        var newAgents: [Int] = [], newGoals: [Int] = []
-        for episode in active {
-            let state = position[episode] * cells + goals[episode]
-            if !known[state] {
-                known[state] = true
-                newAgents.append(position[episode])
-                newGoals.append(goals[episode])
-            }
-        }
-        if !newAgents.isEmpty {
-            let logits = policy.forward(agents: newAgents, goals: newGoals, cellCount: cells).output
-            let logProbs = logSoftmax(logits, width: actionCount)
-            for row in 0..<newAgents.count {
-                let state = newAgents[row] * cells + newGoals[row]
-                let base = row * actionCount
-                for a in 0..<actionCount { logProbTable[state * actionCount + a] = logProbs[base + a] }
-                greedyTable[state] = argmax(logits[base..<(base + actionCount)])
-            }
-        }
-        var stillActive: [Int] = []
-        stillActive.reserveCapacity(active.count)
-        for episode in active {
-            let state = position[episode] * cells + goals[episode]
-            let base = state * actionCount
+/// Episodes per chunk of work: fixed, so chunk boundaries never depend on the thread count.
+public let episodeChunk = 256
+
+/// `runEpisodes` with a table already filled (or nil: each chunk fills its own as it goes).
+///
+/// - Parameter episodesPerChunk: the unit of work per thread; any value gives
+///   the same episodes (the tests check), the default suits the 2-core target.
+public func runEpisodes(policy: MLP, table: PolicyTable?, world: GridWorld, starts: [(agent: Int, goal: Int)],
+                        streams: [RandomStream], selection: ActionSelection, gamma: Float, threads: Int = 1,
+                        episodesPerChunk: Int = episodeChunk) -> Episodes {
+    let count = starts.count
+    let episodeChunk = max(1, episodesPerChunk)
+    let chunkCount = (count + episodeChunk - 1) / episodeChunk
+    let starts = starts.map { [$0.agent, $0.goal] }
+    let parts = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> Episodes in
+        var local = table ?? PolicyTable(cells: world.cellCount)
+        let range = (chunk * episodeChunk)..<min(count, (chunk + 1) * episodeChunk)
+        return runChunk(range, policy: policy, table: &local, world: world, starts: starts, streams: streams,
+                        selection: selection, gamma: gamma)
+    }
+    var result = Episodes()
+    result.reserve(steps: parts.reduce(0) { $0 + $1.stepCount }, episodes: count)
+    for part in parts { result.append(part) }
+    return result
+}
+
+private func runChunk(_ range: Range<Int>, policy: MLP, table: inout PolicyTable, world: GridWorld, starts: [[Int]],
+                      streams: [RandomStream], selection: ActionSelection, gamma: Float) -> Episodes {
+    let cells = world.cellCount
+    let width = GridWorld.actionCount
+    var result = Episodes()
+    for episode in range {
+        var stream = selection == .sample ? streams[episode] : RandomStream(rawState: 0)
+        let goal = starts[episode][1]
+        var agent = starts[episode][0]
+        var total: Float = 0
+        var reached = false
+        let first = result.actions.count
+        for _ in 0..<world.maxSteps {
+            let state = agent * cells + goal
+            if !table.known[state] { table.fill(state: state, policy: policy) }
             let action: Int
             switch selection {
             case .greedy:
-                action = greedyTable[state]
+                action = Int(table.greedy[state])
             case .sample:
-                let u = streams[episode].nextUnitFloat()
-                var cumulative: Float = 0
-                var chosen = actionCount - 1
-                for a in 0..<actionCount {
-                    cumulative += logProbTable[base + a].exp
-                    if u < cumulative { chosen = a; break }
+                let u = stream.nextUnitFloat()
+                var chosen = width - 1
+                for a in 0..<width where u < table.cumulative[state * width + a] {
+                    chosen = a
+                    break
                 }
                 action = chosen
             }
-            let outcome = world.step(agent: position[episode], goal: goals[episode], action: action)
-            perEpisode[episode].append((position[episode], action, outcome.reward, logProbTable[base + action]))
-            position[episode] = outcome.agent
+            let outcome = world.step(agent: agent, goal: goal, action: action)
+            result.agentCells.append(agent)
+            result.actions.append(action)
+            result.rewards.append(outcome.reward)
+            result.logProbs.append(table.logProbs[state * width + action])
+            total += outcome.reward
+            agent = outcome.agent
             if outcome.reachedGoal {
-                success[episode] = true
-            } else {
-                stillActive.append(episode)
+                reached = true
+                break
             }
         }
-        active = stillActive
-    }
-
-    var result = Episodes()
-    for episode in 0..<count {
-        let steps = perEpisode[episode]
-        var total: Float = 0
-        for step in steps {
-            result.agentCells.append(step.agent)
-            result.actions.append(step.action)
-            result.rewards.append(step.reward)
-            result.logProbs.append(step.logProb)
-            total += step.reward
+        // G_t = r_t + γ·G_{t+1} backwards over this episode's steps
+        let last = result.actions.count
+        result.returnsToGo.append(contentsOf: repeatElement(0, count: last - first))
+        var running: Float = 0
+        for t in stride(from: last - 1, through: first, by: -1) {
+            running = result.rewards[t] + gamma * running
+            result.returnsToGo[t] = running
         }
-        result.returnsToGo.append(contentsOf: discountedReturnsToGo(steps.map(\.reward), gamma: gamma))
-        result.offsets.append(result.actions.count)
-        result.starts.append(starts[episode].agent)
-        result.goals.append(goals[episode])
+        result.offsets.append(last)
+        result.starts.append(starts[episode][0])
+        result.goals.append(goal)
         result.returns.append(total)
-        result.successes.append(success[episode])
+        result.successes.append(reached)
     }
     return result
+}
+
+/// The rollout stage's episodes for `iteration`.
+///
+/// The blog's method: P reference then P candidate episodes; episode e uses
+/// the stream (seed, rollout, iteration, e) for its start configuration and
+/// then its actions. GRPO: S groups of G episodes; group g's start comes from
+/// the stream (seed, group, iteration, g) and episode e = g·G + k draws its
+/// actions from (seed, rollout, iteration, e).
+public func sampleRollout(policy: MLP, config: PipelineConfig, iteration: Int, threads: Int) -> Episodes {
+    let world = config.world
+    var streams: [RandomStream] = []
+    var starts: [(agent: Int, goal: Int)] = []
+    var groupIDs: [Int] = []
+    switch config.algorithm {
+    case .preference:
+        for episode in 0..<(2 * config.rollout.pairs) {
+            var stream = RandomStream(seed: config.seed, stage: .rollout, iteration: iteration, index: episode)
+            starts.append(world.sampleStart(&stream))
+            streams.append(stream)
+        }
+    case .grpo:
+        for group in 0..<config.grpo.groupsPerIteration {
+            var groupStream = RandomStream(seed: config.seed, stage: .group, iteration: iteration, index: group)
+            let start = world.sampleStart(&groupStream)
+            for member in 0..<config.grpo.groupSize {
+                starts.append(start)
+                streams.append(RandomStream(seed: config.seed, stage: .rollout, iteration: iteration,
+                                            index: group * config.grpo.groupSize + member))
+                groupIDs.append(group)
+            }
+        }
+    }
+    var episodes = runEpisodes(policy: policy, world: world, starts: starts, streams: streams,
+                               selection: .sample, gamma: Float(config.rollout.gamma), threads: threads)
+    episodes.groups = groupIDs
+    return episodes
+}
+
+extension Episodes {
+    mutating func reserve(steps: Int, episodes: Int) {
+        agentCells.reserveCapacity(steps)
+        actions.reserveCapacity(steps)
+        rewards.reserveCapacity(steps)
+        logProbs.reserveCapacity(steps)
+        returnsToGo.reserveCapacity(steps)
+        offsets.reserveCapacity(episodes + 1)
+    }
+
+    /// Appends `other`'s episodes after this one's.
+    mutating func append(_ other: Episodes) {
+        let shift = stepCount
+        offsets.append(contentsOf: other.offsets.dropFirst().map { $0 + shift })
+        agentCells.append(contentsOf: other.agentCells)
+        actions.append(contentsOf: other.actions)
+        rewards.append(contentsOf: other.rewards)
+        logProbs.append(contentsOf: other.logProbs)
+        returnsToGo.append(contentsOf: other.returnsToGo)
+        starts.append(contentsOf: other.starts)
+        goals.append(contentsOf: other.goals)
+        returns.append(contentsOf: other.returns)
+        successes.append(contentsOf: other.successes)
+        groups.append(contentsOf: other.groups)
+    }
 }
 
 /// G_t = r_t + γ·G_{t+1}, with G after the last step = 0 (a truncated episode

@@ -157,7 +157,8 @@ public func aggregationWeights(lengths: [Int], aggregation: LossAggregation, max
 /// behaviour log-probs of the rollout are π_old; `reference` (when β > 0) is
 /// π_ref.
 public func grpoUpdate(agent: inout Agent, reference: MLP?, episodes: Episodes, groups: GroupAdvantages,
-                       config: GRPOConfig, adam: Adam.Hyperparameters, world: GridWorld, seed: UInt64, iteration: Int) -> UpdateMetrics {
+                       config: GRPOConfig, adam: Adam.Hyperparameters, world: GridWorld, seed: UInt64, iteration: Int,
+                       threads: Int = 1) -> UpdateMetrics {
     var metrics = UpdateMetrics()
     metrics.droppedGroups = groups.droppedGroups
     let keptGroups = (0..<groups.groupCount).filter { groups.kept[$0 * groups.groupSize] }
@@ -194,14 +195,13 @@ public func grpoUpdate(agent: inout Agent, reference: MLP?, episodes: Episodes, 
                     }
                 }
             }
-            let activations = agent.policy.forward(agents: agents, goals: goals, cellCount: world.cellCount)
+            let activations = agent.policy.forward(agents: agents, goals: goals, cellCount: world.cellCount, threads: threads)
             let objective = grpoLoss(logits: activations.output, actions: actions, oldLogProbs: oldLogProbs,
                                      referenceLogProbs: referenceLogProbs == nil ? nil : references, advantages: advantages,
                                      weights: aggregationWeights(lengths: lengths, aggregation: config.lossAggregation, maxSteps: world.maxSteps),
                                      clipLow: Float(config.clipEpsilon), clipHigh: Float(config.clipEpsilonHigh), klBeta: Float(config.klBeta))
-            var gradient = [Float](repeating: 0, count: agent.policy.parameters.count)
-            agent.policy.backward(agents: agents, goals: goals, cellCount: world.cellCount, activations: activations,
-                                  outputGradient: objective.logitGradient, into: &gradient)
+            let gradient = agent.policy.gradient(agents: agents, goals: goals, cellCount: world.cellCount, activations: activations,
+                                                 outputGradient: objective.logitGradient, threads: threads)
             agent.policyOptimizer.apply(gradient, to: &agent.policy.parameters, adam)
             metrics.recordStep(epoch: epoch, loss: objective.loss, gradients: gradient)
             sums.loss += Double(objective.loss)

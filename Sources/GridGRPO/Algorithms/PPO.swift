@@ -93,7 +93,8 @@ public struct UpdateMetrics: Equatable, Sendable {
 /// Every step of every preferred episode is a sample: the loss is the mean
 /// over the minibatch's steps, so `minibatchEpisodes = 1` is the blog's loop.
 public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: PreferencePairs,
-                             config: UpdateConfig, world: GridWorld, seed: UInt64, iteration: Int) throws -> UpdateMetrics {
+                             config: UpdateConfig, world: GridWorld, seed: UInt64, iteration: Int,
+                             threads: Int = 1) throws -> UpdateMetrics {
     guard var valueNet = agent.value, var valueOptimizer = agent.valueOptimizer else {
         throw GridGRPOError("the blog's preference update needs a value network, and these weights have none (made with algorithm: grpo?)")
     }
@@ -123,22 +124,20 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
                     returns.append(episodes.returnsToGo[step])
                 }
             }
-            let valueActivations = valueNet.forward(agents: agents, goals: goals, cellCount: world.cellCount)
+            let valueActivations = valueNet.forward(agents: agents, goals: goals, cellCount: world.cellCount, threads: threads)
             let values = valueActivations.output
             let advantages = zip(returns, values).map { $0 - $1 }
             if epoch == 0 { advantageSum += advantages.reduce(0.0) { $0 + Double($1) } }
 
-            let policyActivations = agent.policy.forward(agents: agents, goals: goals, cellCount: world.cellCount)
+            let policyActivations = agent.policy.forward(agents: agents, goals: goals, cellCount: world.cellCount, threads: threads)
             let surrogate = ppoClippedLoss(logits: policyActivations.output, actions: actions,
                                            oldLogProbs: oldLogProbs, advantages: advantages, epsilon: epsilon)
-            var policyGradient = [Float](repeating: 0, count: agent.policy.parameters.count)
-            agent.policy.backward(agents: agents, goals: goals, cellCount: world.cellCount, activations: policyActivations,
-                                  outputGradient: surrogate.logitGradient, into: &policyGradient)
+            let policyGradient = agent.policy.gradient(agents: agents, goals: goals, cellCount: world.cellCount, activations: policyActivations,
+                                                       outputGradient: surrogate.logitGradient, threads: threads)
 
             let mse = meanSquaredError(predictions: values, targets: returns)
-            var valueGradient = [Float](repeating: 0, count: valueNet.parameters.count)
-            valueNet.backward(agents: agents, goals: goals, cellCount: world.cellCount, activations: valueActivations,
-                                 outputGradient: mse.gradient, into: &valueGradient)
+            let valueGradient = valueNet.gradient(agents: agents, goals: goals, cellCount: world.cellCount, activations: valueActivations,
+                                                  outputGradient: mse.gradient, threads: threads)
 
             agent.policyOptimizer.apply(policyGradient, to: &agent.policy.parameters, config.policyAdam)
             valueOptimizer.apply(valueGradient, to: &valueNet.parameters, config.valueAdam)

@@ -41,10 +41,13 @@ public struct Evaluation: Equatable, Sendable {
 
     /// Runs both evaluations of `policy`. The sampled episodes use the streams
     /// (seed, evaluate, iteration, episode).
-    public static func run(policy: MLP, world: GridWorld, sampledEpisodes: Int, seed: UInt64, iteration: Int) -> Evaluation {
+    public static func run(policy: MLP, world: GridWorld, sampledEpisodes: Int, seed: UInt64, iteration: Int,
+                           threads: Int = 1) -> Evaluation {
         let configurations = world.allConfigurations()
-        let greedy = runEpisodes(policy: policy, world: world, starts: configurations,
-                                 streams: [], selection: .greedy, gamma: 1)
+        // Every state is a start here, so the whole table is needed; both evaluations share it.
+        let table = PolicyTable.complete(policy: policy, cells: world.cellCount, threads: threads)
+        let greedy = runEpisodes(policy: policy, table: table, world: world, starts: configurations,
+                                 streams: [], selection: .greedy, gamma: 1, threads: threads)
         var result = Evaluation()
         for (index, configuration) in configurations.enumerated() {
             let distance = world.manhattanDistance(configuration.agent, configuration.goal)
@@ -63,7 +66,8 @@ public struct Evaluation: Equatable, Sendable {
             starts.append(world.sampleStart(&stream))
             streams.append(stream)
         }
-        let sampled = runEpisodes(policy: policy, world: world, starts: starts, streams: streams, selection: .sample, gamma: 1)
+        let sampled = runEpisodes(policy: policy, table: table, world: world, starts: starts, streams: streams,
+                                  selection: .sample, gamma: 1, threads: threads)
         result.sampledEpisodes = sampledEpisodes
         result.sampledAverageReturn = Float(sampled.returns.reduce(0.0) { $0 + Double($1) } / Double(max(sampledEpisodes, 1)))
         return result

@@ -22,6 +22,11 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
     public var update = UpdateConfig()
     public var evaluation = EvaluationConfig()
     public var grpo = GRPOConfig()
+    /// Worker threads of the stages that split work (rollout, update,
+    /// evaluate); 0 = every core. Work is cut into fixed chunks combined in a
+    /// fixed order, so no artifact depends on it, and it is in no stage's
+    /// parameter stamp: changing it reruns nothing.
+    public var threads: Int = 0
 
     public enum Algorithm: String, Codable, Sendable, CaseIterable {
         case preference
@@ -29,7 +34,7 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case seed, iterations, algorithm, environment, network, rollout, update, evaluation, grpo
+        case seed, iterations, algorithm, environment, network, rollout, update, evaluation, grpo, threads
     }
 
     public init() {}
@@ -46,6 +51,7 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
         update = try reader.section(.update, default: defaults.update)
         evaluation = try reader.section(.evaluation, default: defaults.evaluation)
         grpo = try reader.section(.grpo, default: defaults.grpo)
+        threads = try reader.value(.threads, default: defaults.threads, in: 0...256)
         if algorithm == .grpo, grpo.minibatchGroups > grpo.groupsPerIteration {
             throw GridGRPOError("key 'grpo.minibatch_groups' is \(grpo.minibatchGroups), but grpo.groups_per_iteration is \(grpo.groupsPerIteration) (allowed: 1...\(grpo.groupsPerIteration))")
         }
@@ -87,15 +93,11 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
         }
     }
 
-    /// The canonical form of the resolved config: JSON with sorted keys. Its
-    /// SHA-256 is the `config_digest` every artifact records, so comments and
-    /// formatting in the YAML file do not change it but any value does.
-    public var canonicalJSON: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    /// The canonical form of the resolved config: JSON with sorted keys, every
+    /// value but `threads` (which changes no result). Its SHA-256 is the config
+    /// digest the figures record; comments and formatting in the YAML file do
+    /// not change it, any value does.
+    public var canonicalJSON: String { encodeCanonically(subset(PipelineConfig.Section.allCases, iterations: true)) }
 
     public var digest: String { SHA256.hex(Array(canonicalJSON.utf8)) }
 
@@ -112,8 +114,13 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
     /// of a stage's parameter stamp `params/STAGE.json` and the `config` its
     /// artifacts record: a value outside them changes neither.
     public func parametersJSON(_ sections: [Section]) -> String {
+        encodeCanonically(subset(sections, iterations: false))
+    }
+
+    private func subset(_ sections: [Section], iterations withIterations: Bool) -> ConfigSubset {
         let selected = Set(sections)
         var subset = ConfigSubset()
+        if withIterations { subset.iterations = iterations }
         if selected.contains(.seed) { subset.seed = seed }
         if selected.contains(.algorithm) { subset.algorithm = algorithm }
         if selected.contains(.environment) { subset.environment = environment }
@@ -122,6 +129,10 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
         if selected.contains(.update) { subset.update = update }
         if selected.contains(.evaluation) { subset.evaluation = evaluation }
         if selected.contains(.grpo) { subset.grpo = grpo }
+        return subset
+    }
+
+    private func encodeCanonically(_ subset: ConfigSubset) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let data = try? encoder.encode(subset) else { return "{}" }
@@ -131,6 +142,7 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
 
 /// Some sections of a config; absent ones are left out of the JSON.
 private struct ConfigSubset: Encodable {
+    var iterations: Int?
     var seed: UInt64?
     var algorithm: PipelineConfig.Algorithm?
     var environment: EnvironmentConfig?

@@ -158,8 +158,11 @@ public enum StageGraph {
     }
 
     /// The parameter stamp of every stage: `params/NAME.json` → its content.
+    /// The plot stage's, `params/plot.json`, holds the whole config but
+    /// `threads`, since the figures and the report show all of it.
     public static func parameterStamps(config: PipelineConfig) -> [(file: String, content: String)] {
         stages(for: config.algorithm).map { ("\(parametersDirectory)/\($0.name).json", config.parametersJSON($0.sections)) }
+            + [("\(parametersDirectory)/plot.json", config.canonicalJSON)]
     }
 
     /// Writes every stage's stamp into `directory` (the run's `params/`),
@@ -260,7 +263,7 @@ public enum StageGraph {
             for input in plot.reads {
                 switch input {
                 case .config:
-                    prerequisites.append("\(artifacts)/config.yaml")
+                    prerequisites.append("\(artifacts)/\(parametersDirectory)/plot.json")
                     arguments += ["--config", "\(artifacts)/config.yaml"]
                 case .best:
                     prerequisites.append("\(artifacts)/best.h5")

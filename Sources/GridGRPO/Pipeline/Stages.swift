@@ -17,6 +17,14 @@ public enum Stages {
         }
     }
 
+    /// Worker threads for a stage: the `--threads` flag, else the config's `threads`.
+    static func workers(_ flag: Int?, _ config: PipelineConfig) throws -> Int {
+        if let flag, !(0...256).contains(flag) {
+            throw GridGRPOError("--threads \(flag) is outside 0...256 (0 = every core)")
+        }
+        return Parallel.workerCount(flag ?? config.threads)
+    }
+
     static func checkSource(_ provenance: Provenance, path: String, iteration: Int) throws {
         guard provenance.iteration == iteration else {
             throw GridGRPOError("\(path): holds iteration \(provenance.iteration), expected iteration \(iteration)")
@@ -35,45 +43,17 @@ public enum Stages {
         return label("initialize", 0) + "policy \(agent.policy.parameters.count) \(value)parameters, seed \(config.seed)"
     }
 
-    /// Samples the iteration's episodes from the current policy.
-    ///
-    /// The blog's method: P reference then P candidate episodes; episode e uses
-    /// the stream (seed, rollout, iteration, e) for its start configuration and
-    /// then its actions. GRPO: S groups of G episodes; group g's start comes from
-    /// the stream (seed, group, iteration, g) and episode e = g·G + k draws its
-    /// actions from (seed, rollout, iteration, e).
-    public static func rollout(configPath: String, weightsPath: String, iteration: Int, output: String) throws -> String {
+    /// Samples the iteration's episodes from the current policy
+    /// (`sampleRollout` says which streams each episode draws from).
+    public static func rollout(configPath: String, weightsPath: String, iteration: Int, output: String, threads: Int? = nil) throws -> String {
         let config = try PipelineConfig.load(path: configPath)
         try checkIteration(iteration, config, from: 1)
         let (agent, _, source) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(source, path: weightsPath, iteration: iteration - 1)
         let world = config.world
-        var streams: [RandomStream] = []
-        var starts: [(agent: Int, goal: Int)] = []
-        var groupIDs: [Int] = []
-        switch config.algorithm {
-        case .preference:
-            for episode in 0..<(2 * config.rollout.pairs) {
-                var stream = RandomStream(seed: config.seed, stage: .rollout, iteration: iteration, index: episode)
-                starts.append(world.sampleStart(&stream))
-                streams.append(stream)
-            }
-        case .grpo:
-            for group in 0..<config.grpo.groupsPerIteration {
-                var groupStream = RandomStream(seed: config.seed, stage: .group, iteration: iteration, index: group)
-                let start = world.sampleStart(&groupStream)
-                for member in 0..<config.grpo.groupSize {
-                    let episode = group * config.grpo.groupSize + member
-                    starts.append(start)
-                    streams.append(RandomStream(seed: config.seed, stage: .rollout, iteration: iteration, index: episode))
-                    groupIDs.append(group)
-                }
-            }
-        }
-        let episodeCount = starts.count
-        var episodes = runEpisodes(policy: agent.policy, world: world, starts: starts, streams: streams,
-                                   selection: .sample, gamma: Float(config.rollout.gamma))
-        episodes.groups = groupIDs
+        let episodes = sampleRollout(policy: agent.policy, config: config, iteration: iteration,
+                                     threads: try workers(threads, config))
+        let episodeCount = episodes.count
         let provenance = Provenance(schema: .rollout, stage: "rollout", iteration: iteration, config: config,
                                     inputs: [try .input("weights", path: weightsPath)])
         try ArtifactSchema.writeRollout(episodes, world: world, gamma: config.rollout.gamma, provenance: provenance, to: output)
@@ -120,8 +100,10 @@ public enum Stages {
     /// updates the policy and value networks on the preferred episodes; GRPO
     /// reads `groupsPath` (advantages) and, when β > 0, `referencePath` (π_ref).
     public static func update(configPath: String, weightsPath: String, rolloutPath: String, pairsPath: String?,
-                              groupsPath: String?, referencePath: String?, iteration: Int, output: String) throws -> String {
+                              groupsPath: String?, referencePath: String?, iteration: Int, output: String,
+                              threads: Int? = nil) throws -> String {
         let config = try PipelineConfig.load(path: configPath)
+        let workers = try workers(threads, config)
         try checkIteration(iteration, config, from: 1)
         var (agent, _, weightsSource) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(weightsSource, path: weightsPath, iteration: iteration - 1)
@@ -146,7 +128,7 @@ public enum Stages {
             try checkScoredFrom(pairsSource, path: pairsPath)
             inputs.append(try .input("pairs", path: pairsPath))
             metrics = try preferenceUpdate(agent: &agent, episodes: episodes, pairs: pairs, config: config.update,
-                                           world: config.world, seed: config.seed, iteration: iteration)
+                                           world: config.world, seed: config.seed, iteration: iteration, threads: workers)
         case .grpo:
             guard let groupsPath, pairsPath == nil else {
                 throw GridGRPOError("algorithm grpo: update takes --groups (and no --pairs)")
@@ -171,7 +153,7 @@ public enum Stages {
             }
             metrics = grpoUpdate(agent: &agent, reference: reference, episodes: episodes, groups: groups, config: config.grpo,
                                  adam: config.update.policyAdam(learningRate: config.grpo.learningRate),
-                                 world: config.world, seed: config.seed, iteration: iteration)
+                                 world: config.world, seed: config.seed, iteration: iteration, threads: workers)
         }
         let parameters = agent.policy.parameters + (agent.value?.parameters ?? [])
         if let divergence = metrics.divergence {
@@ -191,13 +173,14 @@ public enum Stages {
     }
 
     /// Exhaustive greedy evaluation plus the blog's sampled average return.
-    public static func evaluate(configPath: String, weightsPath: String, iteration: Int, output: String) throws -> String {
+    public static func evaluate(configPath: String, weightsPath: String, iteration: Int, output: String, threads: Int? = nil) throws -> String {
         let config = try PipelineConfig.load(path: configPath)
         try checkIteration(iteration, config, from: 0)
         let (agent, _, source) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(source, path: weightsPath, iteration: iteration)
         let evaluation = Evaluation.run(policy: agent.policy, world: config.world,
-                                        sampledEpisodes: config.evaluation.sampledEpisodes, seed: config.seed, iteration: iteration)
+                                        sampledEpisodes: config.evaluation.sampledEpisodes, seed: config.seed, iteration: iteration,
+                                        threads: try workers(threads, config))
         let provenance = Provenance(schema: .evaluation, stage: "evaluate", iteration: iteration, config: config,
                                     inputs: [try .input("weights", path: weightsPath)])
         try ArtifactSchema.writeEvaluation(evaluation, provenance: provenance, to: output)

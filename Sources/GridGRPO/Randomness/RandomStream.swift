@@ -9,7 +9,7 @@
 /// where `mix` is SplitMix64's finaliser and γ = 0x9E3779B97F4A7C15 (the
 /// golden-ratio increment). With key = seed this is exactly SplitMix64, so
 /// the generator itself is checked against SplitMix64's published outputs.
-public struct RandomStream {
+public struct RandomStream: Sendable {
     /// Which stage draws the numbers, so different stages never share a stream.
     public enum Stage: UInt64, Sendable {
         case initialize = 1

@@ -1,0 +1,273 @@
+import Foundation
+
+/// `make bench`: the throughput of each kernel and the latency of the
+/// pipeline, measured on this machine, against the targets of the speed issue.
+/// Each kernel runs several times and the median counts; nothing here is a
+/// test, and nothing in the pipeline depends on it.
+public enum Benchmark {
+    /// One row of the table.
+    public struct Row: Codable, Sendable {
+        public var name: String
+        public var value: Double
+        public var unit: String
+        /// The target and whether it is a floor (`>=`) or a ceiling (`<=`).
+        public var target: Double?
+        public var higherIsBetter: Bool
+        /// Fraction of the machine's FLOP-bound limit, for arithmetic kernels.
+        public var peakFraction: Double?
+        public var note: String
+
+        public var met: Bool? {
+            target.map { higherIsBetter ? value >= $0 : value <= $0 }
+        }
+    }
+
+    public struct Report: Codable, Sendable {
+        public var date: String
+        public var machine: String
+        public var cores: Int
+        public var clockGHz: Double
+        /// FLOP/s of one core at the FLOP-bound limit: clock × FLOP per cycle.
+        public var peakFlopsPerCore: Double
+        public var peakNote: String
+        public var rows: [Row]
+    }
+
+    /// Single-precision FLOP per cycle and core at the limit: two 512-bit FMA
+    /// units, 16 lanes each, 2 FLOP per FMA (this Xeon has AVX-512; with AVX2
+    /// only it would be 32).
+    static let flopsPerCycle = 64.0
+
+    /// Median wall seconds of `repetitions` runs of `body` (after one warm-up run).
+    public static func median(repetitions: Int, _ body: () -> Void) -> Double {
+        body()
+        var times: [Double] = []
+        for _ in 0..<repetitions {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        times.sort()
+        return times[times.count / 2]
+    }
+
+    /// FLOP of one forward pass of `network` on one grid state: the first
+    /// layer adds two weight columns and a bias, the others multiply.
+    static func forwardFlops(_ network: MLP) -> Double {
+        let h = Double(network.hiddenSize), o = Double(network.outputSize)
+        return 3 * h + 2 * h * h + h + 2 * o * h + o
+    }
+
+    /// Backward: ∂W and ∂input of the two dense layers, ReLU masks, the first
+    /// layer's two columns.
+    static func backwardFlops(_ network: MLP) -> Double {
+        let h = Double(network.hiddenSize), o = Double(network.outputSize)
+        return 4 * h * h + 4 * o * h + 4 * h
+    }
+
+    /// The rollout kernel: `episodes` sampled episodes of the default config's
+    /// initial policy (long random walks), on `threads` threads.
+    public static func rollout(threads: Int, episodes: Int = 16_384) -> (stepsPerSecond: Double, steps: Int) {
+        var config = PipelineConfig()
+        config.rollout.pairs = episodes / 2
+        let agent = Agent.initial(world: config.world, hiddenSize: config.network.hiddenSize, seed: 0)
+        var steps = 0
+        let seconds = median(repetitions: 5) {
+            steps = sampleRollout(policy: agent.policy, config: config, iteration: 1, threads: threads).stepCount
+        }
+        return (Double(steps) / seconds, steps)
+    }
+
+    /// The update kernel: the default config's preference update (policy and
+    /// value forward and backward, Adam) on one rollout of the initial policy.
+    public static func update(threads: Int) -> (samplesPerSecond: Double, flopsPerSecond: Double) {
+        let config = PipelineConfig()
+        let agent = Agent.initial(world: config.world, hiddenSize: config.network.hiddenSize, seed: 0)
+        let episodes = sampleRollout(policy: agent.policy, config: config, iteration: 1, threads: threads)
+        guard let pairs = try? PreferencePairs(episodes: episodes) else { return (0, 0) }
+        var samples = 0
+        let seconds = median(repetitions: 5) {
+            var trained = agent
+            let metrics = try? preferenceUpdate(agent: &trained, episodes: episodes, pairs: pairs, config: config.update,
+                                                world: config.world, seed: 0, iteration: 1, threads: threads)
+            samples = (metrics?.trainingSteps ?? 0) * config.update.epochs
+        }
+        let perSample = 2 * (forwardFlops(agent.policy) + backwardFlops(agent.policy))
+        return (Double(samples) / seconds, Double(samples) * perSample / seconds)
+    }
+
+    /// Exhaustive evaluation of the default config (600 configurations, plus
+    /// the blog's 100 sampled episodes), seconds.
+    public static func evaluation(threads: Int) -> Double {
+        let config = PipelineConfig()
+        let agent = Agent.initial(world: config.world, hiddenSize: config.network.hiddenSize, seed: 0)
+        return median(repetitions: 21) {
+            _ = Evaluation.run(policy: agent.policy, world: config.world, sampledEpisodes: config.evaluation.sampledEpisodes,
+                               seed: 0, iteration: 0, threads: threads)
+        }
+    }
+
+    /// Wall seconds from spawning `executable` to its exit, median of `repetitions`.
+    public static func processLatency(_ executable: String, _ arguments: [String], repetitions: Int = 21) throws -> Double {
+        var failure: String?
+        let seconds = median(repetitions: repetitions) {
+            var pid = pid_t()
+            let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
+                failure = "cannot start \(executable)"
+                return
+            }
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            if status != 0 { failure = "\(executable) \(arguments.joined(separator: " ")) exited with status \(status)" }
+        }
+        if let failure { throw GridGRPOError(failure) }
+        return seconds
+    }
+
+    /// The machine's clock from /proc/cpuinfo (GHz), 0 if unknown.
+    public static func clockGHz() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("cpu MHz") {
+            if let value = line.split(separator: ":").last.flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) {
+                return value / 1000
+            }
+        }
+        return 0
+    }
+
+    public static func machineName() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+        let model = text.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last
+        return model.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+    }
+
+    /// The table as printed by `make bench`.
+    public static func format(_ report: Report) -> String {
+        var lines = ["GridGRPO benchmark, \(report.date), \(report.machine), \(report.cores) cores at \(String(format: "%.2f", report.clockGHz)) GHz",
+                     "FLOP-bound limit: \(report.peakNote)", ""]
+        let header = "measurement".padding(toLength: 44, withPad: " ", startingAt: 0) + "value".padding(toLength: 18, withPad: " ", startingAt: 0)
+            + "target".padding(toLength: 16, withPad: " ", startingAt: 0) + "met   of peak"
+        lines.append(header)
+        lines.append(String(repeating: "-", count: header.count + 4))
+        for row in report.rows {
+            let value = number(row.value) + " " + row.unit
+            let target = row.target.map { (row.higherIsBetter ? "≥ " : "≤ ") + number($0) } ?? "-"
+            let met = row.met.map { $0 ? "yes" : "NO" } ?? "-"
+            let peak = row.peakFraction.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
+            lines.append(row.name.padding(toLength: 44, withPad: " ", startingAt: 0) + value.padding(toLength: 18, withPad: " ", startingAt: 0)
+                         + target.padding(toLength: 16, withPad: " ", startingAt: 0) + met.padding(toLength: 6, withPad: " ", startingAt: 0) + peak)
+            if !row.note.isEmpty { lines.append("    " + row.note) }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func number(_ value: Double) -> String {
+        if value >= 1e6 { return String(format: "%.2fM", value / 1e6) }
+        if value >= 1e4 { return String(format: "%.0fk", value / 1e3) }
+        if value >= 100 { return String(format: "%.0f", value) }
+        if value >= 1 { return String(format: "%.2f", value) }
+        return String(format: "%.3f", value)
+    }
+}
+
+/// The measurements of `make bench`, in order, as one report.
+public enum BenchmarkSuite {
+    public static func run(binaries: String, scratch: String, includePipeline: Bool,
+                           progress: (String) -> Void) throws -> Benchmark.Report {
+        let cores = Parallel.workerCount(0)
+        let clock = Benchmark.clockGHz()
+        let peak = clock * 1e9 * Benchmark.flopsPerCycle
+        var rows: [Benchmark.Row] = []
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+
+        progress("rollout, 1 thread …")
+        let one = Benchmark.rollout(threads: 1)
+        rows.append(.init(name: "rollout env steps/s, 1 thread", value: one.stepsPerSecond, unit: "steps/s", target: 2_000_000,
+                          higherIsBetter: true, peakFraction: nil,
+                          note: "\(one.steps) steps of 16384 random-walk episodes (5×5, h = 64), policy table included"))
+        progress("rollout, \(cores) threads …")
+        let many = Benchmark.rollout(threads: cores)
+        rows.append(.init(name: "rollout env steps/s, \(cores) threads", value: many.stepsPerSecond, unit: "steps/s",
+                          target: 1.8 * one.stepsPerSecond, higherIsBetter: true, peakFraction: nil,
+                          note: String(format: "%.2f× one thread (target 1.8×)", many.stepsPerSecond / one.stepsPerSecond)))
+
+        progress("update …")
+        let update = Benchmark.update(threads: 1)
+        rows.append(.init(name: "update samples/s, 1 thread", value: update.samplesPerSecond, unit: "samples/s", target: 500_000,
+                          higherIsBetter: true, peakFraction: update.flopsPerSecond / peak,
+                          note: String(format: "policy + value forward, backward and Adam; %.2f GFLOP/s", update.flopsPerSecond / 1e9)))
+        let updateMany = Benchmark.update(threads: cores)
+        rows.append(.init(name: "update samples/s, \(cores) threads", value: updateMany.samplesPerSecond, unit: "samples/s",
+                          target: 500_000 * Double(cores), higherIsBetter: true, peakFraction: updateMany.flopsPerSecond / (peak * Double(cores)),
+                          note: String(format: "%.2f GFLOP/s", updateMany.flopsPerSecond / 1e9)))
+
+        progress("evaluation …")
+        let evaluation = Benchmark.evaluation(threads: 1)
+        let policy = Agent.initial(world: PipelineConfig().world, hiddenSize: 64, seed: 0).policy
+        let tableFlops = Double(25 * 25) * Benchmark.forwardFlops(policy)
+        rows.append(.init(name: "exhaustive evaluation, 600 configurations", value: evaluation * 1000, unit: "ms", target: 2,
+                          higherIsBetter: false, peakFraction: tableFlops / evaluation / peak,
+                          note: "greedy from all 600 plus the blog's 100 sampled episodes, 1 thread"))
+
+        progress("stage start-up …")
+        let directory = scratch + "/stage"
+        try? FileManager.default.removeItem(atPath: scratch)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let config = directory + "/tiny.yaml"
+        guard FileManager.default.createFile(atPath: config, contents: Data("environment: {grid_size: 3}\nnetwork: {hidden_size: 8}\n".utf8)) else {
+            throw GridGRPOError("\(config): cannot write")
+        }
+        _ = try Stages.initialize(configPath: config, output: directory + "/weights.h5")
+        let help = try Benchmark.processLatency(binaries + "/evaluate", ["--help"])
+        rows.append(.init(name: "process start-up (evaluate --help)", value: help * 1000, unit: "ms", target: nil,
+                          higherIsBetter: false, peakFraction: nil, note: "exec, dynamic linking, Swift runtime, argument parsing, exit"))
+        let stage = try Benchmark.processLatency(binaries + "/evaluate", ["--config", config, "--weights", directory + "/weights.h5",
+                                                                          "--iteration", "0", "--output", directory + "/eval.h5"])
+        rows.append(.init(name: "stage process, small input (evaluate 3×3)", value: stage * 1000, unit: "ms", target: 5,
+                          higherIsBetter: false, peakFraction: nil, note: "exec to exit: config, HDF5 read, evaluation, HDF5 write"))
+
+        if includePipeline {
+            progress("default run (pipeline.yaml) to best.h5 …")
+            let run = scratch + "/run"
+            let total = try timeMake(target: run + "/best.h5", artifacts: run, binaries: binaries)
+            let best = try ArtifactSchema.readBest(path: run + "/best.h5", config: try PipelineConfig.load(path: "pipeline.yaml"))
+            let first = best.best.firstAllOptimalIteration
+            rows.append(.init(name: "default run, all \(PipelineConfig().iterations) iterations", value: total, unit: "s", target: nil,
+                              higherIsBetter: false, peakFraction: nil, note: "make …/best.h5 from empty artifacts, binaries built, no figures"))
+            if let first {
+                progress("default run to its first all-optimal iteration (\(first)) …")
+                let again = scratch + "/run-to-optimum"
+                let seconds = try timeMake(target: "\(again)/\(StageGraph.iterationDirectory(first))/best.h5", artifacts: again, binaries: binaries)
+                rows.append(.init(name: "default run, time to optimum", value: seconds, unit: "s", target: 1, higherIsBetter: false,
+                                  peakFraction: nil, note: "make iter-\(first)/best.h5: optimal from all 600 configurations at iteration \(first)"))
+            }
+        }
+        return Benchmark.Report(date: formatter.string(from: Date()), machine: Benchmark.machineName(), cores: cores, clockGHz: clock,
+                                peakFlopsPerCore: peak,
+                                peakNote: String(format: "%.2f GHz × %.0f FLOP/cycle (two AVX-512 FMA units × 16 lanes × 2) = %.1f GFLOP/s per core",
+                                                 clock, Benchmark.flopsPerCycle, peak / 1e9),
+                                rows: rows)
+    }
+
+    /// Wall seconds of `make TARGET` for a fresh run directory.
+    static func timeMake(target: String, artifacts: String, binaries: String) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["make", "--no-print-directory", "ARTIFACTS=\(artifacts)", "BIN=\(binaries)", "CONFIG=pipeline.yaml", target]
+        process.standardOutput = FileHandle.nullDevice
+        let start = DispatchTime.now().uptimeNanoseconds
+        try process.run()
+        process.waitUntilExit()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        guard process.terminationStatus == 0 else { throw GridGRPOError("make \(target) failed (status \(process.terminationStatus))") }
+        return seconds
+    }
+}

@@ -1,0 +1,49 @@
+import Dispatch
+import Foundation
+
+/// Work split over threads so that the result never depends on the thread
+/// count: the work is cut into fixed chunks whose boundaries depend only on
+/// the problem size, each chunk's result goes to its own slot, and the caller
+/// combines the slots in chunk order.
+public enum Parallel {
+    /// The number of worker threads for a `threads` setting: 0 means every core.
+    public static func workerCount(_ threads: Int) -> Int {
+        threads > 0 ? threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// `body(chunk)` for every chunk in `0..<chunkCount`, on up to `threads`
+    /// threads (worker t takes chunks t, t + threads, …), results in chunk order.
+    public static func map<T: Sendable>(chunks chunkCount: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        let workers = min(max(1, threads), chunkCount)
+        if workers <= 1 { return (0..<chunkCount).map(body) }
+        let slots = Slots<T>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for chunk in stride(from: worker, to: chunkCount, by: workers) {
+                slots.store(body(chunk), at: chunk)
+            }
+        }
+        return slots.values()
+    }
+
+    /// One write-once slot per chunk. Each slot is written by exactly one
+    /// worker and read only after `concurrentPerform` returns, so no lock is needed.
+    private final class Slots<T>: @unchecked Sendable {
+        private let buffer: UnsafeMutablePointer<T?>
+        private let count: Int
+
+        init(count: Int) {
+            self.count = count
+            buffer = .allocate(capacity: count)
+            buffer.initialize(repeating: nil, count: count)
+        }
+
+        func store(_ value: T, at index: Int) { buffer[index] = value }
+
+        func values() -> [T] { (0..<count).compactMap { buffer[$0] } }
+
+        deinit {
+            buffer.deinitialize(count: count)
+            buffer.deallocate()
+        }
+    }
+}
