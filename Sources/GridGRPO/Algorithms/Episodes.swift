@@ -53,7 +53,7 @@ public struct PolicyTable: Sendable {
     private(set) var greedy: [Int32]
 
     /// States per forward batch when the whole table is filled up front.
-    static let chunkStates = 256
+    static let chunkStates = 64
 
     /// An empty table, filled state by state as episodes reach new states.
     public init(cells: Int) {
@@ -145,10 +145,7 @@ public func runEpisodes(policy: MLP, table: PolicyTable?, world: GridWorld, star
         return runChunk(range, policy: policy, table: &local, world: world, starts: starts, streams: streams,
                         selection: selection, gamma: gamma)
     }
-    var result = Episodes()
-    result.reserve(steps: parts.reduce(0) { $0 + $1.stepCount }, episodes: count)
-    for part in parts { result.append(part) }
-    return result
+    return Episodes(joining: parts, threads: threads)
 }
 
 private func runChunk(_ range: Range<Int>, policy: MLP, table: inout PolicyTable, world: GridWorld, starts: [[Int]],
@@ -191,14 +188,8 @@ private func runChunk(_ range: Range<Int>, policy: MLP, table: inout PolicyTable
                 break
             }
         }
-        // G_t = r_t + γ·G_{t+1} backwards over this episode's steps
         let last = result.actions.count
-        result.returnsToGo.append(contentsOf: repeatElement(0, count: last - first))
-        var running: Float = 0
-        for t in stride(from: last - 1, through: first, by: -1) {
-            running = result.rewards[t] + gamma * running
-            result.returnsToGo[t] = running
-        }
+        result.returnsToGo.append(contentsOf: discountedReturnsToGo(result.rewards[first..<last], gamma: gamma))
         result.offsets.append(last)
         result.starts.append(starts[episode][0])
         result.goals.append(goal)
@@ -246,39 +237,37 @@ public func sampleRollout(policy: MLP, config: PipelineConfig, iteration: Int, t
 }
 
 extension Episodes {
-    mutating func reserve(steps: Int, episodes: Int) {
-        agentCells.reserveCapacity(steps)
-        actions.reserveCapacity(steps)
-        rewards.reserveCapacity(steps)
-        logProbs.reserveCapacity(steps)
-        returnsToGo.reserveCapacity(steps)
-        offsets.reserveCapacity(episodes + 1)
-    }
-
-    /// Appends `other`'s episodes after this one's.
-    mutating func append(_ other: Episodes) {
-        let shift = stepCount
-        offsets.append(contentsOf: other.offsets.dropFirst().map { $0 + shift })
-        agentCells.append(contentsOf: other.agentCells)
-        actions.append(contentsOf: other.actions)
-        rewards.append(contentsOf: other.rewards)
-        logProbs.append(contentsOf: other.logProbs)
-        returnsToGo.append(contentsOf: other.returnsToGo)
-        starts.append(contentsOf: other.starts)
-        goals.append(contentsOf: other.goals)
-        returns.append(contentsOf: other.returns)
-        successes.append(contentsOf: other.successes)
-        groups.append(contentsOf: other.groups)
+    /// The episodes of `parts`, in order: the per-step arrays are copied into
+    /// place in parallel, the per-episode ones appended.
+    init(joining parts: [Episodes], threads: Int) {
+        self.init()
+        agentCells = Parallel.concatenate(parts.map(\.agentCells), threads: threads)
+        actions = Parallel.concatenate(parts.map(\.actions), threads: threads)
+        rewards = Parallel.concatenate(parts.map(\.rewards), threads: threads)
+        logProbs = Parallel.concatenate(parts.map(\.logProbs), threads: threads)
+        returnsToGo = Parallel.concatenate(parts.map(\.returnsToGo), threads: threads)
+        var shift = 0
+        for part in parts {
+            offsets.append(contentsOf: part.offsets.dropFirst().map { $0 + shift })
+            shift += part.stepCount
+            starts.append(contentsOf: part.starts)
+            goals.append(contentsOf: part.goals)
+            returns.append(contentsOf: part.returns)
+            successes.append(contentsOf: part.successes)
+            groups.append(contentsOf: part.groups)
+        }
     }
 }
 
 /// G_t = r_t + γ·G_{t+1}, with G after the last step = 0 (a truncated episode
 /// is not bootstrapped, as in the blog).
-public func discountedReturnsToGo(_ rewards: [Float], gamma: Float) -> [Float] {
+public func discountedReturnsToGo<Rewards: BidirectionalCollection<Float>>(_ rewards: Rewards, gamma: Float) -> [Float] {
     var result = [Float](repeating: 0, count: rewards.count)
     var running: Float = 0
-    for t in stride(from: rewards.count - 1, through: 0, by: -1) {
-        running = rewards[t] + gamma * running
+    var t = rewards.count
+    for reward in rewards.reversed() {
+        t -= 1
+        running = reward + gamma * running
         result[t] = running
     }
     return result

@@ -427,8 +427,9 @@ public final class HDF5Writer {
         let descriptor = open(temporaryPath, O_RDONLY)
         if descriptor >= 0 { fsync(descriptor); close(descriptor) }
         guard rename(temporaryPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
-            throw GridGRPOError("\(path): cannot move finished file into place")
+            throw GridGRPOError("\(path): cannot move the finished file into place (\(reason))")
         }
     }
 

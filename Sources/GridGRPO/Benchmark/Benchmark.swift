@@ -107,9 +107,12 @@ public enum Benchmark {
         }
     }
 
-    /// Wall seconds from spawning `executable` to its exit, median of `repetitions`.
-    public static func processLatency(_ executable: String, _ arguments: [String], repetitions: Int = 21) throws -> Double {
+    /// Wall seconds from spawning `executable` to its exit (median of
+    /// `repetitions`) and its peak resident memory in MB (largest seen).
+    public static func process(_ executable: String, _ arguments: [String],
+                               repetitions: Int = 21) throws -> (seconds: Double, peakMB: Double) {
         var failure: String?
+        var peakKB = 0
         let seconds = median(repetitions: repetitions) {
             var pid = pid_t()
             let argv = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -123,11 +126,13 @@ public enum Benchmark {
                 return
             }
             var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            var usage = rusage()
+            wait4(pid, &status, 0, &usage)
+            peakKB = max(peakKB, usage.ru_maxrss)
             if status != 0 { failure = "\(executable) \(arguments.joined(separator: " ")) exited with status \(status)" }
         }
         if let failure { throw GridGRPOError(failure) }
-        return seconds
+        return (seconds, Double(peakKB) / 1024)
     }
 
     /// The machine's clock from /proc/cpuinfo (GHz), 0 if unknown.
@@ -182,7 +187,7 @@ public enum BenchmarkSuite {
                            progress: (String) -> Void) throws -> Benchmark.Report {
         let cores = Parallel.workerCount(0)
         let clock = Benchmark.clockGHz()
-        let peak = clock * 1e9 * Benchmark.flopsPerCycle
+        let peakFlops = clock * 1e9 * Benchmark.flopsPerCycle
         var rows: [Benchmark.Row] = []
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
@@ -201,20 +206,20 @@ public enum BenchmarkSuite {
         progress("update …")
         let update = Benchmark.update(threads: 1)
         rows.append(.init(name: "update samples/s, 1 thread", value: update.samplesPerSecond, unit: "samples/s", target: 500_000,
-                          higherIsBetter: true, peakFraction: update.flopsPerSecond / peak,
+                          higherIsBetter: true, peakFraction: update.flopsPerSecond / peakFlops,
                           note: String(format: "policy + value forward, backward and Adam; %.2f GFLOP/s", update.flopsPerSecond / 1e9)))
         let updateMany = Benchmark.update(threads: cores)
         rows.append(.init(name: "update samples/s, \(cores) threads", value: updateMany.samplesPerSecond, unit: "samples/s",
-                          target: 500_000 * Double(cores), higherIsBetter: true, peakFraction: updateMany.flopsPerSecond / (peak * Double(cores)),
+                          target: 500_000 * Double(cores), higherIsBetter: true, peakFraction: updateMany.flopsPerSecond / (peakFlops * Double(cores)),
                           note: String(format: "%.2f GFLOP/s", updateMany.flopsPerSecond / 1e9)))
 
         progress("evaluation …")
         let evaluation = Benchmark.evaluation(threads: 1)
         let policy = Agent.initial(world: PipelineConfig().world, hiddenSize: 64, seed: 0).policy
         let tableFlops = Double(25 * 25) * Benchmark.forwardFlops(policy)
-        rows.append(.init(name: "exhaustive evaluation, 600 configurations", value: evaluation * 1000, unit: "ms", target: 2,
-                          higherIsBetter: false, peakFraction: tableFlops / evaluation / peak,
-                          note: "greedy from all 600 plus the blog's 100 sampled episodes, 1 thread"))
+        rows.append(.init(name: "exhaustive evaluation, initial policy", value: evaluation * 1000, unit: "ms", target: 2,
+                          higherIsBetter: false, peakFraction: tableFlops / evaluation / peakFlops,
+                          note: "greedy from all 600 plus the blog's 100 sampled episodes, 1 thread; most greedy episodes loop until max_steps"))
 
         progress("stage start-up …")
         let directory = scratch + "/stage"
@@ -226,11 +231,11 @@ public enum BenchmarkSuite {
             throw GridGRPOError("\(config): cannot write")
         }
         _ = try Stages.initialize(configPath: config, output: directory + "/weights.h5")
-        let help = try Benchmark.processLatency(binaries + "/evaluate", ["--help"])
+        let help = try Benchmark.process(binaries + "/evaluate", ["--help"]).seconds
         rows.append(.init(name: "process start-up (evaluate --help)", value: help * 1000, unit: "ms", target: nil,
                           higherIsBetter: false, peakFraction: nil, note: "exec, dynamic linking, Swift runtime, argument parsing, exit"))
-        let stage = try Benchmark.processLatency(binaries + "/evaluate", ["--config", config, "--weights", directory + "/weights.h5",
-                                                                          "--iteration", "0", "--output", directory + "/eval.h5"])
+        let stage = try Benchmark.process(binaries + "/evaluate", ["--config", config, "--weights", directory + "/weights.h5",
+                                                                   "--iteration", "0", "--output", directory + "/eval.h5"]).seconds
         rows.append(.init(name: "stage process, small input (evaluate 3×3)", value: stage * 1000, unit: "ms", target: 5,
                           higherIsBetter: false, peakFraction: nil, note: "exec to exit: config, HDF5 read, evaluation, HDF5 write"))
 
@@ -242,6 +247,34 @@ public enum BenchmarkSuite {
             let first = best.best.firstAllOptimalIteration
             rows.append(.init(name: "default run, all \(PipelineConfig().iterations) iterations", value: total, unit: "s", target: nil,
                               higherIsBetter: false, peakFraction: nil, note: "make …/best.h5 from empty artifacts, binaries built, no figures"))
+            // The stages of iteration 1 of the default run, rerun on its own files.
+            let i0 = run + "/" + StageGraph.iterationDirectory(0), i1 = run + "/" + StageGraph.iterationDirectory(1)
+            let runConfig = run + "/config.yaml", out = scratch + "/stage/out.h5"
+            let stages: [(String, [String])] = [
+                ("rollout", ["--weights", i0 + "/weights.h5"]),
+                ("pair", ["--rollout", i1 + "/rollout.h5"]),
+                ("update", ["--weights", i0 + "/weights.h5", "--rollout", i1 + "/rollout.h5", "--pairs", i1 + "/pairs.h5"]),
+                ("evaluate", ["--weights", i1 + "/weights.h5"]),
+                ("checkpoint", ["--previous", i0 + "/best.h5", "--evaluation", i1 + "/eval.h5", "--weights", i1 + "/weights.h5"]),
+            ]
+            var peak = (stage: "", megabytes: 0.0)
+            var latencies: [String] = []
+            for (name, arguments) in stages {
+                let measured = try Benchmark.process(binaries + "/" + name, ["--config", runConfig] + arguments
+                                                     + ["--iteration", "1", "--output", out], repetitions: 7)
+                latencies.append(String(format: "%@ %.0f", name, measured.seconds * 1000))
+                if measured.peakMB > peak.megabytes { peak = (name, measured.peakMB) }
+            }
+            rows.append(.init(name: "peak memory of a stage, default config", value: peak.megabytes, unit: "MB", target: 50,
+                              higherIsBetter: false, peakFraction: nil,
+                              note: "largest ru_maxrss, \(peak.stage); iteration 1 stage processes take (ms): " + latencies.joined(separator: ", ")))
+            let trained = try ArtifactSchema.readBest(path: run + "/best.h5", config: try PipelineConfig.load(path: runConfig)).best.policy
+            let trainedEvaluation = Benchmark.median(repetitions: 21) {
+                _ = Evaluation.run(policy: trained, world: PipelineConfig().world, sampledEpisodes: 100, seed: 0, iteration: 0, threads: 1)
+            }
+            rows.append(.init(name: "exhaustive evaluation, trained policy", value: trainedEvaluation * 1000, unit: "ms", target: 2,
+                              higherIsBetter: false, peakFraction: tableFlops / trainedEvaluation / peakFlops,
+                              note: "the default run's best.h5: optimal episodes are 1 to 8 moves"))
             if let first {
                 progress("default run to its first all-optimal iteration (\(first)) …")
                 let again = scratch + "/run-to-optimum"
@@ -251,9 +284,9 @@ public enum BenchmarkSuite {
             }
         }
         return Benchmark.Report(date: formatter.string(from: Date()), machine: Benchmark.machineName(), cores: cores, clockGHz: clock,
-                                peakFlopsPerCore: peak,
+                                peakFlopsPerCore: peakFlops,
                                 peakNote: String(format: "%.2f GHz × %.0f FLOP/cycle (two AVX-512 FMA units × 16 lanes × 2) = %.1f GFLOP/s per core",
-                                                 clock, Benchmark.flopsPerCycle, peak / 1e9),
+                                                 clock, Benchmark.flopsPerCycle, peakFlops / 1e9),
                                 rows: rows)
     }
 

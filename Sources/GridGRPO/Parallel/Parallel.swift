@@ -25,6 +25,48 @@ public enum Parallel {
         return slots.values()
     }
 
+    /// The arrays of `parts` joined in order, each part copied into its place
+    /// by up to `threads` threads (joining is otherwise the serial tail of a
+    /// parallel rollout).
+    public static func concatenate<T: BitwiseCopyable & Sendable>(_ parts: [[T]], threads: Int) -> [T] {
+        let total = parts.reduce(0) { $0 + $1.count }
+        var partStarts: [Int] = []
+        var position = 0
+        for part in parts {
+            partStarts.append(position)
+            position += part.count
+        }
+        let starts = partStarts
+        let workers = min(max(1, threads), parts.count)
+        return [T](unsafeUninitializedCapacity: total) { buffer, initialized in
+            guard let base = buffer.baseAddress else {
+                initialized = 0
+                return
+            }
+            let target = Destination(base: base)
+            let copy = { @Sendable (index: Int) in
+                parts[index].withUnsafeBufferPointer { source in
+                    guard let from = source.baseAddress else { return }
+                    (target.base + starts[index]).initialize(from: from, count: source.count)
+                }
+            }
+            if workers <= 1 {
+                for index in parts.indices { copy(index) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for index in stride(from: worker, to: parts.count, by: workers) { copy(index) }
+                }
+            }
+            initialized = total
+        }
+    }
+
+    /// The destination buffer of `concatenate`: each worker writes only its
+    /// parts' disjoint ranges.
+    private struct Destination<T>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<T>
+    }
+
     /// One write-once slot per chunk. Each slot is written by exactly one
     /// worker and read only after `concurrentPerform` returns, so no lock is needed.
     private final class Slots<T>: @unchecked Sendable {
