@@ -31,12 +31,19 @@ SHELL := /bin/bash
 # One make at a time per run directory. The make you start takes an exclusive
 # lock on $(ARTIFACTS)/.make.lock and runs the real one under it; a second make
 # on the same directory refuses at once instead of mixing two runs' files.
+#
+# The stages of a run go as many at a time as there are cores (JOBS, unless
+# you give -j yourself): an iteration's evaluate and checkpoint then run beside
+# the next iteration's rollout, pair and update. Every rule names all the files
+# its stage reads, so this is safe, and the artifacts are the same bytes.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 ifeq ($(GRIDGRPO_LOCKED),)
 GOALS := $(or $(MAKECMDGOALS),all)
+PARALLEL := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 .PHONY: $(GOALS)
 $(firstword $(GOALS)):
 	@mkdir -p $(ARTIFACTS)
-	@flock -n -E 75 $(ARTIFACTS)/.make.lock $(MAKE) --no-print-directory GRIDGRPO_LOCKED=1 $(GOALS); status=$$?; \
+	@flock -n -E 75 $(ARTIFACTS)/.make.lock $(MAKE) $(PARALLEL) --no-print-directory GRIDGRPO_LOCKED=1 $(GOALS); status=$$?; \
 	if [ $$status = 75 ]; then echo "another make is running on $(ARTIFACTS)/ (it holds $(ARTIFACTS)/.make.lock): wait for it, or give this run its own ARTIFACTS=dir"; fi; \
 	exit $$status
 $(wordlist 2,$(words $(GOALS)),$(GOALS)):
@@ -65,7 +72,8 @@ help:
 	@echo "make clean                remove $(ARTIFACTS)/ (keeps the build)"
 	@echo ""
 	@echo "variables: CONFIG=$(CONFIG)  ARTIFACTS=$(ARTIFACTS)  V=1 (echo stage commands)"
-	@echo "           -j2 is safe: every rule names exactly the files its stage reads"
+	@echo "           JOBS=$(JOBS) stages at a time (default: the cores; -jN or JOBS=1 to choose):"
+	@echo "           safe, every rule names exactly the files its stage reads"
 
 ## deps: install what is missing (root) or print the exact apt-get line
 deps:

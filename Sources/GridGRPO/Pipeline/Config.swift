@@ -12,7 +12,7 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
     /// The run seed from which every random stream is derived.
     public var seed: UInt64 = 0
     /// How many rollout → pair → update → evaluate → checkpoint iterations the Makefile runs.
-    public var iterations: Int = 50
+    public var iterations: Int = 20
     /// `preference`: the blog's method (preference pairs + PPO with a value network);
     /// `grpo`: Group Relative Policy Optimization (no value network), section `grpo`.
     public var algorithm: Algorithm = .preference
@@ -191,7 +191,7 @@ public struct NetworkConfig: Codable, Equatable, Sendable {
 /// Read by rollout and pair.
 public struct RolloutConfig: Codable, Equatable, Sendable {
     /// P: reference episodes and candidate episodes per iteration (2P episodes, P pairs).
-    public var pairs: Int = 128
+    public var pairs: Int = 512
     /// γ for the discounted return-to-go stored with every step.
     public var gamma: Double = 0.99
 
@@ -202,7 +202,7 @@ public struct RolloutConfig: Codable, Equatable, Sendable {
     public init() {}
     public init(from decoder: Decoder) throws {
         let reader = try StrictReader<CodingKeys>(decoder)
-        pairs = try reader.value(.pairs, default: 128, in: 1...1_000_000)
+        pairs = try reader.value(.pairs, default: 512, in: 1...1_000_000)
         gamma = try reader.value(.gamma, default: 0.99, in: 0...1)
     }
 }
