@@ -105,8 +105,10 @@ $(BUILD_STAMP): $(SOURCES) | deps
 ## test: build and run the test suite (unit tests and end-to-end runs of the real executables)
 # The end-to-end tests drive this Makefile with the debug binaries `swift test`
 # builds, and check best.h5 independently with h5py (installed from PyPI if missing).
+# The tests start make themselves, as a user would: not as sub-makes of this
+# one (its job server, its lock and its variables stay out of their way).
 test: | deps test-deps
-	$(SWIFT) test
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test
 
 test-deps:
 	@python3 -c 'import h5py, numpy' 2>/dev/null || python3 -m pip install --quiet h5py numpy \

@@ -171,4 +171,31 @@ struct ParallelTests {
                                 output: run.directory + "/x.h5", threads: -1)
         }
     }
+
+    /// The rollout stage appends its episodes to rollout.h5 block by block;
+    /// read back, the file holds exactly the episodes sampled all at once.
+    @Test(arguments: PipelineConfig.Algorithm.allCases)
+    func rolloutStageStreamsBlocksThatReadBackWhole(algorithm: PipelineConfig.Algorithm) throws {
+        let directory = temporaryDirectory("stream")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let yaml = """
+        algorithm: \(algorithm.rawValue)
+        environment: {grid_size: 3, max_steps: 12}
+        network: {hidden_size: 8}
+        rollout: {pairs: 9000}
+        grpo: {group_size: 5, groups_per_iteration: 3700}
+
+        """
+        let configPath = directory + "/config.yaml"
+        #expect(FileManager.default.createFile(atPath: configPath, contents: Data(yaml.utf8)))
+        let config = try PipelineConfig.load(path: configPath)
+        #expect(rolloutEpisodeCount(config) > 2 * rolloutBlock)
+        _ = try Stages.initialize(configPath: configPath, output: directory + "/w.h5")
+        _ = try Stages.rollout(configPath: configPath, weightsPath: directory + "/w.h5", iteration: 1, output: directory + "/r.h5")
+        let policy = try ArtifactSchema.readWeights(path: directory + "/w.h5", config: config).agent.policy
+        let expected = sampleRollout(policy: policy, config: config, iteration: 1, threads: 2)
+        let stored = try ArtifactSchema.readRollout(path: directory + "/r.h5", world: config.world).episodes
+        #expect(stored == expected)
+        #expect(stored.count == rolloutEpisodeCount(config))
+    }
 }

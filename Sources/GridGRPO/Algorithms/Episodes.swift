@@ -199,42 +199,52 @@ private func runChunk(_ range: Range<Int>, policy: MLP, table: inout PolicyTable
     return result
 }
 
-/// The rollout stage's episodes for `iteration`.
+/// The start configurations and random streams of the rollout stage's
+/// episodes `episodes` (a range of `rolloutEpisodeCount(config)`) at `iteration`.
 ///
 /// The blog's method: P reference then P candidate episodes; episode e uses
 /// the stream (seed, rollout, iteration, e) for its start configuration and
 /// then its actions. GRPO: S groups of G episodes; group g's start comes from
 /// the stream (seed, group, iteration, g) and episode e = g·G + k draws its
 /// actions from (seed, rollout, iteration, e).
-public func sampleRollout(policy: MLP, config: PipelineConfig, iteration: Int, threads: Int) -> Episodes {
+public func rolloutStarts(config: PipelineConfig, iteration: Int, episodes: Range<Int>)
+    -> (starts: [(agent: Int, goal: Int)], streams: [RandomStream], groups: [Int]) {
     let world = config.world
-    var streams: [RandomStream] = []
-    var starts: [(agent: Int, goal: Int)] = []
-    var groupIDs: [Int] = []
-    switch config.algorithm {
-    case .preference:
-        for episode in 0..<(2 * config.rollout.pairs) {
-            var stream = RandomStream(seed: config.seed, stage: .rollout, iteration: iteration, index: episode)
+    var streams: [RandomStream] = [], starts: [(agent: Int, goal: Int)] = [], groups: [Int] = []
+    for episode in episodes {
+        var stream = RandomStream(seed: config.seed, stage: .rollout, iteration: iteration, index: episode)
+        switch config.algorithm {
+        case .preference:
             starts.append(world.sampleStart(&stream))
-            streams.append(stream)
-        }
-    case .grpo:
-        for group in 0..<config.grpo.groupsPerIteration {
+        case .grpo:
+            let group = episode / config.grpo.groupSize
             var groupStream = RandomStream(seed: config.seed, stage: .group, iteration: iteration, index: group)
-            let start = world.sampleStart(&groupStream)
-            for member in 0..<config.grpo.groupSize {
-                starts.append(start)
-                streams.append(RandomStream(seed: config.seed, stage: .rollout, iteration: iteration,
-                                            index: group * config.grpo.groupSize + member))
-                groupIDs.append(group)
-            }
+            starts.append(world.sampleStart(&groupStream))
+            groups.append(group)
         }
+        streams.append(stream)
     }
-    var episodes = runEpisodes(policy: policy, world: world, starts: starts, streams: streams,
+    return (starts, streams, groups)
+}
+
+/// Episodes per rollout iteration: 2P for the blog's method, S·G for GRPO.
+public func rolloutEpisodeCount(_ config: PipelineConfig) -> Int {
+    config.algorithm == .grpo ? config.grpo.groupsPerIteration * config.grpo.groupSize : 2 * config.rollout.pairs
+}
+
+/// The rollout stage's episodes for `iteration`, all in memory (the stage
+/// itself writes them in blocks of `rolloutBlock`).
+public func sampleRollout(policy: MLP, config: PipelineConfig, iteration: Int, threads: Int) -> Episodes {
+    let (starts, streams, groups) = rolloutStarts(config: config, iteration: iteration, episodes: 0..<rolloutEpisodeCount(config))
+    var episodes = runEpisodes(policy: policy, world: config.world, starts: starts, streams: streams,
                                selection: .sample, gamma: Float(config.rollout.gamma), threads: threads)
-    episodes.groups = groupIDs
+    episodes.groups = groups
     return episodes
 }
+
+/// Episodes the rollout stage holds in memory at once (at most 100 steps of
+/// 28 bytes each: under 25 MB), before appending them to rollout.h5.
+public let rolloutBlock = 8192
 
 extension Episodes {
     /// The episodes of `parts`, in order: the per-step arrays are copied into

@@ -6,34 +6,17 @@ public enum ArtifactSchema {
     // MARK: rollout.h5
 
     public static func writeRollout(_ episodes: Episodes, world: GridWorld, gamma: Double, provenance: Provenance, to path: String) throws {
+        let writer = try RolloutWriter(path: path, world: world, gamma: gamma, provenance: provenance, grouped: !episodes.groups.isEmpty)
+        try writer.append(episodes)
+        try writer.commit()
+    }
+
+    /// The step count a rollout.h5 records, without reading its episodes.
+    public static func readRolloutSummary(path: String) throws -> Int {
         try withHDF5 {
-            let writer = try HDF5Writer(path: path)
-            let root = writer.root
-            try provenance.write(to: root)
-            try root.setAttribute("grid_size", Int64(world.size))
-            try root.setAttribute("max_steps", Int64(world.maxSteps))
-            try root.setAttribute("gamma", gamma)
-            try root.setAttribute("episode_count", Int64(episodes.count))
-            try root.setAttribute("step_count", Int64(episodes.stepCount))
-
-            let perEpisode = try root.createGroup("episodes")
-            try perEpisode.write("offsets", episodes.offsets.map(Int64.init), compress: true)
-            try perEpisode.write("agent_start", episodes.starts.map { UInt8($0) }, compress: true)
-            try perEpisode.write("goal", episodes.goals.map { UInt8($0) }, compress: true)
-            try perEpisode.write("return", episodes.returns, compress: true)
-            try perEpisode.write("length", (0..<episodes.count).map { Int32(episodes.length($0)) }, compress: true)
-            try perEpisode.write("success", episodes.successes.map { UInt8($0 ? 1 : 0) }, compress: true)
-            if !episodes.groups.isEmpty {
-                try perEpisode.write("group", episodes.groups.map(Int32.init), compress: true)
-            }
-
-            let steps = try root.createGroup("steps")
-            try steps.write("agent_cell", episodes.agentCells.map { UInt8($0) }, compress: true)
-            try steps.write("action", episodes.actions.map { UInt8($0) }, compress: true)
-            try steps.write("reward", episodes.rewards, compress: true)
-            try steps.write("log_prob", episodes.logProbs, compress: true)
-            try steps.write("return_to_go", episodes.returnsToGo, compress: true)
-            try writer.commit()
+            let reader = try HDF5Reader(path: path)
+            _ = try Provenance.read(from: reader.root, path: path, expecting: .rollout)
+            return Int(try reader.root.attribute("step_count", as: Int64.self))
         }
     }
 
@@ -430,6 +413,80 @@ public enum ArtifactSchema {
             let best = Best(policy: policy, value: value, iteration: Int(try root.attribute("best_iteration", as: Int64.self)),
                             summary: try readSummary(from: root), firstAllOptimalIteration: first >= 0 ? first : nil)
             return (best, provenance)
+        }
+    }
+}
+
+/// `rollout.h5` written in parts: each `append` adds episodes at the end of
+/// every dataset, so a rollout of any size needs memory for one part only.
+/// The file is complete (and renamed into place) at `commit`.
+public final class RolloutWriter {
+    private let writer: HDF5Writer
+    private let groups: HDF5Appendable<Int32>?
+    private let offsets: HDF5Appendable<Int64>
+    private let agentStart, goal, success, agentCell, action: HDF5Appendable<UInt8>
+    private let returns, reward, logProb, returnToGo: HDF5Appendable<Float>
+    private let episodeLengths: HDF5Appendable<Int32>
+    private var stepCount = 0
+    private var episodeCount = 0
+
+    public init(path: String, world: GridWorld, gamma: Double, provenance: Provenance, grouped: Bool) throws {
+        (writer, offsets, agentStart, goal, returns, episodeLengths, success, groups, agentCell, action, reward, logProb, returnToGo) = try withHDF5 {
+            let writer = try HDF5Writer(path: path)
+            let root = writer.root
+            try provenance.write(to: root)
+            try root.setAttribute("grid_size", Int64(world.size))
+            try root.setAttribute("max_steps", Int64(world.maxSteps))
+            try root.setAttribute("gamma", gamma)
+            let perEpisode = try root.createGroup("episodes")
+            let steps = try root.createGroup("steps")
+            return (writer,
+                    try perEpisode.createAppendable("offsets", as: Int64.self),
+                    try perEpisode.createAppendable("agent_start", as: UInt8.self),
+                    try perEpisode.createAppendable("goal", as: UInt8.self),
+                    try perEpisode.createAppendable("return", as: Float.self),
+                    try perEpisode.createAppendable("length", as: Int32.self),
+                    try perEpisode.createAppendable("success", as: UInt8.self),
+                    grouped ? try perEpisode.createAppendable("group", as: Int32.self) : nil,
+                    try steps.createAppendable("agent_cell", as: UInt8.self),
+                    try steps.createAppendable("action", as: UInt8.self),
+                    try steps.createAppendable("reward", as: Float.self),
+                    try steps.createAppendable("log_prob", as: Float.self),
+                    try steps.createAppendable("return_to_go", as: Float.self))
+        }
+        try withHDF5 { try offsets.append([0]) }
+    }
+
+    /// Appends `part`'s episodes after those already written.
+    public func append(_ part: Episodes) throws {
+        try withHDF5 {
+            try offsets.append(part.offsets.dropFirst().map { Int64($0 + stepCount) })
+            try agentStart.append(part.starts.map { UInt8($0) })
+            try goal.append(part.goals.map { UInt8($0) })
+            try returns.append(part.returns)
+            try episodeLengths.append((0..<part.count).map { Int32(part.length($0)) })
+            try success.append(part.successes.map { UInt8($0 ? 1 : 0) })
+            try groups?.append(part.groups.map(Int32.init))
+            try agentCell.append(part.agentCells.map { UInt8($0) })
+            try action.append(part.actions.map { UInt8($0) })
+            try reward.append(part.rewards)
+            try logProb.append(part.logProbs)
+            try returnToGo.append(part.returnsToGo)
+        }
+        stepCount += part.stepCount
+        episodeCount += part.count
+    }
+
+    /// Records the totals and moves the finished file into place.
+    public func commit() throws {
+        try withHDF5 {
+            try writer.root.setAttribute("episode_count", Int64(episodeCount))
+            try writer.root.setAttribute("step_count", Int64(stepCount))
+            for dataset in [agentStart, goal, success, agentCell, action] { dataset.close() }
+            for dataset in [returns, reward, logProb, returnToGo] { dataset.close() }
+            for dataset in [episodeLengths, groups].compactMap({ $0 }) { dataset.close() }
+            offsets.close()
+            try writer.commit()
         }
     }
 }

@@ -286,6 +286,22 @@ public enum BenchmarkSuite {
             rows.append(.init(name: "peak memory of a stage, default config", value: peak.megabytes, unit: "MB", target: 50,
                               higherIsBetter: false, peakFraction: nil,
                               note: "largest, \(peak.stage); the stages of iteration 1 (long random-walk episodes): " + latencies.joined(separator: ", ")))
+            // A rollout of a million episodes from the last iteration's policy,
+            // which the stage appends to rollout.h5 in blocks.
+            let million = scratch + "/stage/million.yaml"
+            let last = PipelineConfig().iterations
+            guard FileManager.default.createFile(atPath: million, contents: Data("iterations: \(last + 1)\nrollout: {pairs: 500000}\n".utf8)) else {
+                throw GridGRPOError("\(million): cannot write")
+            }
+            let millionArguments = ["--config", million, "--weights", run + "/" + StageGraph.iterationDirectory(last) + "/weights.h5",
+                                    "--iteration", String(last + 1), "--output", scratch + "/stage/million.h5"]
+            let millionSeconds = try Benchmark.processSeconds(binaries + "/rollout", millionArguments, repetitions: 1)
+            let millionMB = try Benchmark.peakMemory(binaries + "/rollout", millionArguments)
+            let millionSteps = try ArtifactSchema.readRolloutSummary(path: scratch + "/stage/million.h5")
+            rows.append(.init(name: "rollout stage, 1,000,000 episodes: peak memory", value: millionMB, unit: "MB", target: 50,
+                              higherIsBetter: false, peakFraction: nil,
+                              note: String(format: "trained policy, %d steps, written in blocks of %d episodes; %.2f s including HDF5 compression",
+                                           millionSteps, rolloutBlock, millionSeconds)))
             let trained = try ArtifactSchema.readBest(path: run + "/best.h5", config: try PipelineConfig.load(path: runConfig)).best.policy
             let trainedEvaluation = Benchmark.median(repetitions: 21) {
                 _ = Evaluation.run(policy: trained, world: PipelineConfig().world, sampledEpisodes: 100, seed: 0, iteration: 0, threads: 1)

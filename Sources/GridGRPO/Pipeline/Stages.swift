@@ -51,15 +51,32 @@ public enum Stages {
         let (agent, _, source) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(source, path: weightsPath, iteration: iteration - 1)
         let world = config.world
-        let episodes = sampleRollout(policy: agent.policy, config: config, iteration: iteration,
-                                     threads: try workers(threads, config))
-        let episodeCount = episodes.count
+        let workers = try workers(threads, config)
         let provenance = Provenance(schema: .rollout, stage: "rollout", iteration: iteration, config: config,
                                     inputs: [try .input("weights", path: weightsPath)])
-        try ArtifactSchema.writeRollout(episodes, world: world, gamma: config.rollout.gamma, provenance: provenance, to: output)
-        let meanReturn = episodes.returns.reduce(0.0) { $0 + Double($1) } / Double(episodeCount)
-        let successRate = Double(episodes.successes.filter { $0 }.count) / Double(episodeCount)
-        return label("rollout", iteration) + "\(episodeCount) episodes, \(episodes.stepCount) steps, mean return \(number(meanReturn)), success \(percent(successRate))"
+        // Episodes are sampled and appended in fixed blocks, so memory stays
+        // bounded however many a rollout holds; the policy table is shared.
+        let episodeCount = rolloutEpisodeCount(config)
+        let table = PolicyTable.worthCompleting(cells: world.cellCount, episodes: episodeCount)
+            ? PolicyTable.complete(policy: agent.policy, cells: world.cellCount, threads: workers) : nil
+        let writer = try RolloutWriter(path: output, world: world, gamma: config.rollout.gamma, provenance: provenance,
+                                       grouped: config.algorithm == .grpo)
+        var returnSum = 0.0, successes = 0, steps = 0
+        for first in stride(from: 0, to: episodeCount, by: rolloutBlock) {
+            let block = first..<min(episodeCount, first + rolloutBlock)
+            let (starts, streams, groups) = rolloutStarts(config: config, iteration: iteration, episodes: block)
+            var part = runEpisodes(policy: agent.policy, table: table, world: world, starts: starts, streams: streams,
+                                   selection: .sample, gamma: Float(config.rollout.gamma), threads: workers)
+            part.groups = groups
+            try writer.append(part)
+            returnSum += part.returns.reduce(0.0) { $0 + Double($1) }
+            successes += part.successes.filter { $0 }.count
+            steps += part.stepCount
+        }
+        try writer.commit()
+        let meanReturn = returnSum / Double(episodeCount)
+        let successRate = Double(successes) / Double(episodeCount)
+        return label("rollout", iteration) + "\(episodeCount) episodes, \(steps) steps, mean return \(number(meanReturn)), success \(percent(successRate))"
     }
 
     /// The blog's method: pairs reference i with candidate i (see
