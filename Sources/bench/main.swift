@@ -9,7 +9,8 @@ struct Bench: ParsableCommand {
         discussion: """
         Rollout steps per second (1 and 2 threads), update samples per second, exhaustive \
         evaluation time, a stage process's start-to-exit time, and the wall time of the default \
-        run up to best.h5. Each kernel is run several times and the median is reported, with the \
+        run up to best.h5. Each kernel is run several times and the fastest run is reported (on a \
+        shared machine other tenants only slow runs down), with the \
         fraction of the machine's FLOP-bound limit for the arithmetic kernels. Prints a table and \
         writes it as JSON.
         """)
