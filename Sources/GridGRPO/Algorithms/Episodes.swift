@@ -79,10 +79,11 @@ public struct PolicyTable: Sendable {
         return table
     }
 
-    /// Whether filling the whole table costs no more than the episodes would
-    /// (small grids): then it is filled once, up front, and shared.
-    static func worthCompleting(cells: Int, episodes: Int) -> Bool {
-        cells * cells <= max(4096, 4 * episodes)
+    /// The table to share among `episodes` episodes: filled once, up front,
+    /// when that costs no more than the episodes would (small grids); nil
+    /// otherwise, and each chunk of episodes fills its own as it goes.
+    public static func shared(policy: MLP, cells: Int, episodes: Int, threads: Int) -> PolicyTable? {
+        cells * cells <= max(4096, 4 * episodes) ? complete(policy: policy, cells: cells, threads: threads) : nil
     }
 
     mutating func fill(state: Int, policy: MLP) {
@@ -118,9 +119,7 @@ public struct PolicyTable: Sendable {
 /// - Parameter gamma: discount for the returns-to-go.
 public func runEpisodes(policy: MLP, world: GridWorld, starts: [(agent: Int, goal: Int)],
                         streams: [RandomStream], selection: ActionSelection, gamma: Float, threads: Int = 1) -> Episodes {
-    let cells = world.cellCount
-    let table = PolicyTable.worthCompleting(cells: cells, episodes: starts.count)
-        ? PolicyTable.complete(policy: policy, cells: cells, threads: threads) : nil
+    let table = PolicyTable.shared(policy: policy, cells: world.cellCount, episodes: starts.count, threads: threads)
     return runEpisodes(policy: policy, table: table, world: world, starts: starts, streams: streams,
                        selection: selection, gamma: gamma, threads: threads)
 }
@@ -138,7 +137,6 @@ public func runEpisodes(policy: MLP, table: PolicyTable?, world: GridWorld, star
     let count = starts.count
     let episodeChunk = max(1, episodesPerChunk)
     let chunkCount = (count + episodeChunk - 1) / episodeChunk
-    let starts = starts.map { [$0.agent, $0.goal] }
     let parts = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> Episodes in
         var local = table ?? PolicyTable(cells: world.cellCount)
         let range = (chunk * episodeChunk)..<min(count, (chunk + 1) * episodeChunk)
@@ -148,15 +146,15 @@ public func runEpisodes(policy: MLP, table: PolicyTable?, world: GridWorld, star
     return Episodes(joining: parts, threads: threads)
 }
 
-private func runChunk(_ range: Range<Int>, policy: MLP, table: inout PolicyTable, world: GridWorld, starts: [[Int]],
+private func runChunk(_ range: Range<Int>, policy: MLP, table: inout PolicyTable, world: GridWorld, starts: [(agent: Int, goal: Int)],
                       streams: [RandomStream], selection: ActionSelection, gamma: Float) -> Episodes {
     let cells = world.cellCount
     let width = GridWorld.actionCount
     var result = Episodes()
     for episode in range {
         var stream = selection == .sample ? streams[episode] : RandomStream(rawState: 0)
-        let goal = starts[episode][1]
-        var agent = starts[episode][0]
+        let goal = starts[episode].goal
+        var agent = starts[episode].agent
         var total: Float = 0
         var reached = false
         let first = result.actions.count
@@ -191,7 +189,7 @@ private func runChunk(_ range: Range<Int>, policy: MLP, table: inout PolicyTable
         let last = result.actions.count
         result.returnsToGo.append(contentsOf: discountedReturnsToGo(result.rewards[first..<last], gamma: gamma))
         result.offsets.append(last)
-        result.starts.append(starts[episode][0])
+        result.starts.append(starts[episode].agent)
         result.goals.append(goal)
         result.returns.append(total)
         result.successes.append(reached)
@@ -232,14 +230,23 @@ public func rolloutEpisodeCount(_ config: PipelineConfig) -> Int {
     config.algorithm == .grpo ? config.grpo.groupsPerIteration * config.grpo.groupSize : 2 * config.rollout.pairs
 }
 
-/// The rollout stage's episodes for `iteration`, all in memory (the stage
-/// itself writes them in blocks of `rolloutBlock`).
+/// The rollout stage's episodes for `iteration`, all in memory.
 public func sampleRollout(policy: MLP, config: PipelineConfig, iteration: Int, threads: Int) -> Episodes {
-    let (starts, streams, groups) = rolloutStarts(config: config, iteration: iteration, episodes: 0..<rolloutEpisodeCount(config))
-    var episodes = runEpisodes(policy: policy, world: config.world, starts: starts, streams: streams,
-                               selection: .sample, gamma: Float(config.rollout.gamma), threads: threads)
-    episodes.groups = groups
-    return episodes
+    let count = rolloutEpisodeCount(config)
+    let table = PolicyTable.shared(policy: policy, cells: config.world.cellCount, episodes: count, threads: threads)
+    return sampleRollout(policy: policy, table: table, config: config, iteration: iteration, episodes: 0..<count, threads: threads)
+}
+
+/// The rollout stage's episodes `episodes` (a range of them) for `iteration`,
+/// looked up in `table` (nil: filled as the episodes go). The stage samples
+/// its episodes block by block this way, sharing one table.
+public func sampleRollout(policy: MLP, table: PolicyTable?, config: PipelineConfig, iteration: Int,
+                          episodes: Range<Int>, threads: Int) -> Episodes {
+    let (starts, streams, groups) = rolloutStarts(config: config, iteration: iteration, episodes: episodes)
+    var sampled = runEpisodes(policy: policy, table: table, world: config.world, starts: starts, streams: streams,
+                              selection: .sample, gamma: Float(config.rollout.gamma), threads: threads)
+    sampled.groups = groups
+    return sampled
 }
 
 /// Episodes the rollout stage holds in memory at once (at most 100 steps of

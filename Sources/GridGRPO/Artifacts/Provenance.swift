@@ -41,12 +41,23 @@ public struct Provenance: Equatable, Sendable {
         self.stage = stage
         self.iteration = iteration
         self.seed = config.seed
-        let sections = StageGraph.stages(for: config.algorithm).first { $0.name == stage }?.sections
-            ?? PipelineConfig.Section.allCases
-        self.configJSON = config.parametersJSON(sections)
+        self.configJSON = StageGraph.parametersJSON(stage: stage, config: config)
+            ?? config.parametersJSON(PipelineConfig.Section.allCases)
         self.configDigest = SHA256.hex(Array(configJSON.utf8))
         let stamp = Input(role: "params", name: "\(StageGraph.parametersDirectory)/\(stage).json", sha256: configDigest)
         self.inputs = [stamp] + inputs
+    }
+
+    /// Provenance exactly as a file records it.
+    private init(schema: ArtifactKind, stage: String, iteration: Int, seed: UInt64, configDigest: String,
+                 configJSON: String, inputs: [Input]) {
+        self.schema = schema
+        self.stage = stage
+        self.iteration = iteration
+        self.seed = seed
+        self.configDigest = configDigest
+        self.configJSON = configJSON
+        self.inputs = inputs
     }
 
     func write(to root: HDF5Group) throws {
@@ -81,14 +92,11 @@ public struct Provenance: Equatable, Sendable {
         let inputs = try roles.map {
             Input(role: $0, name: try root.stringAttribute("input.\($0)"), sha256: try root.stringAttribute("input.\($0).sha256"))
         }
-        var provenance = Provenance(schema: kind, stage: try root.stringAttribute("stage"),
-                                    iteration: Int(try root.attribute("iteration", as: Int64.self)),
-                                    config: PipelineConfig(), inputs: inputs)
-        provenance.inputs = inputs
-        provenance.seed = UInt64(bitPattern: try root.attribute("seed", as: Int64.self))
-        provenance.configDigest = String(try root.stringAttribute("config_digest").dropFirst("sha256:".count))
-        provenance.configJSON = try root.stringAttribute("config")
-        return provenance
+        return Provenance(schema: kind, stage: try root.stringAttribute("stage"),
+                          iteration: Int(try root.attribute("iteration", as: Int64.self)),
+                          seed: UInt64(bitPattern: try root.attribute("seed", as: Int64.self)),
+                          configDigest: String(try root.stringAttribute("config_digest").dropFirst("sha256:".count)),
+                          configJSON: try root.stringAttribute("config"), inputs: inputs)
     }
 }
 

@@ -427,8 +427,6 @@ public final class RolloutWriter {
     private let agentStart, goal, success, agentCell, action: HDF5Appendable<UInt8>
     private let returns, reward, logProb, returnToGo: HDF5Appendable<Float>
     private let episodeLengths: HDF5Appendable<Int32>
-    private var stepCount = 0
-    private var episodeCount = 0
 
     public init(path: String, world: GridWorld, gamma: Double, provenance: Provenance, grouped: Bool) throws {
         (writer, offsets, agentStart, goal, returns, episodeLengths, success, groups, agentCell, action, reward, logProb, returnToGo) = try withHDF5 {
@@ -460,6 +458,7 @@ public final class RolloutWriter {
     /// Appends `part`'s episodes after those already written.
     public func append(_ part: Episodes) throws {
         try withHDF5 {
+            let stepCount = agentCell.count
             try offsets.append(part.offsets.dropFirst().map { Int64($0 + stepCount) })
             try agentStart.append(part.starts.map { UInt8($0) })
             try goal.append(part.goals.map { UInt8($0) })
@@ -473,15 +472,13 @@ public final class RolloutWriter {
             try logProb.append(part.logProbs)
             try returnToGo.append(part.returnsToGo)
         }
-        stepCount += part.stepCount
-        episodeCount += part.count
     }
 
     /// Records the totals and moves the finished file into place.
     public func commit() throws {
         try withHDF5 {
-            try writer.root.setAttribute("episode_count", Int64(episodeCount))
-            try writer.root.setAttribute("step_count", Int64(stepCount))
+            try writer.root.setAttribute("episode_count", Int64(agentStart.count))
+            try writer.root.setAttribute("step_count", Int64(agentCell.count))
             for dataset in [agentStart, goal, success, agentCell, action] { dataset.close() }
             for dataset in [returns, reward, logProb, returnToGo] { dataset.close() }
             for dataset in [episodeLengths, groups].compactMap({ $0 }) { dataset.close() }

@@ -133,9 +133,8 @@ public struct MLP: Equatable, Sendable {
     }
 
     /// Backward pass: adds ∂loss/∂parameters to `gradient` given ∂loss/∂output
-    /// (`count × out`) for the batch that produced `activations`, sample by
-    /// sample in batch order. Each weight row's gradient is a vector `axpy` of
-    /// the layer's input, skipped where the upstream gradient is zero (ReLU).
+    /// (`count × out`) for the batch that produced `activations`, summed in
+    /// batch order (see `backward(…samples:…)`).
     public func backward(agents: [Int], goals: [Int], cellCount: Int, activations: Activations,
                          outputGradient: [Float], into gradient: inout [Float]) {
         backward(agents: agents, goals: goals, cellCount: cellCount, activations: activations,

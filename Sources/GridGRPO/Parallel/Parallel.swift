@@ -14,15 +14,23 @@ public enum Parallel {
     /// `body(chunk)` for every chunk in `0..<chunkCount`, on up to `threads`
     /// threads (worker t takes chunks t, t + threads, …), results in chunk order.
     public static func map<T: Sendable>(chunks chunkCount: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
-        let workers = min(max(1, threads), chunkCount)
-        if workers <= 1 { return (0..<chunkCount).map(body) }
+        if min(threads, chunkCount) <= 1 { return (0..<chunkCount).map(body) }
         let slots = Slots<T>(count: chunkCount)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for chunk in stride(from: worker, to: chunkCount, by: workers) {
-                slots.store(body(chunk), at: chunk)
-            }
-        }
+        forEach(chunks: chunkCount, threads: threads) { slots.store(body($0), at: $0) }
         return slots.values()
+    }
+
+    /// `body(chunk)` for every chunk in `0..<chunkCount` on up to `threads`
+    /// threads: worker t takes chunks t, t + threads, … (in order on one thread).
+    static func forEach(chunks chunkCount: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
+        let workers = min(max(1, threads), chunkCount)
+        if workers <= 1 {
+            for chunk in 0..<chunkCount { body(chunk) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for chunk in stride(from: worker, to: chunkCount, by: workers) { body(chunk) }
+        }
     }
 
     /// The arrays of `parts` joined in order, each part copied into its place
@@ -37,24 +45,16 @@ public enum Parallel {
             position += part.count
         }
         let starts = partStarts
-        let workers = min(max(1, threads), parts.count)
         return [T](unsafeUninitializedCapacity: total) { buffer, initialized in
             guard let base = buffer.baseAddress else {
                 initialized = 0
                 return
             }
             let target = Destination(base: base)
-            let copy = { @Sendable (index: Int) in
+            forEach(chunks: parts.count, threads: threads) { index in
                 parts[index].withUnsafeBufferPointer { source in
                     guard let from = source.baseAddress else { return }
                     (target.base + starts[index]).initialize(from: from, count: source.count)
-                }
-            }
-            if workers <= 1 {
-                for index in parts.indices { copy(index) }
-            } else {
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    for index in stride(from: worker, to: parts.count, by: workers) { copy(index) }
                 }
             }
             initialized = total

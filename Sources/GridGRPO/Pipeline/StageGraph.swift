@@ -157,6 +157,12 @@ public enum StageGraph {
         return stage
     }
 
+    /// The parameters (canonical JSON of its sections) the stage `name` of a
+    /// run of `config` reads; nil if such a run has no such stage.
+    public static func parametersJSON(stage name: String, config: PipelineConfig) -> String? {
+        (try? stage(named: name, config: config)).map { config.parametersJSON($0.sections) }
+    }
+
     /// The parameter stamp of every stage: `params/NAME.json` → its content.
     /// The plot stage's, `params/plot.json`, holds the whole config but
     /// `threads`, since the figures and the report show all of it.

@@ -57,17 +57,13 @@ public enum Stages {
         // Episodes are sampled and appended in fixed blocks, so memory stays
         // bounded however many a rollout holds; the policy table is shared.
         let episodeCount = rolloutEpisodeCount(config)
-        let table = PolicyTable.worthCompleting(cells: world.cellCount, episodes: episodeCount)
-            ? PolicyTable.complete(policy: agent.policy, cells: world.cellCount, threads: workers) : nil
+        let table = PolicyTable.shared(policy: agent.policy, cells: world.cellCount, episodes: episodeCount, threads: workers)
         let writer = try RolloutWriter(path: output, world: world, gamma: config.rollout.gamma, provenance: provenance,
                                        grouped: config.algorithm == .grpo)
         var returnSum = 0.0, successes = 0, steps = 0
         for first in stride(from: 0, to: episodeCount, by: rolloutBlock) {
-            let block = first..<min(episodeCount, first + rolloutBlock)
-            let (starts, streams, groups) = rolloutStarts(config: config, iteration: iteration, episodes: block)
-            var part = runEpisodes(policy: agent.policy, table: table, world: world, starts: starts, streams: streams,
-                                   selection: .sample, gamma: Float(config.rollout.gamma), threads: workers)
-            part.groups = groups
+            let part = sampleRollout(policy: agent.policy, table: table, config: config, iteration: iteration,
+                                     episodes: first..<min(episodeCount, first + rolloutBlock), threads: workers)
             try writer.append(part)
             returnSum += part.returns.reduce(0.0) { $0 + Double($1) }
             successes += part.successes.filter { $0 }.count
