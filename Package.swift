@@ -3,12 +3,15 @@ import PackageDescription
 
 /// One library (`GridGRPO`) holds the domain; each stage executable is a thin
 /// `main.swift` that parses its flags and calls into it.
-let stages = ["rollout", "pair", "update", "evaluate", "checkpoint", "dag", "inspect", "bench"]
+/// The stage executables read their flags from the stage registry (no
+/// ArgumentParser); the tools parse theirs with ArgumentParser.
+let stages = ["rollout", "pair", "update", "evaluate", "checkpoint"]
+let tools = ["dag", "inspect", "bench"]
 
 let package = Package(
     name: "GridGRPO",
     products: [.library(name: "GridGRPO", targets: ["GridGRPO"]), .executable(name: "plot", targets: ["plot"])]
-        + stages.map { .executable(name: $0, targets: [$0]) },
+        + (stages + tools).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -45,8 +48,10 @@ let package = Package(
         // The stage executables are test dependencies so `swift test` builds
         // them: the end-to-end tests run the real binaries through the Makefile.
         .testTarget(name: "GridGRPOTests",
-                    dependencies: ["GridGRPO", "GridGRPOPlot", "CPNG", "plot"] + stages.map { .target(name: $0) }),
+                    dependencies: ["GridGRPO", "GridGRPOPlot", "CPNG", "plot"] + (stages + tools).map { .target(name: $0) }),
     ] + stages.map {
+        .executableTarget(name: $0, dependencies: ["GridGRPO"])
+    } + tools.map {
         .executableTarget(
             name: $0,
             dependencies: ["GridGRPO", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -5,23 +5,6 @@ import GridGRPO
 /// notebook: the config, what each stage does, the figures (embedded), the
 /// results, seconds per stage, and the provenance of every artifact read.
 public enum Report {
-    /// Per-stage wall times parsed from the stage summary lines make appends to
-    /// `stages.log` ("rollout    iter-0003  …  (12 ms)").
-    public static func stageTimes(log: String) -> [(stage: String, runs: Int, milliseconds: Double)] {
-        var totals: [String: (Int, Double)] = [:]
-        var order: [String] = []
-        for line in log.split(separator: "\n") {
-            let words = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard let stage = words.first, let open = line.lastIndex(of: "("), line.hasSuffix(" ms)"),
-                  let ms = Double(line[line.index(after: open)...].dropLast(4)) else { continue }
-            let key = String(stage)
-            if totals[key] == nil { order.append(key) }
-            let current = totals[key] ?? (0, 0)
-            totals[key] = (current.0 + 1, current.1 + ms)
-        }
-        return order.map { ($0, totals[$0]!.0, totals[$0]!.1) }
-    }
-
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
@@ -31,7 +14,7 @@ public enum Report {
     static func number(_ value: Double) -> String { value.isFinite ? String(format: "%.4f", value) : "–" }
 
     public static func build(configPath: String, evaluationPaths: [String], weightsPaths: [String], bestPath: String,
-                             figurePaths: [String], logPath: String?, output: String) throws -> String {
+                             figurePaths: [String], recordsPath: String?, output: String) throws -> String {
         let config = try PipelineConfig.load(path: configPath)
         let history = try RunHistory(config: config, evaluationPaths: evaluationPaths, weightsPaths: weightsPaths, bestPath: bestPath)
         let configText = (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? ""
@@ -67,11 +50,12 @@ public enum Report {
         // Stages
         html += "<h2>2. Stages</h2>\n<div class=\"cell\"><div class=\"label\">In [2]: the stage list the Makefile is generated from</div>\n"
         html += "<table><tr><th class=\"text\">stage</th><th class=\"text\">executable</th><th class=\"text\">purpose</th><th class=\"text\">reads</th><th class=\"text\">writes</th><th>iterations</th></tr>\n"
-        for stage in StageGraph.stages(for: config.algorithm) {
-            let reads = stage.inputs.map { $0.file + ($0.iterationOffset == -1 ? " (n−1)" : "") }.joined(separator: ", ")
-            let runs = stage.onlyFirst ? "0" : "\(stage.firstIteration)…\(config.iterations)"
-            html += "<tr><td class=\"text\"><b>\(stage.name)</b></td><td class=\"text\"><code>\(escape(([stage.executable] + stage.arguments).joined(separator: " ")))</code></td>"
-            html += "<td class=\"text\">\(escape(stage.purpose))</td><td class=\"text\">\(escape(reads))</td><td class=\"text\">\(stage.output)</td><td>\(runs)</td></tr>\n"
+        for stage in Stage.allCases {
+            let reads = stage.inputs(for: config.algorithm).map { $0.file(for: config.algorithm) + ($0.iterationOffset == -1 ? " (n−1)" : "") }.joined(separator: ", ")
+            let runs = stage.runs(at: 1) ? "\(stage.firstIteration)…\(config.iterations)" : "0"
+            let executable = [stage.executable] + (stage.selector.map { [$0] } ?? [])
+            html += "<tr><td class=\"text\"><b>\(stage.rawValue)</b></td><td class=\"text\"><code>\(escape(executable.joined(separator: " ")))</code></td>"
+            html += "<td class=\"text\">\(escape(stage.purpose(for: config.algorithm)))</td><td class=\"text\">\(escape(reads))</td><td class=\"text\">\(stage.output(for: config.algorithm))</td><td>\(runs)</td></tr>\n"
         }
         html += "<tr><td class=\"text\"><b>plot</b></td><td class=\"text\"><code>plot …</code></td><td class=\"text\">figures and this report</td>"
         html += "<td class=\"text\">config.yaml, best.h5, eval.h5 (all), weights.h5 /metrics (all)</td><td class=\"text\">figures/*.png, report.html</td><td>after \(config.iterations)</td></tr>\n</table></div>\n"
@@ -90,10 +74,10 @@ public enum Report {
         ]
         for (label, value) in rows { html += "<tr><td class=\"text\">\(escape(label))</td><td>\(value)</td></tr>\n" }
         html += "</table>\n"
-        if let logPath, let log = try? String(contentsOfFile: logPath, encoding: .utf8) {
-            let times = stageTimes(log: log)
+        if let recordsPath, let records = try? StageRecord.read(path: recordsPath) {
+            let times = StageRecord.totals(records)
             if !times.isEmpty {
-                html += "<p>Seconds per stage, from the stages' own timings in <code>stages.log</code> (inside each process, start-up excluded; reruns included):</p>\n"
+                html += "<p>Seconds per stage, from the stages' own timing records in <code>\(StageRecord.fileName)</code> (inside each process, start-up excluded; reruns included):</p>\n"
                 html += "<table><tr><th class=\"text\">stage</th><th>runs</th><th>total s</th><th>mean ms</th></tr>\n"
                 for time in times {
                     html += "<tr><td class=\"text\">\(escape(time.stage))</td><td>\(time.runs)</td><td>\(String(format: "%.2f", time.milliseconds / 1000))</td><td>\(String(format: "%.1f", time.milliseconds / Double(time.runs)))</td></tr>\n"

@@ -1,14 +1,24 @@
 import ArgumentParser
+import Foundation
 import GridGRPO
 
 struct DAG: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dag",
-        abstract: "Print the Makefile rules of a run's stage DAG.",
+        abstract: "The run's make rules ($(ARTIFACTS)/dag.mk), parameter stamps and file copies.",
+        subcommands: [Rules.self, Install.self],
+        defaultSubcommand: Rules.self)
+}
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Print (or write) the Makefile rules of a run's stage DAG.",
         discussion: """
-        Reads the config (for the number of iterations) and prints one make rule per stage and \
-        iteration, generated from the stage list in Sources/GridGRPO/Pipeline/StageGraph.swift. \
-        The Makefile includes the result as $(ARTIFACTS)/dag.mk.
+        Reads the config (for the algorithm and the number of iterations) and prints one make \
+        rule per stage and iteration, generated from the stage registry in \
+        Sources/GridGRPO/Pipeline/Stage.swift. The Makefile includes the result as \
+        $(ARTIFACTS)/dag.mk.
 
         With --stamps DIR it also writes each stage's parameter stamp DIR/STAGE.json: the \
         config sections that stage reads, as canonical JSON. A stamp is rewritten only when its \
@@ -24,11 +34,46 @@ struct DAG: ParsableCommand {
     var prefix = ""
     @Option(help: "Write the stages' parameter stamps (STAGE.json) into this directory, each only if its content changed.")
     var stamps: String?
+    @Option(help: "Write the rules to this file (atomically) instead of standard output.")
+    var output: String?
 
     func run() throws {
         let pipeline = try PipelineConfig.load(path: config)
         if let stamps { try StageGraph.writeParameterStamps(config: pipeline, directory: stamps) }
-        print(StageGraph.makefile(config: pipeline, artifacts: artifacts, prefix: prefix), terminator: "")
+        let rules = StageGraph.makefile(config: pipeline, artifacts: artifacts, prefix: prefix)
+        if let output {
+            try AtomicFile.write(Array(rules.utf8), to: output)
+        } else {
+            print(rules, terminator: "")
+        }
+    }
+}
+
+struct Install: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install",
+        abstract: "Copy a file into the run atomically (config.yaml, the final best.h5).",
+        discussion: """
+        The copy goes through a temporary file beside the destination, is flushed to disk and \
+        renamed into place, so an interrupted copy never leaves a partial file. With \
+        --if-changed the destination is left alone (timestamp included) when its bytes already \
+        equal the source's, so make sees it change only when a value did.
+        """)
+
+    @Option(help: "The file to copy.") var from: String
+    @Option(help: "The destination.") var to: String
+    @Flag(help: "Leave the destination untouched if it already holds the same bytes.") var ifChanged = false
+
+    func run() throws {
+        var status = stat()
+        guard stat(from, &status) == 0 else { throw GridGRPOError("\(from): no such file") }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw GridGRPOError("\(from): not a regular file") }
+        guard let bytes = FileManager.default.contents(atPath: from) else {
+            throw GridGRPOError("\(from): cannot read (permissions?)")
+        }
+        if ifChanged, FileManager.default.contents(atPath: to) == bytes { return }
+        try AtomicFile.write(Array(bytes), to: to)
+        if ifChanged { print("config     \(from) -> \(to)") }
     }
 }
 

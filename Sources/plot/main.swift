@@ -17,6 +17,12 @@ struct Plot: ParsableCommand {
 struct Common: ParsableArguments {
     @Option(help: "The run's pipeline config (YAML).") var config: String
     @Option(help: "Where to write the figure.") var output: String
+    @Option(help: "Append the stage's timing record (a JSON line) to this file, e.g. the run's stages.jsonl.") var record: String?
+
+    /// Runs the subcommand `name` with its summary line and timing record.
+    func run(_ name: String, _ body: () throws -> String) throws {
+        try runStage("plot " + name, record: record, body)
+    }
 }
 
 struct TrainingResults: ParsableCommand {
@@ -30,7 +36,7 @@ struct TrainingResults: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Every update's weights.h5 (iterations ≥ 1; their /metrics).") var weights: [String] = []
 
     func run() throws {
-        try runStage {
+        try common.run("training-results") {
             try Figures.trainingResults(configPath: common.config, evaluationPaths: evaluations, weightsPaths: weights,
                                         bestPath: best, output: common.output)
         }
@@ -49,7 +55,7 @@ struct NetworkArchitecture: ParsableCommand {
         abstract: "network_architecture.png: the best checkpoint's networks, connections shaded by weight.")
     @OptionGroup var options: BestOptions
     func run() throws {
-        try runStage { try Figures.fromBest(.networkArchitecture, configPath: options.common.config, bestPath: options.best, output: options.common.output) }
+        try options.common.run("network") { try Figures.fromBest(.networkArchitecture, configPath: options.common.config, bestPath: options.best, output: options.common.output) }
     }
 }
 
@@ -59,7 +65,7 @@ struct GridWorldPaths: ParsableCommand {
         abstract: "grid_world.png: the best policy's greedy episodes from a few start configurations.")
     @OptionGroup var options: BestOptions
     func run() throws {
-        try runStage { try Figures.fromBest(.gridWorld, configPath: options.common.config, bestPath: options.best, output: options.common.output) }
+        try options.common.run("grid-world") { try Figures.fromBest(.gridWorld, configPath: options.common.config, bestPath: options.best, output: options.common.output) }
     }
 }
 
@@ -69,7 +75,7 @@ struct PolicyMap: ParsableCommand {
         abstract: "policy_map.png: greedy action arrows and V(s) shading for a few goal cells.")
     @OptionGroup var options: BestOptions
     func run() throws {
-        try runStage { try Figures.fromBest(.policyMap, configPath: options.common.config, bestPath: options.best, output: options.common.output) }
+        try options.common.run("policy-map") { try Figures.fromBest(.policyMap, configPath: options.common.config, bestPath: options.best, output: options.common.output) }
     }
 }
 
@@ -81,7 +87,7 @@ struct TrainingProcess: ParsableCommand {
     @OptionGroup var common: Common
 
     func run() throws {
-        try runStage { try Figures.trainingProcess(configPath: common.config, output: common.output) }
+        try common.run("process") { try Figures.trainingProcess(configPath: common.config, output: common.output) }
     }
 }
 
@@ -95,12 +101,12 @@ struct ReportCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Every iteration's eval.h5.") var evaluations: [String]
     @Option(parsing: .upToNextOption, help: "Every update's weights.h5 (iterations ≥ 1).") var weights: [String] = []
     @Option(parsing: .upToNextOption, help: "The figures to embed.") var figures: [String] = []
-    @Option(help: "stages.log with the stages' timings (optional).") var log: String?
+    @Option(help: "The run's stage timing records, stages.jsonl (optional).") var records: String?
 
     func run() throws {
-        try runStage {
+        try common.run("report") {
             try Report.build(configPath: common.config, evaluationPaths: evaluations, weightsPaths: weights, bestPath: best,
-                             figurePaths: figures, logPath: log, output: common.output)
+                             figurePaths: figures, recordsPath: records, output: common.output)
         }
     }
 }
@@ -111,7 +117,7 @@ struct Compare: ParsableCommand {
         abstract: "compare.png and compare.md: success rate and optimality gap per method over seeds.",
         discussion: """
         Reads each run directory's config.yaml, every iteration's eval.h5 and rollout.h5, and \
-        stages.log (the stages' wall times). Runs are grouped by method (from the config).
+        stages.jsonl (the stages' timing records). Runs are grouped by method (from the config).
         """)
 
     @Option(parsing: .upToNextOption, help: "Run directories (artifacts of complete runs).") var runs: [String]
@@ -119,7 +125,7 @@ struct Compare: ParsableCommand {
     @Option(help: "Where to write the Markdown table.") var table: String
 
     func run() throws {
-        try runStage { try Comparison.build(runDirectories: runs, output: output, tableOutput: table) }
+        try runStage("plot compare") { try Comparison.build(runDirectories: runs, output: output, tableOutput: table) }
     }
 }
 

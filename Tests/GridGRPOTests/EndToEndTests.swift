@@ -49,7 +49,7 @@ struct EndToEndTests {
     /// Files that must be byte-identical between runs: everything but the
     /// log of wall times and the report that quotes them.
     func deterministicFiles(in directory: String) -> [String: Data] {
-        files(in: directory).filter { $0.key != "stages.log" && $0.key != "report.html" }
+        files(in: directory).filter { $0.key != StageRecord.fileName && $0.key != "report.html" }
     }
 
     /// The names of the files that differ between two runs.
@@ -73,7 +73,7 @@ struct EndToEndTests {
         let figures = ["training_results", "network_architecture", "training_process", "grid_world", "policy_map"].map { "figures/\($0).png" }
         let expectedFiles = ["config.yaml", "dag.mk", "best.h5", "iter-0000/weights.h5", "iter-0000/eval.h5", "iter-0000/best.h5"]
             + (1...8).flatMap { i in ["rollout.h5", "pairs.h5", "weights.h5", "eval.h5", "best.h5"].map { "\(StageGraph.iterationDirectory(i))/\($0)" } }
-            + figures + ["report.html", "stages.log", ".make.lock"]
+            + figures + ["report.html", StageRecord.fileName, ".make.lock"]
             + ["initialize", "rollout", "pair", "update", "evaluate", "checkpoint", "plot"].map { "params/\($0).json" }
         #expect(Set(files(in: root + "/a").keys) == Set(expectedFiles))
         let a = deterministicFiles(in: root + "/a")
@@ -242,6 +242,36 @@ struct EndToEndTests {
                                                                 "--iteration", "5", "--output", output])
         #expect(stale.status != 0 && stale.output.contains("holds iteration 0, expected iteration 4"), "\(stale.output)")
         #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    /// The executables' flags are the registry's: every invocation the make
+    /// rules would run parses back to itself, `--help` lists exactly the
+    /// registry's flags, and a flag the registry does not have is refused.
+    @Test func stageExecutablesTakeExactlyTheRegistrysFlags() throws {
+        for algorithm in PipelineConfig.Algorithm.allCases {
+            var config = PipelineConfig()
+            config.algorithm = algorithm
+            for stage in Stage.allCases {
+                for iteration in [0, 1, 7] where stage.runs(at: iteration) {
+                    var invocation = StageInvocation(stage: stage, iteration: iteration, config: config, directory: "run dir")
+                    invocation.threads = 2
+                    invocation.record = "run dir/stages.jsonl"
+                    if !stage.takesThreads { invocation.threads = nil }
+                    let parsed = try StageCommand.parse(executable: stage.executable, invocation.arguments)
+                    #expect(parsed == invocation, "\(stage.rawValue) at \(iteration): \(invocation.arguments)")
+                }
+            }
+        }
+        for stage in Stage.allCases {
+            let help = try runProcess(Self.binaries + "/" + stage.executable, ["--help"])
+            #expect(help.status == 0)
+            let listed = Set(help.output.split(whereSeparator: { " []<>\n".contains($0) }).filter { $0.hasPrefix("--") }.map(String.init))
+            for flag in StageCommand.flags(of: stage) { #expect(listed.contains(flag.flag), "\(stage.rawValue) --help: \(flag.flag)") }
+            for role in InputRole.allCases where !listed.contains(role.flag) {
+                let wrong = try runProcess(Self.binaries + "/" + stage.executable, (stage.selector.map { [$0] } ?? []) + [role.flag, "x"])
+                #expect(wrong.status == 64 && wrong.output.split(separator: "\n").count == 1, "\(stage.rawValue) \(role.flag): \(wrong.output)")
+            }
+        }
     }
 
     @Test func everyStageExplainsItsInputsAndOutputs() throws {

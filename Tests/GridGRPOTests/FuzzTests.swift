@@ -60,21 +60,21 @@ struct FuzzTests {
         let run = try SmallRun(algorithm: .preference)
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let dir = { (i: Int) in "\(run.directory)/\(StageGraph.iterationDirectory(i))" }
-        // (stage, arguments with FILE marking the damaged input)
-        let cases: [(String, String, [String])] = [
-            ("rollout", dir(1) + "/weights.h5", ["--config", run.config, "--weights", "FILE", "--iteration", "2"]),
-            ("pair", dir(2) + "/rollout.h5", ["--config", run.config, "--rollout", "FILE", "--iteration", "2"]),
-            ("update", dir(2) + "/pairs.h5", ["--config", run.config, "--weights", dir(1) + "/weights.h5", "--rollout", dir(2) + "/rollout.h5",
-                                              "--pairs", "FILE", "--iteration", "2"]),
-            ("update", dir(1) + "/weights.h5", ["--config", run.config, "--weights", "FILE", "--rollout", dir(2) + "/rollout.h5",
-                                                "--pairs", dir(2) + "/pairs.h5", "--iteration", "2"]),
-            ("update", dir(2) + "/rollout.h5", ["--config", run.config, "--weights", dir(1) + "/weights.h5", "--rollout", "FILE",
-                                                "--pairs", dir(2) + "/pairs.h5", "--iteration", "2"]),
-            ("evaluate", dir(2) + "/weights.h5", ["--config", run.config, "--weights", "FILE", "--iteration", "2"]),
-            ("checkpoint", dir(1) + "/best.h5", ["--config", run.config, "--previous", "FILE", "--evaluation", dir(2) + "/eval.h5",
-                                                 "--weights", dir(2) + "/weights.h5", "--iteration", "2"]),
-            ("checkpoint", dir(2) + "/eval.h5", ["--config", run.config, "--previous", dir(1) + "/best.h5", "--evaluation", "FILE",
-                                                 "--weights", dir(2) + "/weights.h5", "--iteration", "2"]),
+        let config = try PipelineConfig.load(path: run.config)
+        // (executable, damaged input, arguments with FILE marking it): every
+        // input of every stage at iteration 2, from the registry, and inspect
+        var cases: [(String, String, [String])] = []
+        for stage in Stage.allCases where stage.runs(at: 2) {
+            let invocation = StageInvocation(stage: stage, iteration: 2, config: config, directory: run.directory)
+            for (index, input) in invocation.inputs.enumerated() {
+                var damaged = invocation
+                damaged.inputs[index].path = "FILE"
+                damaged.output = "OUTPUT"
+                cases.append((stage.executable, input.path, damaged.arguments))
+            }
+        }
+        #expect(cases.count == 9)
+        cases += [
             ("inspect", dir(2) + "/eval.h5", ["FILE"]),
             ("inspect", dir(2) + "/rollout.h5", ["FILE", "--episode", "3"]),
             ("inspect", dir(2) + "/weights.h5", ["FILE"]),
@@ -87,8 +87,7 @@ struct FuzzTests {
             let damaged = run.directory + "/damaged-\(trial).h5"
             #expect(FileManager.default.createFile(atPath: damaged, contents: Data(mutate(original, &random))))
             let output = run.directory + "/out-\(trial).h5"
-            var arguments = template.map { $0 == "FILE" ? damaged : $0 }
-            if stage != "inspect" { arguments += ["--output", output] }
+            let arguments = template.map { $0 == "FILE" ? damaged : $0 == "OUTPUT" ? output : $0 }
             let outcome = try launch(stage, arguments)
             if outcome.signaled {
                 // Keep the input that broke the stage, to reproduce it by hand.

@@ -37,32 +37,17 @@ struct ParameterStampTests {
         let run = try SmallRun(algorithm: algorithm)
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let parsed = try PipelineConfig.load(path: run.config)
-        let dir = { (i: Int) in "\(run.directory)/\(StageGraph.iterationDirectory(i))" }
-        let scored = algorithm == .grpo ? "groups.h5" : "pairs.h5"
         var checked = 0
-        for stage in StageGraph.stages(for: algorithm) {
-            let config = try configChangingAllBut(stage.sections, of: run, name: stage.name)
-            let output = run.directory + "/again-" + stage.name + ".h5"
-            let iteration = stage.name == "initialize" ? 0 : 2
-            switch stage.name {
-            case "initialize": _ = try Stages.initialize(configPath: config, output: output)
-            case "rollout": _ = try Stages.rollout(configPath: config, weightsPath: dir(1) + "/weights.h5", iteration: 2, output: output)
-            case "pair": _ = try Stages.pair(configPath: config, rolloutPath: dir(2) + "/rollout.h5", iteration: 2, output: output)
-            case "update":
-                _ = try Stages.update(configPath: config, weightsPath: dir(1) + "/weights.h5", rolloutPath: dir(2) + "/rollout.h5",
-                                      pairsPath: algorithm == .grpo ? nil : dir(2) + "/pairs.h5",
-                                      groupsPath: algorithm == .grpo ? dir(2) + "/groups.h5" : nil,
-                                      referencePath: algorithm == .grpo ? dir(parsed.grpo.referenceIteration(for: 2)) + "/weights.h5" : nil,
-                                      iteration: 2, output: output)
-            case "evaluate": _ = try Stages.evaluate(configPath: config, weightsPath: dir(2) + "/weights.h5", iteration: 2, output: output)
-            case "checkpoint":
-                _ = try Stages.checkpoint(configPath: config, evaluationPath: dir(2) + "/eval.h5", weightsPath: dir(2) + "/weights.h5",
-                                          previousPath: dir(1) + "/best.h5", iteration: 2, output: output)
-            default: Issue.record("no rerun written for stage \(stage.name)")
-            }
-            let original = dir(iteration) + "/" + (stage.name == "pair" ? scored : stage.output)
-            #expect(FileManager.default.contents(atPath: output) == FileManager.default.contents(atPath: original),
-                    "\(stage.name) wrote other bytes when sections it does not declare changed")
+        for stage in Stage.allCases {
+            let config = try configChangingAllBut(stage.sections(for: algorithm), of: run, name: stage.rawValue)
+            let iteration = stage.runs(at: 2) ? 2 : 0
+            let original = StageInvocation(stage: stage, iteration: iteration, config: parsed, directory: run.directory)
+            var again = original
+            again.configPath = config
+            again.output = run.directory + "/again-" + stage.rawValue + ".h5"
+            _ = try again.run()
+            #expect(FileManager.default.contents(atPath: again.output) == FileManager.default.contents(atPath: original.output),
+                    "\(stage.rawValue) wrote other bytes when sections it does not declare changed")
             checked += 1
         }
         #expect(checked == 6)

@@ -84,7 +84,8 @@ func observation(_ world: GridWorld, _ agent: Int, _ goal: Int) -> [Double] {
 }
 
 /// A three-iteration run written by calling the real stage functions in
-/// order, on a 3×3 grid, for tests that need real artifacts.
+/// the registry's order with the registry's inputs, on a 3×3 grid, for tests
+/// that need real artifacts.
 struct SmallRun {
     let directory: String
     let config: String
@@ -109,28 +110,15 @@ struct SmallRun {
         guard FileManager.default.createFile(atPath: config, contents: Data(yaml.utf8)) else {
             throw GridGRPOError("cannot write \(config)")
         }
-        let scored = algorithm == .grpo ? "groups.h5" : "pairs.h5"
         let parsed = try PipelineConfig.load(path: config)
         try StageGraph.writeParameterStamps(config: parsed, directory: directory + "/params")
-        func dir(_ i: Int) -> String { "\(directory)/\(StageGraph.iterationDirectory(i))" }
-        _ = try Stages.initialize(configPath: config, output: dir(0) + "/weights.h5")
-        _ = try Stages.evaluate(configPath: config, weightsPath: dir(0) + "/weights.h5", iteration: 0, output: dir(0) + "/eval.h5")
-        _ = try Stages.checkpoint(configPath: config, evaluationPath: dir(0) + "/eval.h5", weightsPath: dir(0) + "/weights.h5",
-                                  previousPath: nil, iteration: 0, output: dir(0) + "/best.h5")
-        evaluations.append(dir(0) + "/eval.h5")
-        for i in 1...3 {
-            _ = try Stages.rollout(configPath: config, weightsPath: dir(i - 1) + "/weights.h5", iteration: i, output: dir(i) + "/rollout.h5")
-            _ = try Stages.pair(configPath: config, rolloutPath: dir(i) + "/rollout.h5", iteration: i, output: dir(i) + "/" + scored)
-            let reference = algorithm == .grpo ? dir(parsed.grpo.referenceIteration(for: i)) + "/weights.h5" : nil
-            _ = try Stages.update(configPath: config, weightsPath: dir(i - 1) + "/weights.h5", rolloutPath: dir(i) + "/rollout.h5",
-                                  pairsPath: algorithm == .grpo ? nil : dir(i) + "/pairs.h5",
-                                  groupsPath: algorithm == .grpo ? dir(i) + "/groups.h5" : nil,
-                                  referencePath: reference, iteration: i, output: dir(i) + "/weights.h5")
-            _ = try Stages.evaluate(configPath: config, weightsPath: dir(i) + "/weights.h5", iteration: i, output: dir(i) + "/eval.h5")
-            _ = try Stages.checkpoint(configPath: config, evaluationPath: dir(i) + "/eval.h5", weightsPath: dir(i) + "/weights.h5",
-                                      previousPath: dir(i - 1) + "/best.h5", iteration: i, output: dir(i) + "/best.h5")
-            evaluations.append(dir(i) + "/eval.h5")
-            weights.append(dir(i) + "/weights.h5")
+        for iteration in 0...parsed.iterations {
+            for stage in Stage.allCases where stage.runs(at: iteration) {
+                let run = StageInvocation(stage: stage, iteration: iteration, config: parsed, directory: directory)
+                _ = try run.run()
+                if stage == .evaluate { evaluations.append(run.output) }
+                if stage == .update { weights.append(run.output) }
+            }
         }
     }
 }

@@ -22,6 +22,11 @@ public struct Provenance: Equatable, Sendable {
             }
             return Input(role: role, name: name, sha256: try SHA256.hex(ofFile: path))
         }
+
+        /// An input a stage reads in `role` (the registry's name for it).
+        public static func input(_ role: InputRole, path: String) throws -> Input {
+            try input(role.rawValue, path: path)
+        }
     }
 
     public var schema: ArtifactKind
@@ -34,17 +39,16 @@ public struct Provenance: Equatable, Sendable {
 
     /// The provenance of an artifact `stage` makes from `config` and the input
     /// files `inputs`. The config it records is only the sections the stage
-    /// reads (`StageSpec.sections`), listed first among the inputs as the
+    /// reads (`Stage.sections`), listed first among the inputs as the
     /// stage's parameter stamp `params/STAGE.json`, whose bytes they are.
-    public init(schema: ArtifactKind, stage: String, iteration: Int, config: PipelineConfig, inputs: [Input]) {
+    public init(schema: ArtifactKind, stage: Stage, iteration: Int, config: PipelineConfig, inputs: [Input]) {
         self.schema = schema
-        self.stage = stage
+        self.stage = stage.rawValue
         self.iteration = iteration
         self.seed = config.seed
         self.configJSON = StageGraph.parametersJSON(stage: stage, config: config)
-            ?? config.parametersJSON(PipelineConfig.Section.allCases)
         self.configDigest = SHA256.hex(Array(configJSON.utf8))
-        let stamp = Input(role: "params", name: "\(StageGraph.parametersDirectory)/\(stage).json", sha256: configDigest)
+        let stamp = Input(role: "params", name: StageGraph.stampFile(stage), sha256: configDigest)
         self.inputs = [stamp] + inputs
     }
 

@@ -7,8 +7,8 @@ public enum Stages {
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
     static func number(_ value: Double) -> String { String(format: "%.3f", value) }
 
-    static func label(_ stage: String, _ iteration: Int) -> String {
-        stage.padding(toLength: 11, withPad: " ", startingAt: 0) + StageGraph.iterationDirectory(iteration) + "  "
+    static func label(_ stage: Stage, _ iteration: Int) -> String {
+        stage.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + StageGraph.iterationDirectory(iteration) + "  "
     }
 
     static func checkIteration(_ iteration: Int, _ config: PipelineConfig, from first: Int) throws {
@@ -31,16 +31,41 @@ public enum Stages {
         }
     }
 
+    /// Runs the stage an invocation names with the files it gives, by role.
+    /// The only place a stage's name meets its body.
+    public static func run(_ run: StageInvocation) throws -> String {
+        switch run.stage {
+        case .initialize:
+            return try initialize(configPath: run.configPath, output: run.output)
+        case .rollout:
+            return try rollout(configPath: run.configPath, weightsPath: try run.path(.weights), iteration: run.iteration,
+                               output: run.output, threads: run.threads)
+        case .pair:
+            return try pair(configPath: run.configPath, rolloutPath: try run.path(.rollout), iteration: run.iteration, output: run.output)
+        case .update:
+            return try update(configPath: run.configPath, weightsPath: try run.path(.weights), rolloutPath: try run.path(.rollout),
+                              pairsPath: run[.pairs], groupsPath: run[.groups], referencePath: run[.reference],
+                              iteration: run.iteration, output: run.output, threads: run.threads)
+        case .evaluate:
+            return try evaluate(configPath: run.configPath, weightsPath: try run.path(.weights), iteration: run.iteration,
+                                output: run.output, threads: run.threads)
+        case .checkpoint:
+            return try checkpoint(configPath: run.configPath, evaluationPath: try run.path(.evaluation),
+                                  weightsPath: try run.path(.weights), previousPath: run[.previous],
+                                  iteration: run.iteration, output: run.output)
+        }
+    }
+
     /// `update --init`: the iteration-0 weights.
     public static func initialize(configPath: String, output: String) throws -> String {
         let config = try PipelineConfig.load(path: configPath)
         let agent = Agent.initial(world: config.world, hiddenSize: config.network.hiddenSize, seed: config.seed,
                                   withValue: config.algorithm == .preference)
-        let provenance = Provenance(schema: .weights, stage: "initialize", iteration: 0, config: config,
+        let provenance = Provenance(schema: .weights, stage: .initialize, iteration: 0, config: config,
                                     inputs: [])
         try ArtifactSchema.writeWeights(agent, metrics: nil, provenance: provenance, to: output)
         let value = agent.value.map { "and value \($0.parameters.count) " } ?? "(no value network) "
-        return label("initialize", 0) + "policy \(agent.policy.parameters.count) \(value)parameters, seed \(config.seed)"
+        return label(.initialize, 0) + "policy \(agent.policy.parameters.count) \(value)parameters, seed \(config.seed)"
     }
 
     /// Samples the iteration's episodes from the current policy
@@ -52,8 +77,8 @@ public enum Stages {
         try checkSource(source, path: weightsPath, iteration: iteration - 1)
         let world = config.world
         let workers = try workers(threads, config)
-        let provenance = Provenance(schema: .rollout, stage: "rollout", iteration: iteration, config: config,
-                                    inputs: [try .input("weights", path: weightsPath)])
+        let provenance = Provenance(schema: .rollout, stage: .rollout, iteration: iteration, config: config,
+                                    inputs: [try .input(.weights, path: weightsPath)])
         // Episodes are sampled and appended in fixed blocks, so memory stays
         // bounded however many a rollout holds; the policy table is shared.
         let episodeCount = rolloutEpisodeCount(config)
@@ -72,7 +97,7 @@ public enum Stages {
         try writer.commit()
         let meanReturn = returnSum / Double(episodeCount)
         let successRate = Double(successes) / Double(episodeCount)
-        return label("rollout", iteration) + "\(episodeCount) episodes, \(steps) steps, mean return \(number(meanReturn)), success \(percent(successRate))"
+        return label(.rollout, iteration) + "\(episodeCount) episodes, \(steps) steps, mean return \(number(meanReturn)), success \(percent(successRate))"
     }
 
     /// The blog's method: pairs reference i with candidate i (see
@@ -90,23 +115,23 @@ public enum Stages {
             }
             let groups = try GroupAdvantages(returns: episodes.returns, groupSize: config.grpo.groupSize, scale: config.grpo.scale,
                                              epsilon: config.grpo.advantageEpsilon, dropUniform: config.grpo.dropUniformGroups)
-            let provenance = Provenance(schema: .groups, stage: "pair", iteration: iteration, config: config,
-                                        inputs: [try .input("rollout", path: rolloutPath)])
+            let provenance = Provenance(schema: .groups, stage: .pair, iteration: iteration, config: config,
+                                        inputs: [try .input(.rollout, path: rolloutPath)])
             try ArtifactSchema.writeGroups(groups, config: config.grpo, provenance: provenance, to: output)
             let meanReturn = groups.means.reduce(0.0) { $0 + Double($1) } / Double(groups.groupCount)
             let meanStd = groups.standardDeviations.reduce(0.0) { $0 + Double($1) } / Double(groups.groupCount)
-            return label("pair", iteration) + "\(groups.groupCount) groups of \(groups.groupSize), mean return \(number(meanReturn)), mean group std \(number(meanStd)), \(groups.uniform.filter { $0 }.count) uniform, \(groups.droppedGroups) dropped"
+            return label(.pair, iteration) + "\(groups.groupCount) groups of \(groups.groupSize), mean return \(number(meanReturn)), mean group std \(number(meanStd)), \(groups.uniform.filter { $0 }.count) uniform, \(groups.droppedGroups) dropped"
         }
         guard episodes.count == 2 * config.rollout.pairs else {
             throw GridGRPOError("\(rolloutPath): holds \(episodes.count) episodes, but rollout.pairs = \(config.rollout.pairs) needs \(2 * config.rollout.pairs)")
         }
         let pairs = try PreferencePairs(episodes: episodes)
-        let provenance = Provenance(schema: .pairs, stage: "pair", iteration: iteration, config: config,
-                                    inputs: [try .input("rollout", path: rolloutPath)])
+        let provenance = Provenance(schema: .pairs, stage: .pair, iteration: iteration, config: config,
+                                    inputs: [try .input(.rollout, path: rolloutPath)])
         try ArtifactSchema.writePairs(pairs, provenance: provenance, to: output)
         let meanPreferred = pairs.preferredReturns.reduce(0.0) { $0 + Double($1) } / Double(pairs.count)
         let meanRejected = pairs.rejectedReturns.reduce(0.0) { $0 + Double($1) } / Double(pairs.count)
-        return label("pair", iteration) + "\(pairs.count) pairs, \(pairs.ties.filter { $0 }.count) ties, mean return preferred \(number(meanPreferred)) vs rejected \(number(meanRejected))"
+        return label(.pair, iteration) + "\(pairs.count) pairs, \(pairs.ties.filter { $0 }.count) ties, mean return preferred \(number(meanPreferred)) vs rejected \(number(meanRejected))"
     }
 
     /// One iteration of training. The blog's method reads `pairsPath` and
@@ -123,11 +148,11 @@ public enum Stages {
         let (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, world: config.world)
         try checkSource(rolloutSource, path: rolloutPath, iteration: iteration)
         let rolloutDigest = try SHA256.hex(ofFile: rolloutPath)
-        var inputs: [Provenance.Input] = [try .input("weights", path: weightsPath),
-                                          try .input("rollout", path: rolloutPath)]
+        var inputs: [Provenance.Input] = [try .input(.weights, path: weightsPath),
+                                          try .input(.rollout, path: rolloutPath)]
         func checkScoredFrom(_ source: Provenance, path: String) throws {
             try checkSource(source, path: path, iteration: iteration)
-            guard source.inputs.first(where: { $0.role == "rollout" })?.sha256 == rolloutDigest else {
+            guard source.inputs.first(where: { $0.role == InputRole.rollout.rawValue })?.sha256 == rolloutDigest else {
                 throw GridGRPOError("\(path): was made from a different rollout than \(rolloutPath); rerun the pair stage")
             }
         }
@@ -139,7 +164,7 @@ public enum Stages {
             }
             let (pairs, pairsSource) = try ArtifactSchema.readPairs(path: pairsPath, episodeCount: episodes.count)
             try checkScoredFrom(pairsSource, path: pairsPath)
-            inputs.append(try .input("pairs", path: pairsPath))
+            inputs.append(try .input(.pairs, path: pairsPath))
             metrics = try preferenceUpdate(agent: &agent, episodes: episodes, pairs: pairs, config: config.update,
                                            world: config.world, seed: config.seed, iteration: iteration, threads: workers)
         case .grpo:
@@ -148,7 +173,7 @@ public enum Stages {
             }
             let (groups, groupsSource) = try ArtifactSchema.readGroups(path: groupsPath, episodeCount: episodes.count)
             try checkScoredFrom(groupsSource, path: groupsPath)
-            inputs.append(try .input("groups", path: groupsPath))
+            inputs.append(try .input(.groups, path: groupsPath))
             var reference: MLP?
             if config.grpo.klBeta > 0 {
                 let expected = config.grpo.referenceIteration(for: iteration)
@@ -160,7 +185,7 @@ public enum Stages {
                     throw GridGRPOError("\(referencePath): holds iteration \(referenceSource.iteration), but the reference policy of iteration \(iteration) is iteration \(expected) (grpo.reference_refresh = \(config.grpo.referenceRefresh))")
                 }
                 reference = referenceAgent.policy
-                inputs.append(try .input("reference", path: referencePath))
+                inputs.append(try .input(.reference, path: referencePath))
             } else if referencePath != nil {
                 throw GridGRPOError("grpo.kl_beta is 0: update reads no --reference")
             }
@@ -175,14 +200,14 @@ public enum Stages {
         guard parameters.allSatisfy({ $0.isFinite }) else {
             throw GridGRPOError("update diverged at iteration \(iteration) after Adam step \(metrics.gradientSteps): weights became NaN or Inf; lower the learning rate. Nothing was written.")
         }
-        let provenance = Provenance(schema: .weights, stage: "update", iteration: iteration, config: config, inputs: inputs)
+        let provenance = Provenance(schema: .weights, stage: .update, iteration: iteration, config: config, inputs: inputs)
         try ArtifactSchema.writeWeights(agent, metrics: metrics, provenance: provenance, to: output)
         let epochs = metrics.policyLoss.count
         var summary = "\(metrics.trainingSteps) steps × \(epochs) epochs, \(metrics.gradientSteps) Adam steps, policy loss \(number(Double(metrics.policyLoss.last ?? 0)))"
         if let valueLoss = metrics.valueLoss.last { summary += ", value loss \(number(Double(valueLoss)))" }
         if let kl = metrics.referenceKL.last { summary += ", KL to reference \(String(format: "%.4f", kl))" }
         if metrics.droppedGroups > 0 { summary += ", \(metrics.droppedGroups) groups dropped" }
-        return label("update", iteration) + summary
+        return label(.update, iteration) + summary
     }
 
     /// Exhaustive greedy evaluation plus the blog's sampled average return.
@@ -194,11 +219,11 @@ public enum Stages {
         let evaluation = Evaluation.run(policy: agent.policy, world: config.world,
                                         sampledEpisodes: config.evaluation.sampledEpisodes, seed: config.seed, iteration: iteration,
                                         threads: try workers(threads, config))
-        let provenance = Provenance(schema: .evaluation, stage: "evaluate", iteration: iteration, config: config,
-                                    inputs: [try .input("weights", path: weightsPath)])
+        let provenance = Provenance(schema: .evaluation, stage: .evaluate, iteration: iteration, config: config,
+                                    inputs: [try .input(.weights, path: weightsPath)])
         try ArtifactSchema.writeEvaluation(evaluation, provenance: provenance, to: output)
         let optimal = (0..<evaluation.count).filter(evaluation.isOptimal).count
-        return label("evaluate", iteration) + "optimal \(optimal)/\(evaluation.count), success \(percent(evaluation.successRate)), mean gap \(number(evaluation.meanOptimalityGap)), sampled return \(number(Double(evaluation.sampledAverageReturn)))"
+        return label(.evaluate, iteration) + "optimal \(optimal)/\(evaluation.count), success \(percent(evaluation.successRate)), mean gap \(number(evaluation.meanOptimalityGap)), sampled return \(number(Double(evaluation.sampledAverageReturn)))"
     }
 
     /// Keeps the best weights so far. The candidate replaces the previous best
@@ -212,11 +237,11 @@ public enum Stages {
         try checkSource(evaluationSource, path: evaluationPath, iteration: iteration)
         let (agent, _, weightsSource) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(weightsSource, path: weightsPath, iteration: iteration)
-        guard evaluationSource.inputs.first(where: { $0.role == "weights" })?.sha256 == (try SHA256.hex(ofFile: weightsPath)) else {
+        guard evaluationSource.inputs.first(where: { $0.role == InputRole.weights.rawValue })?.sha256 == (try SHA256.hex(ofFile: weightsPath)) else {
             throw GridGRPOError("\(evaluationPath): evaluates different weights than \(weightsPath); rerun the evaluate stage")
         }
-        var inputs: [Provenance.Input] = [try .input("evaluation", path: evaluationPath),
-                                          try .input("weights", path: weightsPath)]
+        var inputs: [Provenance.Input] = [try .input(.evaluation, path: evaluationPath),
+                                          try .input(.weights, path: weightsPath)]
         let candidate = ArtifactSchema.Best(policy: agent.policy, value: agent.value, iteration: iteration,
                                             summary: evaluation.summary,
                                             firstAllOptimalIteration: evaluation.allOptimal ? iteration : nil)
@@ -226,7 +251,7 @@ public enum Stages {
             guard iteration > 0 else { throw GridGRPOError("--previous makes no sense at iteration 0") }
             let (previous, previousSource) = try ArtifactSchema.readBest(path: previousPath, config: config)
             try checkSource(previousSource, path: previousPath, iteration: iteration - 1)
-            inputs.append(try .input("previous", path: previousPath))
+            inputs.append(try .input(.previous, path: previousPath))
             if candidate.summary.meanReturn > previous.summary.meanReturn {
                 best.firstAllOptimalIteration = previous.firstAllOptimalIteration ?? candidate.firstAllOptimalIteration
             } else {
@@ -237,9 +262,9 @@ public enum Stages {
         } else if iteration > 0 {
             throw GridGRPOError("checkpoint at iteration \(iteration) needs --previous (the best.h5 of iteration \(iteration - 1))")
         }
-        let provenance = Provenance(schema: .best, stage: "checkpoint", iteration: iteration, config: config, inputs: inputs)
+        let provenance = Provenance(schema: .best, stage: .checkpoint, iteration: iteration, config: config, inputs: inputs)
         try ArtifactSchema.writeBest(best, provenance: provenance, to: output)
         let firstOptimal = best.firstAllOptimalIteration.map { ", first all-optimal at iteration \($0)" } ?? ""
-        return label("checkpoint", iteration) + "\(verdict) (mean return \(number(best.summary.meanReturn)) of optimal \(number(best.summary.meanOptimalReturn)))\(firstOptimal)"
+        return label(.checkpoint, iteration) + "\(verdict) (mean return \(number(best.summary.meanReturn)) of optimal \(number(best.summary.meanOptimalReturn)))\(firstOptimal)"
     }
 }

@@ -3,7 +3,7 @@ import GridGRPO
 
 /// `make compare`: the blog's method, GRPO and Dr. GRPO over several seeds.
 /// Reads each run's config, every iteration's eval.h5 summary and rollout.h5
-/// step count, and the stages' own wall times in its stages.log.
+/// step count, and the stages' own wall times in its stages.jsonl.
 public enum Comparison {
     /// One run's learning curve against environment steps and training seconds.
     public struct Run {
@@ -33,27 +33,13 @@ public enum Comparison {
         }
     }
 
-    /// Stage wall times by (stage, iteration) from a stages.log; a rerun's line replaces the earlier one.
-    static func stageMilliseconds(_ log: String) -> [String: Double] {
-        var result: [String: Double] = [:]
-        for line in log.split(separator: "\n") {
-            let words = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard words.count > 2, words[1].hasPrefix("iter-"), let open = line.lastIndex(of: "("), line.hasSuffix(" ms)"),
-                  let ms = Double(line[line.index(after: open)...].dropLast(4)) else { continue }
-            result["\(words[0]) \(words[1])"] = ms
-        }
-        return result
-    }
-
     public static func loadRun(_ directory: String) throws -> Run {
         let configPath = directory + "/config.yaml"
         let config = try PipelineConfig.load(path: configPath)
         var run = Run(directory: directory, method: methodName(config), seed: config.seed)
         run.inputs.append(try .input("config", path: configPath))
-        guard let log = try? String(contentsOfFile: directory + "/stages.log", encoding: .utf8) else {
-            throw GridGRPOError("\(directory)/stages.log: missing (run the pipeline with make, which records the stage times)")
-        }
-        let times = stageMilliseconds(log)
+        let recordsPath = directory + "/" + StageRecord.fileName
+        let times = StageRecord.latest(try StageRecord.read(path: recordsPath))
         var steps = 0.0, seconds = 0.0
         for iteration in 0...config.iterations {
             let folder = "\(directory)/\(StageGraph.iterationDirectory(iteration))"
@@ -63,11 +49,11 @@ public enum Comparison {
                     let reader = try HDF5Reader(path: rollout)
                     return try reader.root.attribute("step_count", as: Int64.self)
                 })
-                for stage in ["rollout", "pair", "update"] {
-                    guard let ms = times["\(stage) \(StageGraph.iterationDirectory(iteration))"] else {
-                        throw GridGRPOError("\(directory)/stages.log: no time for \(stage) of iteration \(iteration)")
+                for stage in [Stage.rollout, .pair, .update] {
+                    guard let record = times[StageRecord.key(stage.rawValue, iteration)] else {
+                        throw GridGRPOError("\(recordsPath): no time for \(stage.rawValue) of iteration \(iteration)")
                     }
-                    seconds += ms / 1000
+                    seconds += record.milliseconds / 1000
                 }
             }
             let (summary, _) = try ArtifactSchema.readEvaluationSummary(path: folder + "/eval.h5")
@@ -164,7 +150,7 @@ public enum Comparison {
                          + "\(summary(reached.map { $0.0.steps[$0.1] }, format: "%.0f")) | \(summary(reached.map { $0.0.seconds[$0.1] }, format: "%.2f")) |")
         }
         lines.append("")
-        lines.append("Median (min–max) over the seeds that reached the optimum. Seconds: the rollout, pair and update stages' own wall times (stages.log), process start-up and evaluation excluded.")
+        lines.append("Median (min–max) over the seeds that reached the optimum. Seconds: the rollout, pair and update stages' own wall times (stages.jsonl), process start-up and evaluation excluded.")
         return lines.joined(separator: "\n") + "\n"
     }
 

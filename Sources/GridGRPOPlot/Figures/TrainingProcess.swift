@@ -2,8 +2,8 @@ import Foundation
 import GridGRPO
 
 /// `training_process.png`: the pipeline's stage graph, computed from
-/// `StageGraph.stages` and `StageGraph.plots` (the lists the Makefile rules
-/// are generated from), with each edge labelled by the artifact it carries.
+/// the stage registry (`Stage`) and `StageGraph.plots` (what the Makefile
+/// rules are generated from), with each edge labelled by the artifact it carries.
 public enum TrainingProcessFigure {
     public static let caption = "The pipeline's stage graph and the artifact files on its edges"
 
@@ -18,7 +18,7 @@ public enum TrainingProcessFigure {
 
     /// Nodes in stage-list order, then `plot`.
     public static func nodes(_ algorithm: PipelineConfig.Algorithm) -> [String] {
-        StageGraph.stages(for: algorithm).map(\.name) + ["plot"]
+        Stage.allCases.map(\.rawValue) + ["plot"]
     }
 
     /// The edges of the generic iteration n ≥ 1 (and of initialize, for n = 0 → 1),
@@ -32,23 +32,23 @@ public enum TrainingProcessFigure {
                 result.append(Edge(producer: producer, consumer: consumer, files: [file], previousIteration: previous))
             }
         }
-        let stages = StageGraph.stages(for: algorithm)
-        for consumer in stages {
-            for input in consumer.inputs where input.file != "config.yaml" {
-                if input.isReference {
+        for consumer in Stage.allCases {
+            for input in consumer.inputs(for: algorithm) {
+                let file = input.file(for: algorithm)
+                if input.role == .reference {
                     // π_ref: the weights of an earlier iteration (initial, or refreshed every R)
-                    add("initialize", consumer.name, "weights.h5 (reference)", previous: false)
+                    add(Stage.initialize.rawValue, consumer.rawValue, file + " (reference)", previous: false)
                     continue
                 }
                 // Producers of this file: in iteration n (offset 0) or n−1 (offset −1).
-                for producer in stages where producer.output == input.file {
+                for producer in Stage.allCases where producer.output(for: algorithm) == file {
                     let sameIteration = input.iterationOffset == 0
-                    if producer.onlyFirst {
+                    if !producer.runs(at: 1) {
                         // initialize feeds iteration 1 through offset −1, and iteration 0's own stages through offset 0
                         let feeds = sameIteration ? consumer.runs(at: 0) : consumer.runs(at: 1)
-                        if feeds && producer.name != consumer.name { add(producer.name, consumer.name, input.file, previous: false) }
+                        if feeds && producer != consumer { add(producer.rawValue, consumer.rawValue, file, previous: false) }
                     } else if consumer.runs(at: 1) || !sameIteration {
-                        add(producer.name, consumer.name, input.file, previous: !sameIteration)
+                        add(producer.rawValue, consumer.rawValue, file, previous: !sameIteration)
                     }
                 }
             }
@@ -56,9 +56,9 @@ public enum TrainingProcessFigure {
         for plot in StageGraph.plots where plot.output.hasPrefix("figures/") {
             for input in plot.reads {
                 switch input {
-                case .best: add("checkpoint", "plot", "best.h5", previous: false)
-                case .evaluations: add("evaluate", "plot", "eval.h5 (all)", previous: false)
-                case .updateWeights: add("update", "plot", "weights.h5 /metrics (all)", previous: false)
+                case .best: add(Stage.checkpoint.rawValue, "plot", "best.h5", previous: false)
+                case .outputs(let stage, _, let part):
+                    add(stage.rawValue, "plot", stage.output(for: algorithm) + part + " (all)", previous: false)
                 default: break
                 }
             }
@@ -72,8 +72,7 @@ public enum TrainingProcessFigure {
         canvas.text("iteration 0: initialize → evaluate → checkpoint; iterations 1…\(config.iterations): rollout → pair → update → evaluate → checkpoint; then plot",
                     at: Point(40, 74), size: 20, color: Palette.mutedText, vertical: .top)
         let names = nodes(config.algorithm)
-        let stageList = StageGraph.stages(for: config.algorithm)
-        let purposes = Dictionary(uniqueKeysWithValues: stageList.map { ($0.name, $0) })
+        let stages = Dictionary(uniqueKeysWithValues: Stage.allCases.map { ($0.rawValue, $0) })
         let boxWidth = 250.0, boxHeight = 150.0
         let spacing = (Double(canvas.width) - 80 - boxWidth) / Double(names.count - 1)
         let rowY = 540.0
@@ -83,7 +82,7 @@ public enum TrainingProcessFigure {
         var labels: [(Point, String, Color)] = []
         for edge in edges(config.algorithm) {
             guard let from = index[edge.producer], let to = index[edge.consumer] else { continue }
-            let fromInitialize = stageList.first { $0.name == edge.producer }?.onlyFirst == true
+            let fromInitialize = stages[edge.producer].map { !$0.runs(at: 1) } == true
             let files = edge.files.filter { !$0.hasSuffix("(reference)") || edge.files.count == 1 }
             let label = files.map { $0.hasSuffix("(reference)") ? $0 : $0 + (edge.previousIteration ? "  (n−1)" : fromInitialize ? " (iter 0)" : "") }
                 .joined(separator: ", ")
@@ -121,14 +120,14 @@ public enum TrainingProcessFigure {
         }
         for (position, name) in names.enumerated() {
             let rect = box(position)
-            let isPlot = name == "plot", isInit = purposes[name]?.onlyFirst == true
+            let isPlot = name == "plot", isInit = stages[name].map { !$0.runs(at: 1) } == true
             let fill = isPlot ? Color(hex: 0xfff4e5) : isInit ? Color(hex: 0xeef6ee) : Color(hex: 0xe8f0fa)
             canvas.rectangle(rect, fill: fill, stroke: Palette.axis, width: 2.5, radius: 14)
             canvas.text(name, at: Point(rect.center.x, rect.minY + 18), size: 26, bold: true, horizontal: .center, vertical: .top)
-            let executable = purposes[name].map { $0.executable + ($0.arguments.isEmpty ? "" : " " + $0.arguments.joined(separator: " ")) } ?? "plot"
+            let executable = stages[name].map { $0.executable + ($0.selector.map { " " + $0 } ?? "") } ?? "plot"
             canvas.text(executable, at: Point(rect.center.x, rect.minY + 58), size: 18, color: Palette.mutedText, monospace: true,
                         horizontal: .center, vertical: .top)
-            let output = purposes[name].map { "→ " + $0.output } ?? "→ figures, report"
+            let output = stages[name].map { "→ " + $0.output(for: config.algorithm) } ?? "→ figures, report"
             canvas.text(output, at: Point(rect.center.x, rect.maxY - 22), size: 19, monospace: true, horizontal: .center, vertical: .bottom)
         }
         for (point, text, color) in labels {

@@ -1,0 +1,143 @@
+import Foundation
+
+/// The command line of a stage executable, read from the registry: its flags
+/// are the registry's inputs (`--weights`, …) plus `--config`, `--iteration`,
+/// `--threads`, `--record` and `--output`, so no flag is declared twice, and
+/// `--help` is generated from the same facts. A stage's `main.swift` is one
+/// call: `StageCommand.main(executable: "rollout")`.
+public enum StageCommand {
+    /// A usage error: exit status 64 (EX_USAGE), like ArgumentParser's.
+    struct UsageError: Error {
+        let message: String
+    }
+
+    /// The flags `stage` accepts (either algorithm), in `--help` order, with their help.
+    public static func flags(of stage: Stage) -> [(flag: String, help: String, required: Bool)] {
+        var flags: [(String, String, Bool)] = [("--config", "The run's pipeline config (YAML).", true)]
+        var roles: [InputRole] = []
+        for algorithm in PipelineConfig.Algorithm.allCases {
+            for input in stage.inputs(for: algorithm) where !roles.contains(input.role) { roles.append(input.role) }
+        }
+        flags += roles.map { ($0.flag, $0.help + ".", false) }
+        if stage.takesIteration { flags.append(("--iteration", "The iteration N this stage runs at.", true)) }
+        if stage.takesThreads {
+            flags.append(("--threads", "Worker threads (default: the config's `threads`; 0 = every core). The output is the same bytes whatever the count.", false))
+        }
+        flags.append(("--record", "Append the stage's timing record (a JSON line) to this file, e.g. the run's \(StageRecord.fileName).", false))
+        flags.append(("--output", "Where to write \(Set(PipelineConfig.Algorithm.allCases.map(stage.output(for:))).sorted().joined(separator: " or ")).", true))
+        return flags
+    }
+
+    /// Parses `arguments` (without the program name) for the stages that
+    /// `executable` runs; nil for `--help`.
+    public static func parse(executable: String, _ arguments: [String]) throws -> StageInvocation? {
+        if arguments.contains("--help") || arguments.contains("-h") { return nil }
+        let candidates = Stage.allCases.filter { $0.executable == executable }
+        let selected = candidates.first { $0.selector.map(arguments.contains) ?? false }
+        guard let stage = selected ?? candidates.first(where: { $0.selector == nil }) else {
+            throw UsageError(message: "\(executable) is not a stage executable")
+        }
+        let allowed = flags(of: stage)
+        var values: [String: String] = [:]
+        var index = 0
+        while index < arguments.count {
+            var flag = arguments[index]
+            index += 1
+            if flag == stage.selector { continue }
+            var value: String?
+            if let equals = flag.firstIndex(of: "="), flag.hasPrefix("--") {
+                value = String(flag[flag.index(after: equals)...])
+                flag = String(flag[..<equals])
+            }
+            guard allowed.contains(where: { $0.flag == flag }) else {
+                let usage = allowed.map(\.flag).joined(separator: ", ")
+                throw UsageError(message: flag.hasPrefix("-") ? "unknown option '\(flag)' (\(name(stage)) takes \(usage))"
+                                                            : "unexpected argument '\(flag)' (\(name(stage)) takes \(usage))")
+            }
+            if value == nil {
+                guard index < arguments.count else { throw UsageError(message: "missing value for '\(flag)'") }
+                value = arguments[index]
+                index += 1
+            }
+            guard values[flag] == nil else { throw UsageError(message: "'\(flag)' given twice") }
+            values[flag] = value
+        }
+        for required in allowed where required.required && values[required.flag] == nil {
+            throw UsageError(message: "missing '\(required.flag)' (\(required.help.dropLast()))")
+        }
+        func integer(_ flag: String) throws -> Int? {
+            guard let text = values[flag] else { return nil }
+            guard let number = Int(text) else { throw UsageError(message: "\(flag) must be a whole number, not '\(text)'") }
+            return number
+        }
+        let inputs = InputRole.allCases.compactMap { role in values[role.flag].map { StageInvocation.Input(role, $0) } }
+        return StageInvocation(stage: stage, configPath: values["--config"] ?? "", iteration: try integer("--iteration") ?? 0,
+                               inputs: inputs, output: values["--output"] ?? "", threads: try integer("--threads"),
+                               record: values["--record"])
+    }
+
+    /// The `--help` text of `executable`: every stage it runs.
+    public static func help(executable: String) -> String {
+        var text = ""
+        for stage in Stage.allCases where stage.executable == executable {
+            let flags = flags(of: stage)
+            let usage = flags.map { $0.required ? "\($0.flag) <\($0.flag.dropFirst(2))>" : "[\($0.flag) <\($0.flag.dropFirst(2))>]" }
+            text += "USAGE: \(name(stage)) \(usage.joined(separator: " "))\n\n"
+            let purposes = Set(PipelineConfig.Algorithm.allCases.map(stage.purpose(for:)))
+            if purposes.count == 1, let purpose = purposes.first {
+                text += "  \(purpose).\n"
+            } else {
+                for algorithm in PipelineConfig.Algorithm.allCases { text += "  \(algorithm.rawValue): \(stage.purpose(for: algorithm)).\n" }
+            }
+            text += "\n" + wrap(stage.details, indent: "  ") + "\n\n"
+            for algorithm in PipelineConfig.Algorithm.allCases {
+                let reads = ["config"] + stage.inputs(for: algorithm).map { "\($0.file(for: algorithm)) (\($0.role.flag))" }
+                text += "  \(algorithm.rawValue): reads \(reads.joined(separator: ", ")); writes \(stage.output(for: algorithm)).\n"
+            }
+            text += "\nOPTIONS:\n"
+            for flag in flags {
+                text += "  " + flag.flag.padding(toLength: 14, withPad: " ", startingAt: 0) + wrap(flag.help, indent: String(repeating: " ", count: 16)).dropFirst(16) + "\n"
+            }
+            text += "  -h, --help    Show this help.\n\n"
+        }
+        return text
+    }
+
+    /// Parses the process's arguments, runs the stage with its summary line
+    /// and timing record, and exits: 0, 1 with a one-line error, or 64 for a
+    /// usage error.
+    public static func main(executable: String) -> Never {
+        do {
+            guard let invocation = try parse(executable: executable, Array(CommandLine.arguments.dropFirst())) else {
+                print(help(executable: executable), terminator: "")
+                exit(0)
+            }
+            try runStage(invocation.stage.rawValue, iteration: invocation.iteration, record: invocation.record) { try invocation.run() }
+            exit(0)
+        } catch let error as UsageError {
+            FileHandle.standardError.write(Data("Error: \(error.message); see \(executable) --help\n".utf8))
+            exit(64)
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func name(_ stage: Stage) -> String {
+        stage.executable + (stage.selector.map { " " + $0 } ?? "")
+    }
+
+    /// `text` wrapped at 80 columns, every line indented.
+    static func wrap(_ text: String, indent: String) -> String {
+        var lines: [String] = [], line = indent
+        for word in text.split(separator: " ") {
+            if line.count + word.count + 1 > 80, line != indent {
+                lines.append(line)
+                line = indent
+            }
+            line += (line == indent ? "" : " ") + word
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
+    }
+}
