@@ -52,7 +52,7 @@ else
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 .DEFAULT_GOAL := all
-.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures compare bench
+.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures compare bench docs
 
 ## help: list the targets and variables
 help:
@@ -67,6 +67,7 @@ help:
 	@echo "make STAGE ITER=n         rerun one stage of iteration n now, e.g. make rollout ITER=7"
 	@echo "                          (STAGE: initialize rollout pair update evaluate checkpoint)"
 	@echo "make bench                measure the kernels and the pipeline against the speed targets ($(ARTIFACTS)/bench.json)"
+	@echo "make docs                 regenerate the README's and docs/' generated tables from the code"
 	@echo "make deps                 install missing system packages (as root) or print the apt-get line"
 	@echo "make clean                remove $(ARTIFACTS)/ (keeps the build)"
 	@echo ""
@@ -112,6 +113,10 @@ test: | deps test-deps
 test-deps:
 	@python3 -c 'import h5py, numpy' 2>/dev/null || python3 -m pip install --quiet h5py numpy \
 	  || { echo "the tests need h5py and numpy: python3 -m pip install h5py numpy"; exit 1; }
+
+## docs: regenerate the docs' tables that are facts of the code (stage, stamp and config tables)
+docs: $(BUILD_STAMP)
+	$(BIN)/dag docs --root .
 
 ## bench: kernel throughput, stage start-up and time to optimum on this machine (a benchmark, not a test)
 bench: $(BUILD_STAMP)
@@ -164,7 +169,7 @@ $(COMPARE_DIR)/compare.png: $$(COMPARE_INPUTS) | $(BUILD_STAMP)
 	$(Q)$(BIN)/plot compare --runs $(addprefix $(COMPARE_DIR)/,$(COMPARE_RUNS)) --output $@ --table $(COMPARE_DIR)/compare.md
 
 # Targets that need no DAG do not build the binaries just to read it.
-NO_DAG_GOALS := help deps clean build test test-deps compare bench
+NO_DAG_GOALS := help deps clean build test test-deps compare bench docs
 ifneq ($(filter-out $(NO_DAG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(ARTIFACTS)/dag.mk
 endif

@@ -6,7 +6,7 @@ struct DAG: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dag",
         abstract: "The run's make rules ($(ARTIFACTS)/dag.mk), parameter stamps and file copies.",
-        subcommands: [Rules.self, Install.self],
+        subcommands: [Rules.self, Install.self, Docs.self],
         defaultSubcommand: Rules.self)
 }
 
@@ -74,6 +74,30 @@ struct Install: ParsableCommand {
         if ifChanged, FileManager.default.contents(atPath: to) == bytes { return }
         try AtomicFile.write(Array(bytes), to: to)
         if ifChanged { print("config     \(from) -> \(to)") }
+    }
+}
+
+struct Docs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "docs",
+        abstract: "Regenerate the docs' tables that are facts of the code (make docs).",
+        discussion: """
+        Rewrites, in each file that holds them, the blocks between         <!-- BEGIN GENERATED: NAME (make docs) --> and <!-- END GENERATED: NAME --> markers: the         stage table and the stamp table (from the stage registry), the config reference (from         the config key tables). A test fails when they differ from the code.
+        """)
+
+    @Option(help: "The repository root.") var root = "."
+
+    func run() throws {
+        for file in GeneratedDocs.files {
+            let path = root + "/" + file
+            guard let data = FileManager.default.contents(atPath: path) else { throw GridGRPOError("\(path): cannot read") }
+            let text = String(decoding: data, as: UTF8.self)
+            let rendered = try GeneratedDocs.render(text, file: file)
+            if rendered != text {
+                try AtomicFile.write(Array(rendered.utf8), to: path)
+                print("docs       \(file) regenerated")
+            }
+        }
     }
 }
 

@@ -14,7 +14,8 @@ struct ArtifactTests {
     }()
 
     func provenance(_ kind: ArtifactKind, _ iteration: Int = 1) -> Provenance {
-        Provenance(schema: kind, stage: kind.rawValue, iteration: iteration, config: config,
+        let stage = Stage.allCases.first { $0.outputKind(for: config.algorithm) == kind } ?? .update
+        return Provenance(schema: kind, stage: stage, iteration: iteration, config: config,
                    inputs: [.init(role: "config", name: "run/config.yaml", sha256: String(repeating: "a", count: 64))])
     }
 

@@ -276,8 +276,9 @@ struct EndToEndTests {
 
     @Test func everyStageExplainsItsInputsAndOutputs() throws {
         for (stage, mention) in [("rollout", "weights.h5"), ("pair", "rollout.h5"), ("update", "pairs.h5"),
-                                 ("evaluate", "eval.h5"), ("checkpoint", "best.h5"), ("dag", "dag.mk")] {
-            let help = try runProcess(Self.binaries + "/" + stage, ["--help"])
+                                 ("evaluate", "eval.h5"), ("checkpoint", "best.h5"), ("dag rules", "dag.mk")] {
+            let words = stage.split(separator: " ").map(String.init)
+            let help = try runProcess(Self.binaries + "/" + words[0], words.dropFirst() + ["--help"])
             #expect(help.status == 0)
             #expect(help.output.contains(mention) && help.output.contains("--config"), "\(stage): \(help.output)")
         }

@@ -143,7 +143,7 @@ struct PlotTests {
         _ = try Figures.trainingResults(configPath: run.config, evaluationPaths: run.evaluations, weightsPaths: run.weights,
                                         bestPath: run.best, output: run.directory + "/figures/results.png")
         _ = try Report.build(configPath: run.config, evaluationPaths: run.evaluations, weightsPaths: run.weights, bestPath: run.best,
-                             figurePaths: [run.directory + "/figures/results.png"], logPath: nil, output: run.directory + "/report.html")
+                             figurePaths: [run.directory + "/figures/results.png"], recordsPath: nil, output: run.directory + "/report.html")
         let report = try String(contentsOfFile: run.directory + "/report.html", encoding: .utf8)
         #expect(report.contains(algorithm == .grpo ? "Group Relative Policy Optimization" : "preference pairs"))
     }

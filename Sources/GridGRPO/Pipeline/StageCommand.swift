@@ -39,6 +39,7 @@ public enum StageCommand {
         }
         let allowed = flags(of: stage)
         var values: [String: String] = [:]
+        var inputs: [StageInvocation.Input] = []
         var index = 0
         while index < arguments.count {
             var flag = arguments[index]
@@ -59,8 +60,9 @@ public enum StageCommand {
                 value = arguments[index]
                 index += 1
             }
-            guard values[flag] == nil else { throw UsageError(message: "'\(flag)' given twice") }
+            guard values[flag] == nil, let value else { throw UsageError(message: "'\(flag)' given twice") }
             values[flag] = value
+            if let role = InputRole.allCases.first(where: { $0.flag == flag }) { inputs.append(.init(role, value)) }
         }
         for required in allowed where required.required && values[required.flag] == nil {
             throw UsageError(message: "missing '\(required.flag)' (\(required.help.dropLast()))")
@@ -70,7 +72,6 @@ public enum StageCommand {
             guard let number = Int(text) else { throw UsageError(message: "\(flag) must be a whole number, not '\(text)'") }
             return number
         }
-        let inputs = InputRole.allCases.compactMap { role in values[role.flag].map { StageInvocation.Input(role, $0) } }
         return StageInvocation(stage: stage, configPath: values["--config"] ?? "", iteration: try integer("--iteration") ?? 0,
                                inputs: inputs, output: values["--output"] ?? "", threads: try integer("--threads"),
                                record: values["--record"])

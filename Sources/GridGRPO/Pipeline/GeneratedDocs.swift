@@ -1,0 +1,76 @@
+/// Tables in the docs that are facts of the code: written between markers
+///
+///     <!-- BEGIN GENERATED: NAME (make docs) -->
+///     …
+///     <!-- END GENERATED: NAME -->
+///
+/// and rewritten by `make docs` (`dag docs`); a test fails when a file's
+/// blocks differ from what the code gives, so the docs cannot drift.
+public enum GeneratedDocs {
+    public struct Block: Sendable {
+        public let file: String
+        public let name: String
+        public let content: @Sendable () -> String
+    }
+
+    /// Every generated block, by the file (relative to the repository) it lives in.
+    public static let blocks: [Block] = [
+        Block(file: "README.md", name: "stages", content: stageTable),
+        Block(file: "README.md", name: "stamps", content: stampTable),
+    ]
+
+    /// The files that hold generated blocks.
+    public static var files: [String] {
+        blocks.reduce(into: [String]()) { if !$0.contains($1.file) { $0.append($1.file) } }
+    }
+
+    static func begin(_ name: String) -> String { "<!-- BEGIN GENERATED: \(name) (make docs) -->" }
+    static func end(_ name: String) -> String { "<!-- END GENERATED: \(name) -->" }
+
+    /// `text` (the content of `file`) with each of its blocks regenerated.
+    public static func render(_ text: String, file: String) throws -> String {
+        var result = text
+        for block in blocks where block.file == file {
+            guard let start = result.range(of: begin(block.name)),
+                  let stop = result.range(of: end(block.name), range: start.upperBound..<result.endIndex) else {
+                throw GridGRPOError("\(file): no '\(begin(block.name))' … '\(end(block.name))' markers")
+            }
+            result.replaceSubrange(start.upperBound..<stop.lowerBound, with: "\n" + block.content() + "\n")
+        }
+        return result
+    }
+
+    /// A value that differs between the two algorithms, written once if it does not.
+    static func perAlgorithm(_ value: (PipelineConfig.Algorithm) -> String) -> String {
+        let preference = value(.preference), grpo = value(.grpo)
+        return preference == grpo ? preference : "\(preference) (grpo: \(grpo))"
+    }
+
+    static func stageTable() -> String {
+        var lines = ["| stage | executable | reads | writes |", "|---|---|---|---|"]
+        for stage in Stage.allCases {
+            let executable = "`" + stage.executable + (stage.selector.map { " " + $0 } ?? "") + "`"
+            let reads = perAlgorithm { algorithm in
+                (["config"] + stage.inputs(for: algorithm).map { input in
+                    let offset = input.role == .reference ? "ref" : input.iterationOffset == 0 ? "n" : "(n−1)"
+                    return "`iter-\(offset)/\(input.file(for: algorithm))`"
+                }).joined(separator: ", ")
+            }
+            let iteration = stage.runs(at: 1) ? "n" : "0000"
+            let writes = perAlgorithm { "`iter-\(iteration)/\(stage.output(for: $0))`" }
+            lines.append("| \(stage.rawValue) | \(executable) | \(reads) | \(writes) |")
+        }
+        lines.append("| plot | `plot SUBCOMMAND` | config, `best.h5`, every `eval.h5`, every update's `weights.h5` | "
+                     + StageGraph.plots.map { "`\($0.output)`" }.joined(separator: ", ") + " |")
+        return lines.joined(separator: "\n")
+    }
+
+    static func stampTable() -> String {
+        var lines = ["| stage | sections in its stamp |", "|---|---|"]
+        for stage in Stage.allCases {
+            lines.append("| \(stage.rawValue) | \(perAlgorithm { stage.sections(for: $0).map(\.rawValue).joined(separator: ", ") }) |")
+        }
+        lines.append("| plot | the whole config.yaml but `threads` (the report prints it) |")
+        return lines.joined(separator: "\n")
+    }
+}
