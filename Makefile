@@ -8,6 +8,7 @@
 
 CONFIG    ?= pipeline.yaml
 ARTIFACTS ?= artifacts
+COMPARE_DIR ?= artifacts/compare
 SWIFT     ?= swift
 BIN       := .build/release
 BUILD_STAMP := $(BIN)/.stages-built
@@ -36,14 +37,36 @@ SHELL := /bin/bash
 # the next iteration's rollout, pair and update. Every rule names all the files
 # its stage reads, so this is safe, and the artifacts are the same bytes.
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
+# Paths make passes to the shell and writes into rules: letters, digits and
+# . _ - / + only. Anything else (a space, $, ;, a quote, a backtick) is refused
+# here, before any of it reaches a shell. $(value …) reads the text as given,
+# unexpanded.
+SAFE_CHARACTERS := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9 . _ - / +
+unsafe-rest = $(if $(2),$(call unsafe-rest,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
+define check-path
+$(if $(or $(call unsafe-rest,$(subst $$,$$$$,$(value $(1))),$(SAFE_CHARACTERS)),$(filter-out 0 1,$(words $(value $(1))))),\
+  $(error $(1)='$(value $(1))' holds characters make cannot pass safely to the shell (allowed: letters, digits, . _ - / +); choose another path))
+endef
+$(foreach variable,ARTIFACTS CONFIG COMPARE_DIR ITER,$(eval $(call check-path,$(variable))))
+
 ifeq ($(GRIDGRPO_LOCKED),)
 GOALS := $(or $(MAKECMDGOALS),all)
 PARALLEL := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
+# `make compare` also holds its comparison directory's lock.
+LOCKS := $(ARTIFACTS)/.make.lock $(if $(filter compare,$(GOALS)),$(COMPARE_DIR)/.make.lock)
+# The lock is held by the make that runs the goals (flock -F execs it), which
+# this recipe waits for; SIGTERM, SIGINT or SIGHUP to this make is passed on to
+# it, so killing `make` stops the run (the interrupted stage's temporary file
+# is removed by the next attempt). The line names $(MAKE), so `make -n` runs it
+# too and previews the goals under the lock.
 .PHONY: $(GOALS)
 $(firstword $(GOALS)):
-	@mkdir -p $(ARTIFACTS)
-	@flock -n -E 75 $(ARTIFACTS)/.make.lock $(MAKE) $(PARALLEL) --no-print-directory GRIDGRPO_LOCKED=1 $(GOALS); status=$$?; \
-	if [ $$status = 75 ]; then echo "another make is running on $(ARTIFACTS)/ (it holds $(ARTIFACTS)/.make.lock): wait for it, or give this run its own ARTIFACTS=dir"; fi; \
+	@mkdir -p $(dir $(LOCKS)); \
+	$(foreach lock,$(LOCKS),flock -n -E 75 -F $(lock)) $(MAKE) $(PARALLEL) --no-print-directory GRIDGRPO_LOCKED=1 $(GOALS) & pid=$$!; \
+	trap 'kill -TERM $$pid 2>/dev/null' TERM INT HUP; \
+	wait $$pid; status=$$?; while kill -0 $$pid 2>/dev/null; do wait $$pid; status=$$?; done; \
+	if [ $$status = 75 ]; then echo "another make is running on $(ARTIFACTS)/$(if $(filter compare,$(GOALS)), or $(COMPARE_DIR)/) (it holds $(firstword $(LOCKS))$(if $(filter compare,$(GOALS)), or $(lastword $(LOCKS)))): wait for it, or give this run its own ARTIFACTS=dir"; fi; \
 	exit $$status
 $(wordlist 2,$(words $(GOALS)),$(GOALS)):
 	@:
@@ -134,14 +157,13 @@ $(ARTIFACTS)/config.yaml: FORCE | $(BUILD_STAMP)
 	@$(BIN)/dag install --if-changed --from $(CONFIG) --to $@
 
 $(ARTIFACTS)/dag.mk: $(ARTIFACTS)/config.yaml $(BUILD_STAMP)
-	$(Q)$(BIN)/dag --config $< --stamps $(ARTIFACTS)/params --output $@
+	$(Q)$(BIN)/dag --config $< --stamps $(ARTIFACTS)/params --prune $(ARTIFACTS) --output $@
 
 FORCE:
 
 # make compare: the blog's method, GRPO and Dr. GRPO for seeds 0–4, each run in
 # its own directory, all of their rules in this one make (so -j2 runs them side
 # by side), then one figure and one table from all of them.
-COMPARE_DIR     ?= artifacts/compare
 COMPARE_SEEDS   ?= 0 1 2 3 4
 COMPARE_CONFIGS := preference=pipeline.yaml grpo=configs/grpo.yaml drgrpo=configs/drgrpo.yaml
 COMPARE_RUNS    := $(foreach m,$(COMPARE_CONFIGS),$(foreach s,$(COMPARE_SEEDS),$(word 1,$(subst =, ,$(m)))-seed$(s)))
@@ -152,7 +174,7 @@ $(COMPARE_DIR)/$(1)/config.yaml: $(2)
 	@mkdir -p $$(@D)
 	@sed 's/^seed:.*/seed: $(3)/' $$< > $$@.tmp && mv $$@.tmp $$@
 $(COMPARE_DIR)/$(1)/compare.mk: $(COMPARE_DIR)/$(1)/config.yaml $(BUILD_STAMP)
-	$(Q)$(BIN)/dag --config $$< --artifacts $(COMPARE_DIR)/$(1) --prefix $(subst -,_,$(1))_ --stamps $(COMPARE_DIR)/$(1)/params --output $$@
+	$(Q)$(BIN)/dag --config $$< --artifacts $(COMPARE_DIR)/$(1) --prefix $(subst -,_,$(1))_ --stamps $(COMPARE_DIR)/$(1)/params --prune $(COMPARE_DIR)/$(1) --output $$@
 endef
 # Only `make compare` defines the comparison runs' rules, so that any one of
 # them can also be treated as an ordinary run (make plot ARTIFACTS=…).
@@ -187,7 +209,9 @@ readme-figures: $(FIGURES)
 	@mkdir -p docs/figures
 	cp $(FIGURES) docs/figures/
 
-$(ARTIFACTS)/best.h5: $(FINAL_BEST)
+# The final best.h5 is a copy of the last iteration's. It also depends on the
+# plot stamp (the whole config), so lowering `iterations` replaces it.
+$(ARTIFACTS)/best.h5: $(FINAL_BEST) $(ARTIFACTS)/$(PLOT_STAMP)
 	$(Q)$(BIN)/dag install --from $< --to $@
 
 # make STAGE ITER=n (rerun one stage of one iteration now): its rule is in

@@ -36,10 +36,18 @@ struct Rules: ParsableCommand {
     var stamps: String?
     @Option(help: "Write the rules to this file (atomically) instead of standard output.")
     var output: String?
+    @Option(help: "Remove from this run directory the artifacts the config no longer produces (iterations past `iterations`, files of another algorithm's stages).")
+    var prune: String?
 
     func run() throws {
         let pipeline = try PipelineConfig.load(path: config)
         if let stamps { try StageGraph.writeParameterStamps(config: pipeline, directory: stamps) }
+        if let prune {
+            let removed = try StageGraph.prune(config: pipeline, directory: prune)
+            if let first = removed.first, let last = removed.last {
+                print("pruned     \(removed.count) file\(removed.count == 1 ? "" : "s") the config no longer produces (\(first)\(removed.count > 1 ? " … " + last : ""))")
+            }
+        }
         let rules = StageGraph.makefile(config: pipeline, artifacts: artifacts, prefix: prefix)
         if let output {
             try AtomicFile.write(Array(rules.utf8), to: output)

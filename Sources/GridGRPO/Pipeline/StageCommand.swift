@@ -116,12 +116,19 @@ public enum StageCommand {
             try runStage(invocation.stage.rawValue, iteration: invocation.iteration, record: invocation.record) { try invocation.run() }
             exit(0)
         } catch let error as UsageError {
-            FileHandle.standardError.write(Data("Error: \(error.message); see \(executable) --help\n".utf8))
-            exit(64)
+            fail("Error: \(error.message); see \(executable) --help", status: 64)
         } catch {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            exit(1)
+            fail("Error: \(error)", status: 1)
         }
+    }
+
+    /// Prints `message` on standard error and exits without running the
+    /// libraries' exit handlers: after a failed write (a full disk) libhdf5's
+    /// handler would try to flush a file that cannot be flushed, and crash.
+    static func fail(_ message: String, status: Int32) -> Never {
+        fflush(nil)
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        _exit(status)
     }
 
     static func name(_ stage: Stage) -> String {

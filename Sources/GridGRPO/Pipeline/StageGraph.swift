@@ -96,6 +96,43 @@ public enum StageGraph {
         "iter-" + String(repeating: "0", count: max(0, 4 - String(iteration).count)) + String(iteration)
     }
 
+    /// Removes from the run in `directory` every artifact the run of
+    /// `config` does not produce: iterations past `iterations`, and files of
+    /// stages the config no longer has (pairs.h5 after switching to grpo), so
+    /// nothing of an earlier config leaks into the run's results or verify.
+    /// Only artifact files and their temporaries in `iter-NNNN` folders are
+    /// touched; a folder left empty is removed. Returns the removed paths,
+    /// relative to `directory`.
+    @discardableResult
+    public static func prune(config: PipelineConfig, directory: String) throws -> [String] {
+        var produced = Set<String>()
+        for iteration in 0...config.iterations {
+            for stage in Stage.allCases where stage.runs(at: iteration) {
+                produced.insert("\(iterationDirectory(iteration))/\(stage.output(for: config.algorithm))")
+            }
+        }
+        let artifactNames = Set(Stage.allCases.flatMap { stage in PipelineConfig.Algorithm.allCases.map(stage.output(for:)) })
+        let manager = FileManager.default
+        var removed: [String] = []
+        let folders = ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("iter-") }.sorted()
+        for folder in folders {
+            let path = directory + "/" + folder
+            guard let entries = try? manager.contentsOfDirectory(atPath: path) else { continue }
+            for entry in entries {
+                // the artifact the entry is, or is a writer's temporary of
+                let temporaryOf = artifactNames.first { entry.hasPrefix(".\($0).") && entry.hasSuffix(".tmp") }
+                guard let name = artifactNames.contains(entry) ? entry : temporaryOf,
+                      !produced.contains("\(folder)/\(name)") else { continue }
+                guard unlink(path + "/" + entry) == 0 else {
+                    throw GridGRPOError("\(path)/\(entry): cannot remove (\(String(cString: strerror(errno)))), a file of an earlier config")
+                }
+                removed.append("\(folder)/\(entry)")
+            }
+            if (try? manager.contentsOfDirectory(atPath: path))?.isEmpty == true { rmdir(path) }
+        }
+        return removed
+    }
+
     /// The make variable listing every output of `stage` over the run.
     public static func outputsVariable(_ stage: Stage, prefix: String = "") -> String {
         "\(prefix)OUTPUTS_\(stage.rawValue)"
@@ -173,7 +210,10 @@ public enum StageGraph {
             lines.append("\(output): \(prerequisites.joined(separator: " ")) | $(BUILD_STAMP)")
             lines.append("\t$(Q)$(BIN)/plot \(plot.subcommand) \(arguments.joined(separator: " "))")
         }
-        if prefix.isEmpty { lines += rerunRules(config: config) }
+        if prefix.isEmpty {
+            lines.append("PLOT_STAMP := \(plotStampFile)")
+            lines += rerunRules(config: config)
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
