@@ -285,30 +285,24 @@ public final class Canvas {
 
     /// Writes the PNG with libpng: tEXt chunks carry `text` (provenance), and no
     /// tIME chunk is written, so the same drawing always gives the same bytes.
-    /// Written to a temporary file and renamed into place.
+    /// libpng writes an `AtomicFile`'s temporary, which is then moved into place.
     public func writePNG(to path: String, text: [(key: String, value: String)]) throws {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        removeStaleTemporaries(of: path)
-        let temporary = "\(directory)/.\(URL(fileURLWithPath: path).lastPathComponent).\(getpid()).tmp"
+        let output = try AtomicFile(path: path)
         let pixels = rgbPixels()
         let keys = text.map { strdup($0.key) }
         let values = text.map { strdup($0.value) }
         defer { (keys + values).forEach { free($0) } }
         let status = keys.map { UnsafePointer($0) }.withUnsafeBufferPointer { keyPointers in
             values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valuePointers in
-                gg_png_write_rgb(temporary, pixels, UInt32(width), UInt32(height),
+                gg_png_write_rgb(output.temporaryPath, pixels, UInt32(width), UInt32(height),
                                  keyPointers.baseAddress, valuePointers.baseAddress, Int32(text.count))
             }
         }
         guard status == 0 else {
-            unlink(temporary)
+            output.discard()
             throw GridGRPOError("\(path): cannot write PNG (libpng status \(status))")
         }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw GridGRPOError("\(path): cannot move finished PNG into place")
-        }
+        try output.commit()
     }
 }
 
