@@ -36,21 +36,23 @@ public enum Inspector {
         public var datasets: [DatasetInfo]
     }
 
-    static let provenanceAttributes: Set<String> = ["schema", "schema_version", "stage", "iteration", "seed", "config_digest", "config", "inputs"]
+    static let provenanceAttributes = Set(ProvenanceLayout.fixed)
 
     /// Reads any GridGRPO artifact without knowing its kind in advance.
     public static func describe(path: String) throws -> FileReport {
         try withHDF5 {
             let reader = try HDF5Reader(path: path)
             let root = reader.root
-            guard root.hasAttribute("schema") else { throw GridGRPOError("\(path): not a GridGRPO artifact (no 'schema' attribute)") }
-            let schema = try root.stringAttribute("schema")
+            guard root.hasAttribute(ProvenanceLayout.schema.name) else {
+                throw GridGRPOError("\(path): not a GridGRPO artifact (no '\(ProvenanceLayout.schema.name)' attribute)")
+            }
+            let schema = try root.attribute(ProvenanceLayout.schema)
             guard let kind = ArtifactKind.allCases.first(where: { $0.schemaName == schema }) else {
                 throw GridGRPOError("\(path): unknown schema '\(schema)'")
             }
             let provenance = try Provenance.read(from: root, path: path, expecting: kind)
             var attributes: [String: String] = [:]
-            for name in root.attributeNames() where !provenanceAttributes.contains(name) && !name.hasPrefix("input.") {
+            for name in root.attributeNames() where !provenanceAttributes.contains(name) && !name.hasPrefix(ProvenanceLayout.inputPrefix) {
                 attributes[name] = try root.attributeText(name)
             }
             var datasets: [DatasetInfo] = []
@@ -131,7 +133,7 @@ public enum Inspector {
 
     /// One episode of a rollout as the blog's text frames.
     public static func replay(rolloutPath: String, episode: Int) throws -> String {
-        let gridSize = try withHDF5 { Int(try HDF5Reader(path: rolloutPath).root.attribute("grid_size", as: Int64.self)) }
+        let gridSize = try withHDF5 { Int(try HDF5Reader(path: rolloutPath).root.attribute(RolloutLayout.gridSize)) }
         let world = GridWorld(size: gridSize, maxSteps: 1)
         let (episodes, _) = try ArtifactSchema.readRollout(path: rolloutPath, world: world)
         guard (0..<episodes.count).contains(episode) else {
