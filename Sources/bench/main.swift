@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GridGRPO
+import GridGRPOBench
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
