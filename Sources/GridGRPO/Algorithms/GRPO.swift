@@ -108,16 +108,11 @@ public func grpoLoss(logits: [Float], actions: [Int], oldLogProbs: [Float], refe
     for t in 0..<actions.count {
         let base = t * width
         let logProb = logProbs[base + actions[t]]
-        let logRatio = logProb - oldLogProbs[t]
-        let ratio = logRatio.exp
-        let advantage = advantages[t]
-        let unclipped = ratio * advantage
-        let clippedRatio = min(max(ratio, 1 - clipLow), 1 + clipHigh)
-        let surrogate = clippedRatio * advantage
-        if clippedRatio != ratio { clipped += 1 }
-        approxKL += Double((ratio - 1) - logRatio)
-        var dLogProb: Float = unclipped <= surrogate ? -unclipped : 0
-        var stepLoss = -Double(min(unclipped, surrogate))
+        let term = clippedRatioTerm(logProb: logProb, oldLogProb: oldLogProbs[t], advantage: advantages[t], low: clipLow, high: clipHigh)
+        if term.isClipped { clipped += 1 }
+        approxKL += Double(term.approxKL)
+        var dLogProb: Float = term.unclipped <= term.surrogate ? -term.unclipped : 0
+        var stepLoss = -Double(min(term.unclipped, term.surrogate))
         if let referenceLogProbs, klBeta > 0 {
             let kl = k3(logProb: logProb, referenceLogProb: referenceLogProbs[t])
             stepLoss += Double(klBeta * kl.value)
@@ -125,11 +120,7 @@ public func grpoLoss(logits: [Float], actions: [Int], oldLogProbs: [Float], refe
             referenceKL += Double(kl.value)
         }
         loss += Double(weights[t]) * stepLoss
-        let scaled = weights[t] * dLogProb
-        for j in 0..<width {
-            let indicator: Float = j == actions[t] ? 1 : 0
-            gradient[base + j] = scaled * (indicator - logProbs[base + j].exp)
-        }
+        storeLogProbGradient(weights[t] * dLogProb, action: actions[t], logProbs: logProbs, base: base, into: &gradient)
     }
     let count = Double(max(actions.count, 1))
     return (Float(loss), gradient, Float(clipped) / Float(max(actions.count, 1)), Float(approxKL / count), Float(referenceKL / count))

@@ -16,23 +16,39 @@ public func ppoClippedLoss(logits: [Float], actions: [Int], oldLogProbs: [Float]
     let scale = 1 / Float(count)
     for t in 0..<count {
         let base = t * width
-        let logRatio = logProbs[base + actions[t]] - oldLogProbs[t]
-        let ratio = logRatio.exp
-        let advantage = advantages[t]
-        let unclipped = ratio * advantage
-        let clippedRatio = min(max(ratio, 1 - epsilon), 1 + epsilon)
-        let surrogate = clippedRatio * advantage
-        if clippedRatio != ratio { clipped += 1 }
-        loss -= Double(min(unclipped, surrogate))
-        approxKL += Double((ratio - 1) - logRatio)
-        guard unclipped <= surrogate else { continue }
-        let dLogProb = -unclipped * scale
-        for j in 0..<width {
-            let indicator: Float = j == actions[t] ? 1 : 0
-            gradient[base + j] = dLogProb * (indicator - logProbs[base + j].exp)
-        }
+        let term = clippedRatioTerm(logProb: logProbs[base + actions[t]], oldLogProb: oldLogProbs[t], advantage: advantages[t],
+                                    low: epsilon, high: epsilon)
+        if term.isClipped { clipped += 1 }
+        loss -= Double(min(term.unclipped, term.surrogate))
+        approxKL += Double(term.approxKL)
+        guard term.unclipped <= term.surrogate else { continue }
+        storeLogProbGradient(-term.unclipped * scale, action: actions[t], logProbs: logProbs, base: base, into: &gradient)
     }
     return (Float(loss / Double(count)), gradient, Float(clipped) / Float(count), Float(approxKL / Double(count)))
+}
+
+/// One step's ratio terms, shared by `ppoClippedLoss` and `grpoLoss`:
+/// r = exp(log π − log π_old), the unclipped term r·A, the clipped one
+/// clip(r, 1−low, 1+high)·A, whether the clip changed r, and (r − 1) − log r
+/// (the approximate KL of old to new).
+@inline(__always)
+func clippedRatioTerm(logProb: Float, oldLogProb: Float, advantage: Float, low: Float, high: Float)
+    -> (unclipped: Float, surrogate: Float, isClipped: Bool, approxKL: Float) {
+    let logRatio = logProb - oldLogProb
+    let ratio = logRatio.exp
+    let unclipped = ratio * advantage
+    let clippedRatio = min(max(ratio, 1 - low), 1 + high)
+    return (unclipped, clippedRatio * advantage, clippedRatio != ratio, (ratio - 1) - logRatio)
+}
+
+/// Stores d·∂log π(a|s)/∂logit_j = d·(1[j = a] − π(j|s)) for the step whose
+/// logits start at `base`.
+@inline(__always)
+func storeLogProbGradient(_ d: Float, action: Int, logProbs: [Float], base: Int, into gradient: inout [Float]) {
+    for j in 0..<GridWorld.actionCount {
+        let indicator: Float = j == action ? 1 : 0
+        gradient[base + j] = d * (indicator - logProbs[base + j].exp)
+    }
 }
 
 /// Mean squared error (1/T) Σ (V_t − G_t)² and its gradient 2(V_t − G_t)/T.

@@ -11,11 +11,8 @@ extension HDF5Group {
         var info = H5G_info_t()
         if H5Gget_info(handle.id, &info) >= 0 { count = info.nlinks }
         for index in 0..<count {
-            let size = H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, gg_h5p_default())
-            guard size >= 0 else { continue }
-            var buffer = [CChar](repeating: 0, count: Int(size) + 1)
-            _ = H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, Int(size) + 1, gg_h5p_default())
-            names.append(String(decoding: buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            let name = hdf5Name { H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, $0, $1, gg_h5p_default()) }
+            if let name { names.append(name) }
         }
         return names
     }
@@ -71,12 +68,19 @@ extension HDF5Group {
         guard H5Oget_info2(handle.id, &info, UInt32(H5O_INFO_NUM_ATTRS)) >= 0 else { return [] }
         var names: [String] = []
         for index in 0..<info.num_attrs {
-            let size = H5Aget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, gg_h5p_default())
-            guard size >= 0 else { continue }
-            var buffer = [CChar](repeating: 0, count: Int(size) + 1)
-            _ = H5Aget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, Int(size) + 1, gg_h5p_default())
-            names.append(String(decoding: buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            let name = hdf5Name { H5Aget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, $0, $1, gg_h5p_default()) }
+            if let name { names.append(name) }
         }
         return names
     }
+}
+
+/// A name HDF5 hands out in two calls: `get(nil, 0)` returns its length, then
+/// `get(buffer, length + 1)` fills the buffer. Nil when HDF5 reports an error.
+private func hdf5Name(_ get: (UnsafeMutablePointer<CChar>?, Int) -> Int) -> String? {
+    let size = get(nil, 0)
+    guard size >= 0 else { return nil }
+    var buffer = [CChar](repeating: 0, count: size + 1)
+    _ = buffer.withUnsafeMutableBufferPointer { get($0.baseAddress, size + 1) }
+    return String(decoding: buffer.prefix(size).map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

@@ -27,26 +27,19 @@ extension ArtifactSchema {
 
     public static func writeBest(_ best: Best, provenance: Provenance, to path: String) throws {
         typealias Layout = BestLayout
-        try withHDF5 {
-            let writer = try HDF5Writer(path: path)
-            let root = writer.root
-            try provenance.write(to: root)
+        try writeArtifact(to: path, provenance: provenance) { root in
             try root.setAttribute(Layout.bestIteration, Int64(best.iteration))
             try root.setAttribute(Layout.firstAllOptimalIteration, Int64(best.firstAllOptimalIteration ?? -1))
             try root.setAttribute(Layout.selectionRule, Layout.selectionRuleText)
             try writeSummary(best.summary, to: root)
             try writeNetwork(best.policy, to: try root.createGroup(NetworkLayout.policy))
             if let value = best.value { try writeNetwork(value, to: try root.createGroup(NetworkLayout.value)) }
-            try writer.commit()
         }
     }
 
     public static func readBest(path: String, config: PipelineConfig) throws -> (best: Best, provenance: Provenance) {
         typealias Layout = BestLayout
-        return try withHDF5 {
-            let reader = try HDF5Reader(path: path)
-            let root = reader.root
-            let provenance = try Provenance.read(from: root, path: path, expecting: .best)
+        return try readArtifact(path, .best) { root, provenance in
             try checkAlgorithm(root, path: path, config: config)
             let template = templateAgent(config)
             let policy = try readNetwork(from: root, name: NetworkLayout.policy, path: path, like: template.policy)

@@ -61,10 +61,7 @@ extension ArtifactSchema {
 
     public static func writeEvaluation(_ evaluation: Evaluation, provenance: Provenance, to path: String) throws {
         typealias Layout = EvaluationLayout
-        try withHDF5 {
-            let writer = try HDF5Writer(path: path)
-            let root = writer.root
-            try provenance.write(to: root)
+        try writeArtifact(to: path, provenance: provenance) { root in
             try root.setAttribute(Layout.configurationCount, Int64(evaluation.count))
             try writeSummary(evaluation.summary, to: root)
             try root.write(Layout.agent, evaluation.agents.map(Int32.init))
@@ -75,25 +72,19 @@ extension ArtifactSchema {
             try root.write(Layout.length, evaluation.lengths.map(Int32.init))
             try root.write(Layout.success, evaluation.successes.map { UInt8($0 ? 1 : 0) })
             try root.write(Layout.optimal, (0..<evaluation.count).map { UInt8(evaluation.isOptimal($0) ? 1 : 0) })
-            try writer.commit()
         }
     }
 
     /// Only the summary attributes of an `eval.h5`, for curves over many iterations.
     public static func readEvaluationSummary(path: String) throws -> (summary: EvaluationSummary, provenance: Provenance) {
-        try withHDF5 {
-            let reader = try HDF5Reader(path: path)
-            let provenance = try Provenance.read(from: reader.root, path: path, expecting: .evaluation)
-            return (try readSummary(from: reader.root), provenance)
+        try readArtifact(path, .evaluation) { root, provenance in
+            (try readSummary(from: root), provenance)
         }
     }
 
     public static func readEvaluation(path: String) throws -> (evaluation: Evaluation, provenance: Provenance) {
         typealias Layout = EvaluationLayout
-        return try withHDF5 {
-            let reader = try HDF5Reader(path: path)
-            let root = reader.root
-            let provenance = try Provenance.read(from: root, path: path, expecting: .evaluation)
+        return try readArtifact(path, .evaluation) { root, provenance in
             var evaluation = Evaluation()
             let (agents, shape) = try root.read(Layout.agent)
             evaluation.agents = agents.map(Int.init)

@@ -26,10 +26,7 @@ public enum GroupsLayout {
 extension ArtifactSchema {
     public static func writeGroups(_ groups: GroupAdvantages, config: GRPOConfig, provenance: Provenance, to path: String) throws {
         typealias Layout = GroupsLayout
-        try withHDF5 {
-            let writer = try HDF5Writer(path: path)
-            let root = writer.root
-            try provenance.write(to: root)
+        try writeArtifact(to: path, provenance: provenance) { root in
             try root.setAttribute(Layout.groupSize, Int64(groups.groupSize))
             try root.setAttribute(Layout.groupCount, Int64(groups.groupCount))
             try root.setAttribute(Layout.scale, config.scale.rawValue)
@@ -42,16 +39,12 @@ extension ArtifactSchema {
             try root.write(Layout.uniform, groups.uniform.map { UInt8($0 ? 1 : 0) })
             try root.write(Layout.advantage, groups.advantages, compress: true)
             try root.write(Layout.kept, groups.kept.map { UInt8($0 ? 1 : 0) }, compress: true)
-            try writer.commit()
         }
     }
 
     public static func readGroups(path: String, episodeCount: Int) throws -> (groups: GroupAdvantages, provenance: Provenance) {
         typealias Layout = GroupsLayout
-        return try withHDF5 {
-            let reader = try HDF5Reader(path: path)
-            let root = reader.root
-            let provenance = try Provenance.read(from: root, path: path, expecting: .groups)
+        return try readArtifact(path, .groups) { root, provenance in
             let groupSize = Int(try root.attribute(Layout.groupSize))
             let groupCount = Int(try root.attribute(Layout.groupCount))
             guard groupSize >= 1, groupSize * groupCount == episodeCount else {

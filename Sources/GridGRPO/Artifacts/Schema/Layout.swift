@@ -94,3 +94,26 @@ extension HDF5Group {
         try stringAttribute(attribute.name)
     }
 }
+
+extension ArtifactSchema {
+    /// Writes one artifact: its provenance, then what `body` writes into the
+    /// root group; then moves the file into place.
+    static func writeArtifact(to path: String, provenance: Provenance, _ body: (HDF5Group) throws -> Void) throws {
+        try withHDF5 {
+            let writer = try HDF5Writer(path: path)
+            try provenance.write(to: writer.root)
+            try body(writer.root)
+            try writer.commit()
+        }
+    }
+
+    /// Opens the artifact at `path`, checks that it is of `kind` (schema and
+    /// version) and reads it with `body`, given the root group and the provenance.
+    static func readArtifact<T>(_ path: String, _ kind: ArtifactKind, _ body: (HDF5Group, Provenance) throws -> T) throws -> T {
+        try withHDF5 {
+            let reader = try HDF5Reader(path: path)
+            let provenance = try Provenance.read(from: reader.root, path: path, expecting: kind)
+            return try withExtendedLifetime(reader) { try body(reader.root, provenance) }
+        }
+    }
+}

@@ -21,10 +21,7 @@ public enum PairsLayout {
 extension ArtifactSchema {
     public static func writePairs(_ pairs: PreferencePairs, provenance: Provenance, to path: String) throws {
         typealias Layout = PairsLayout
-        try withHDF5 {
-            let writer = try HDF5Writer(path: path)
-            let root = writer.root
-            try provenance.write(to: root)
+        try writeArtifact(to: path, provenance: provenance) { root in
             try root.setAttribute(Layout.pairCount, Int64(pairs.count))
             try root.setAttribute(Layout.tieCount, Int64(pairs.ties.filter { $0 }.count))
             try root.setAttribute(Layout.tieRule, Layout.tieRuleText)
@@ -33,16 +30,12 @@ extension ArtifactSchema {
             try root.write(Layout.preferredReturn, pairs.preferredReturns)
             try root.write(Layout.rejectedReturn, pairs.rejectedReturns)
             try root.write(Layout.tie, pairs.ties.map { UInt8($0 ? 1 : 0) })
-            try writer.commit()
         }
     }
 
     public static func readPairs(path: String, episodeCount: Int) throws -> (pairs: PreferencePairs, provenance: Provenance) {
         typealias Layout = PairsLayout
-        return try withHDF5 {
-            let reader = try HDF5Reader(path: path)
-            let root = reader.root
-            let provenance = try Provenance.read(from: root, path: path, expecting: .pairs)
+        return try readArtifact(path, .pairs) { root, provenance in
             let (preferred, shape) = try root.read(Layout.preferred)
             guard shape.count == 1 else { throw GridGRPOError("\(path): \(Layout.preferred.path) must be one-dimensional") }
             var pairs = PreferencePairs()

@@ -41,19 +41,14 @@ extension ArtifactSchema {
 
     /// The step count a rollout.h5 records, without reading its episodes.
     public static func readRolloutSummary(path: String) throws -> Int {
-        try withHDF5 {
-            let reader = try HDF5Reader(path: path)
-            _ = try Provenance.read(from: reader.root, path: path, expecting: .rollout)
-            return Int(try reader.root.attribute(RolloutLayout.stepCount))
+        try readArtifact(path, .rollout) { root, _ in
+            Int(try root.attribute(RolloutLayout.stepCount))
         }
     }
 
     public static func readRollout(path: String, world: GridWorld) throws -> (episodes: Episodes, provenance: Provenance) {
         typealias Layout = RolloutLayout
-        return try withHDF5 {
-            let reader = try HDF5Reader(path: path)
-            let root = reader.root
-            let provenance = try Provenance.read(from: root, path: path, expecting: .rollout)
+        return try readArtifact(path, .rollout) { root, provenance in
             let gridSize = try root.attribute(Layout.gridSize)
             guard gridSize == world.size else {
                 throw GridGRPOError("\(path): made for \(Layout.gridSize.name) \(gridSize), but the config says \(world.size)")

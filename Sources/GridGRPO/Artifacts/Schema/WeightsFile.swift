@@ -31,10 +31,7 @@ public enum WeightsLayout {
 extension ArtifactSchema {
     public static func writeWeights(_ agent: Agent, metrics: UpdateMetrics?, provenance: Provenance, to path: String) throws {
         typealias Layout = WeightsLayout
-        try withHDF5 {
-            let writer = try HDF5Writer(path: path)
-            let root = writer.root
-            try provenance.write(to: root)
+        try writeArtifact(to: path, provenance: provenance) { root in
             try writeNetwork(agent.policy, to: try root.createGroup(NetworkLayout.policy))
             if let value = agent.value { try writeNetwork(value, to: try root.createGroup(NetworkLayout.value)) }
             let adam = try root.createGroup(NetworkLayout.adam)
@@ -54,15 +51,11 @@ extension ArtifactSchema {
                 try group.setAttribute(Layout.trainingSteps, Int64(metrics.trainingSteps))
                 try group.setAttribute(Layout.gradientSteps, Int64(metrics.gradientSteps))
             }
-            try writer.commit()
         }
     }
 
     public static func readWeights(path: String, config: PipelineConfig) throws -> (agent: Agent, metrics: UpdateMetrics?, provenance: Provenance) {
-        try withHDF5 {
-            let reader = try HDF5Reader(path: path)
-            let root = reader.root
-            let provenance = try Provenance.read(from: root, path: path, expecting: .weights)
+        try readArtifact(path, .weights) { root, provenance in
             try checkAlgorithm(root, path: path, config: config)
             var agent = templateAgent(config)
             agent.policy = try readNetwork(from: root, name: NetworkLayout.policy, path: path, like: agent.policy)
@@ -80,10 +73,8 @@ extension ArtifactSchema {
 
     /// Only the `/metrics` group of an update's `weights.h5`.
     public static func readUpdateMetrics(path: String) throws -> (metrics: UpdateMetrics, provenance: Provenance) {
-        try withHDF5 {
-            let reader = try HDF5Reader(path: path)
-            let provenance = try Provenance.read(from: reader.root, path: path, expecting: .weights)
-            return (try readMetrics(from: reader.root, path: path), provenance)
+        try readArtifact(path, .weights) { root, provenance in
+            (try readMetrics(from: root, path: path), provenance)
         }
     }
 
