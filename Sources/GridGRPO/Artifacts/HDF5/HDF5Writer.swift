@@ -43,10 +43,12 @@ public final class HDF5Writer {
         try output.commit()
     }
 
-    /// A writer dropped without `commit()` (a thrown error) closes its file
-    /// before the temporary is removed.
+    /// A writer dropped without `commit()` (a thrown error) closes its root
+    /// group and its file (in that order, as `commit()` does: closing the root
+    /// after the file would be an HDF5 error) before the temporary is removed.
     deinit {
         if file != nil {
+            root.handle.close()
             file = nil
             output.discard()
         }
