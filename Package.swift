@@ -35,6 +35,12 @@ let package = Package(
             name: "GridGRPO",
             dependencies: ["CHDF5", .product(name: "Yams", package: "Yams")]
         ),
+        // `make bench`'s measurements start python3 and make: only the bench
+        // executable links them, not every stage.
+        .target(
+            name: "GridGRPOBench",
+            dependencies: ["GridGRPO"]
+        ),
         // Figures and the report live in their own target so the training
         // stages do not load Cairo and its dependencies at start-up.
         .target(
@@ -55,6 +61,7 @@ let package = Package(
         .executableTarget(
             name: $0,
             dependencies: ["GridGRPO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+                + ($0 == "bench" ? ["GridGRPOBench"] : [])
         )
     }
 )

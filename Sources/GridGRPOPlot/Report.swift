@@ -117,14 +117,7 @@ public enum Report {
         }
         html += "</table></div>\n</body></html>\n"
 
-        let directory = URL(fileURLWithPath: output).deletingLastPathComponent().path
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        removeStaleTemporaries(of: output)
-        let temporary = "\(directory)/.\(URL(fileURLWithPath: output).lastPathComponent).\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(html.utf8)), rename(temporary, output) == 0 else {
-            unlink(temporary)
-            throw GridGRPOError("\(output): cannot write the report")
-        }
+        try AtomicFile.write(Data(html.utf8), to: output)
         return "plot       report.html  \(html.utf8.count / 1024) KB, \(figurePaths.count) figures"
     }
 }

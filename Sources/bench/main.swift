@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GridGRPO
+import GridGRPOBench
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,11 +28,7 @@ struct Bench: ParsableCommand {
         print(Benchmark.format(report))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: output).deletingLastPathComponent().path,
-                                                withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: output, contents: try encoder.encode(report)) else {
-            throw GridGRPOError("\(output): cannot write the report")
-        }
+        try AtomicFile.write(try encoder.encode(report), to: output)
         print("\nwritten: \(output)")
     }
 }

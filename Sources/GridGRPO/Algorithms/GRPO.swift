@@ -108,16 +108,11 @@ public func grpoLoss(logits: [Float], actions: [Int], oldLogProbs: [Float], refe
     for t in 0..<actions.count {
         let base = t * width
         let logProb = logProbs[base + actions[t]]
-        let logRatio = logProb - oldLogProbs[t]
-        let ratio = logRatio.exp
-        let advantage = advantages[t]
-        let unclipped = ratio * advantage
-        let clippedRatio = min(max(ratio, 1 - clipLow), 1 + clipHigh)
-        let surrogate = clippedRatio * advantage
-        if clippedRatio != ratio { clipped += 1 }
-        approxKL += Double((ratio - 1) - logRatio)
-        var dLogProb: Float = unclipped <= surrogate ? -unclipped : 0
-        var stepLoss = -Double(min(unclipped, surrogate))
+        let term = clippedRatioTerm(logProb: logProb, oldLogProb: oldLogProbs[t], advantage: advantages[t], low: clipLow, high: clipHigh)
+        if term.isClipped { clipped += 1 }
+        approxKL += Double(term.approxKL)
+        var dLogProb: Float = term.unclipped <= term.surrogate ? -term.unclipped : 0
+        var stepLoss = -Double(min(term.unclipped, term.surrogate))
         if let referenceLogProbs, klBeta > 0 {
             let kl = k3(logProb: logProb, referenceLogProb: referenceLogProbs[t])
             stepLoss += Double(klBeta * kl.value)
@@ -125,11 +120,7 @@ public func grpoLoss(logits: [Float], actions: [Int], oldLogProbs: [Float], refe
             referenceKL += Double(kl.value)
         }
         loss += Double(weights[t]) * stepLoss
-        let scaled = weights[t] * dLogProb
-        for j in 0..<width {
-            let indicator: Float = j == actions[t] ? 1 : 0
-            gradient[base + j] = scaled * (indicator - logProbs[base + j].exp)
-        }
+        storeLogProbGradient(weights[t] * dLogProb, action: actions[t], logProbs: logProbs, base: base, into: &gradient)
     }
     let count = Double(max(actions.count, 1))
     return (Float(loss), gradient, Float(clipped) / Float(max(actions.count, 1)), Float(approxKL / count), Float(referenceKL / count))
@@ -149,74 +140,4 @@ public func aggregationWeights(lengths: [Int], aggregation: LossAggregation, max
         }
         return [Float](repeating: weight, count: length)
     }
-}
-
-/// One GRPO update: μ inner epochs over the kept groups, shuffled each epoch
-/// by the stream (seed, update, iteration, epoch) and cut into minibatches of
-/// `minibatchGroups` groups; one Adam step per minibatch on the policy. The
-/// behaviour log-probs of the rollout are π_old; `reference` (when β > 0) is
-/// π_ref.
-public func grpoUpdate(agent: inout Agent, reference: MLP?, episodes: Episodes, groups: GroupAdvantages,
-                       config: GRPOConfig, adam: Adam.Hyperparameters, world: GridWorld, seed: UInt64, iteration: Int,
-                       threads: Int = 1) -> UpdateMetrics {
-    var metrics = UpdateMetrics()
-    metrics.droppedGroups = groups.droppedGroups
-    let keptGroups = (0..<groups.groupCount).filter { groups.kept[$0 * groups.groupSize] }
-    metrics.trainingSteps = keptGroups.reduce(0) { total, group in
-        total + (0..<groups.groupSize).reduce(0) { $0 + episodes.length(group * groups.groupSize + $1) }
-    }
-    // π_ref of every taken action, computed once: the reference is fixed.
-    var referenceLogProbs: [Float]?
-    if let reference, config.klBeta > 0 {
-        let logits = reference.forward(agents: episodes.agentCells, goals: (0..<episodes.count).flatMap { e in
-            [Int](repeating: episodes.goals[e], count: episodes.length(e))
-        }, cellCount: world.cellCount).output
-        let logProbs = logSoftmax(logits, width: GridWorld.actionCount)
-        referenceLogProbs = (0..<episodes.stepCount).map { logProbs[$0 * GridWorld.actionCount + episodes.actions[$0]] }
-    }
-    for epoch in 0..<config.innerEpochs {
-        let order = shuffledForEpoch(keptGroups, seed: seed, iteration: iteration, epoch: epoch)
-        var sums = (loss: 0.0, clip: 0.0, kl: 0.0, reference: 0.0)
-        var batches = 0
-        for start in stride(from: 0, to: order.count, by: config.minibatchGroups) {
-            var agents: [Int] = [], goals: [Int] = [], actions: [Int] = [], lengths: [Int] = []
-            var oldLogProbs: [Float] = [], advantages: [Float] = [], references: [Float] = []
-            for group in order[start..<min(start + config.minibatchGroups, order.count)] {
-                for member in 0..<groups.groupSize {
-                    let episode = group * groups.groupSize + member
-                    lengths.append(episodes.length(episode))
-                    for step in episodes.steps(episode) {
-                        agents.append(episodes.agentCells[step])
-                        goals.append(episodes.goals[episode])
-                        actions.append(episodes.actions[step])
-                        oldLogProbs.append(episodes.logProbs[step])
-                        advantages.append(groups.advantages[episode])
-                        if let referenceLogProbs { references.append(referenceLogProbs[step]) }
-                    }
-                }
-            }
-            let activations = agent.policy.forward(agents: agents, goals: goals, cellCount: world.cellCount, threads: threads)
-            let objective = grpoLoss(logits: activations.output, actions: actions, oldLogProbs: oldLogProbs,
-                                     referenceLogProbs: referenceLogProbs == nil ? nil : references, advantages: advantages,
-                                     weights: aggregationWeights(lengths: lengths, aggregation: config.lossAggregation, maxSteps: world.maxSteps),
-                                     clipLow: Float(config.clipEpsilon), clipHigh: Float(config.clipEpsilonHigh), klBeta: Float(config.klBeta))
-            let gradient = agent.policy.gradient(agents: agents, goals: goals, cellCount: world.cellCount, activations: activations,
-                                                 outputGradient: objective.logitGradient, threads: threads)
-            agent.policyOptimizer.apply(gradient, to: &agent.policy.parameters, adam)
-            metrics.recordStep(epoch: epoch, loss: objective.loss, gradients: gradient)
-            sums.loss += Double(objective.loss)
-            sums.clip += Double(objective.clipFraction)
-            sums.kl += Double(objective.approxKL)
-            sums.reference += Double(objective.referenceKL)
-            batches += 1
-        }
-        let n = Double(max(batches, 1))
-        metrics.policyLoss.append(Float(sums.loss / n))
-        metrics.clipFraction.append(Float(sums.clip / n))
-        metrics.approxKL.append(Float(sums.kl / n))
-        metrics.referenceKL.append(Float(sums.reference / n))
-    }
-    let kept = (0..<episodes.count).filter { groups.kept[$0] }
-    metrics.meanAdvantage = Float(kept.reduce(0.0) { $0 + Double(groups.advantages[$1]) } / Double(max(kept.count, 1)))
-    return metrics
 }

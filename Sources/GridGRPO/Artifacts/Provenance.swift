@@ -65,42 +65,44 @@ public struct Provenance: Equatable, Sendable {
     }
 
     func write(to root: HDF5Group) throws {
-        try root.setAttribute("schema", schema.schemaName)
-        try root.setAttribute("schema_version", Int64(ArtifactKind.version))
-        try root.setAttribute("stage", stage)
-        try root.setAttribute("iteration", Int64(iteration))
-        try root.setAttribute("seed", Int64(bitPattern: seed))
-        try root.setAttribute("config_digest", "sha256:" + configDigest)
-        try root.setAttribute("config", configJSON)
-        try root.setAttribute("inputs", inputs.map(\.role).joined(separator: ","))
+        typealias L = ProvenanceLayout
+        try root.setAttribute(L.schema, schema.schemaName)
+        try root.setAttribute(L.schemaVersion, Int64(ArtifactKind.version))
+        try root.setAttribute(L.stage, stage)
+        try root.setAttribute(L.iteration, Int64(iteration))
+        try root.setAttribute(L.seed, Int64(bitPattern: seed))
+        try root.setAttribute(L.configDigest, "sha256:" + configDigest)
+        try root.setAttribute(L.config, configJSON)
+        try root.setAttribute(L.inputs, inputs.map(\.role).joined(separator: ","))
         for input in inputs {
-            try root.setAttribute("input.\(input.role)", input.name)
-            try root.setAttribute("input.\(input.role).sha256", input.sha256)
+            try root.setAttribute(L.input(input.role), input.name)
+            try root.setAttribute(L.inputDigest(input.role), input.sha256)
         }
     }
 
     /// Reads and checks the provenance of a file that must be of `kind`.
     static func read(from root: HDF5Group, path: String, expecting kind: ArtifactKind) throws -> Provenance {
-        guard root.hasAttribute("schema") else {
-            throw GridGRPOError("\(path): not a GridGRPO artifact (no 'schema' attribute)")
+        typealias L = ProvenanceLayout
+        guard root.hasAttribute(L.schema.name) else {
+            throw GridGRPOError("\(path): not a GridGRPO artifact (no '\(L.schema.name)' attribute)")
         }
-        let schema = try root.stringAttribute("schema")
+        let schema = try root.attribute(L.schema)
         guard schema == kind.schemaName else {
             throw GridGRPOError("\(path): is a '\(schema)' file, expected '\(kind.schemaName)'")
         }
-        let version = try root.attribute("schema_version", as: Int64.self)
+        let version = try root.attribute(L.schemaVersion)
         guard version == Int64(ArtifactKind.version) else {
             throw GridGRPOError("\(path): schema version \(version), this build reads version \(ArtifactKind.version)")
         }
-        let roles = try root.stringAttribute("inputs").split(separator: ",").map(String.init)
+        let roles = try root.attribute(L.inputs).split(separator: ",").map(String.init)
         let inputs = try roles.map {
-            Input(role: $0, name: try root.stringAttribute("input.\($0)"), sha256: try root.stringAttribute("input.\($0).sha256"))
+            Input(role: $0, name: try root.attribute(L.input($0)), sha256: try root.attribute(L.inputDigest($0)))
         }
-        return Provenance(schema: kind, stage: try root.stringAttribute("stage"),
-                          iteration: Int(try root.attribute("iteration", as: Int64.self)),
-                          seed: UInt64(bitPattern: try root.attribute("seed", as: Int64.self)),
-                          configDigest: String(try root.stringAttribute("config_digest").dropFirst("sha256:".count)),
-                          configJSON: try root.stringAttribute("config"), inputs: inputs)
+        return Provenance(schema: kind, stage: try root.attribute(L.stage),
+                          iteration: Int(try root.attribute(L.iteration)),
+                          seed: UInt64(bitPattern: try root.attribute(L.seed)),
+                          configDigest: String(try root.attribute(L.configDigest).dropFirst("sha256:".count)),
+                          configJSON: try root.attribute(L.config), inputs: inputs)
     }
 }
 

@@ -84,11 +84,7 @@ public enum StageGraph {
             let path = directory + "/" + (stamp.file.split(separator: "/").last.map(String.init) ?? stamp.file)
             let bytes = Data(stamp.content.utf8)
             if FileManager.default.contents(atPath: path) == bytes { continue }
-            let temporary = path + ".tmp"
-            guard FileManager.default.createFile(atPath: temporary, contents: bytes), rename(temporary, path) == 0 else {
-                unlink(temporary)
-                throw GridGRPOError("\(path): cannot write the parameter stamp")
-            }
+            try AtomicFile.write(bytes, to: path)
         }
     }
 

@@ -164,9 +164,7 @@ public enum Comparison {
                     ("gridgrpo.inputs", runs.flatMap(\.inputs).map { "\($0.name) sha256:\($0.sha256)" }.joined(separator: "\n"))]
         try canvas.writePNG(to: output, text: text.map { (key: $0.0, value: $0.1) })
         let table = self.table(runs: runs)
-        guard FileManager.default.createFile(atPath: tableOutput, contents: Data(table.utf8)) else {
-            throw GridGRPOError("\(tableOutput): cannot write the table")
-        }
+        try AtomicFile.write(Data(table.utf8), to: tableOutput)
         return "plot       " + URL(fileURLWithPath: output).lastPathComponent + "  \(runs.count) runs\n" + table
     }
 }

@@ -1,0 +1,26 @@
+import Foundation
+
+extension Inspector {
+    /// One episode of a rollout as the blog's text frames.
+    public static func replay(rolloutPath: String, episode: Int) throws -> String {
+        let gridSize = try withHDF5 { Int(try HDF5Reader(path: rolloutPath).root.attribute(RolloutLayout.gridSize)) }
+        let world = GridWorld(size: gridSize, maxSteps: 1)
+        let (episodes, _) = try ArtifactSchema.readRollout(path: rolloutPath, world: world)
+        guard (0..<episodes.count).contains(episode) else {
+            throw GridGRPOError("--episode \(episode) is outside 0...\(episodes.count - 1) (\(rolloutPath) holds \(episodes.count) episodes)")
+        }
+        let goal = episodes.goals[episode]
+        var lines = ["episode \(episode) of \(rolloutPath): \(episodes.length(episode)) moves, return \(String(format: "%.1f", episodes.returns[episode])), "
+                     + (episodes.successes[episode] ? "reached the goal" : "cut at max_steps"),
+                     (episodes.groups.isEmpty ? "" : "group \(episodes.groups[episode]), ") + "start:", world.render(agent: episodes.starts[episode], goal: goal)]
+        for (index, step) in episodes.steps(episode).enumerated() {
+            let next = world.move(episodes.agentCells[step], episodes.actions[step])
+            lines.append("")
+            lines.append("Step \(index + 1): Agent chooses \(GridWorld.actionNames[episodes.actions[step]].uppercased())"
+                         + String(format: "  (reward %+.1f, log π %.3f, return-to-go %.3f)", episodes.rewards[step], episodes.logProbs[step], episodes.returnsToGo[step]))
+            lines.append(world.render(agent: next, goal: goal))
+        }
+        if episodes.successes[episode] { lines.append(""); lines.append("Goal reached!") }
+        return lines.joined(separator: "\n")
+    }
+}
