@@ -58,6 +58,29 @@ struct ConfigTests {
         }
     }
 
+    /// Messages the reader gave before its keys were single-sourced (the
+    /// original `dag` binary's output for each file), for the kinds of key
+    /// the other tests do not reach.
+    @Test func everyKindOfKeyKeepsItsMessage() {
+        #expect(error("grpo:\n  drop_uniform_groups: maybe\n") == "test.yaml: key 'grpo.drop_uniform_groups' must be true or false")
+        #expect(error("grpo: {drop_uniform_groups: 1}\n") == "test.yaml: key 'grpo.drop_uniform_groups' must be true or false")
+        #expect(error("grpo:\n  scale: [1]\n") == "test.yaml: key 'grpo.scale' is not a name (allowed: group, batch, none)")
+        #expect(error("grpo:\n  scale: std\n") == "test.yaml: key 'grpo.scale' is 'std' (allowed: group, batch, none)")
+        #expect(error("rollout:\n  gamma: .inf\n") == "test.yaml: key 'rollout.gamma' must be finite")
+        #expect(error("environment: []\n") == "test.yaml: section 'environment' must be a mapping of keys to values")
+        #expect(error("environment:\n") == "test.yaml: section 'environment' must be a mapping of keys to values")
+        #expect(error("environment:\n  grid_size: 3.5\n") == "test.yaml: key 'environment.grid_size' must be a whole number in 2...16")
+        #expect(error("seed: 18446744073709551615\n") == "test.yaml: key 'seed' is 18446744073709551615, outside the allowed range 0...9223372036854775807")
+        #expect(error("seed: abc\n") == "test.yaml: key 'seed' must be a whole number in 0...9223372036854775807")
+        #expect(error("threads: 300\n") == "test.yaml: key 'threads' is 300, outside the allowed range 0...256")
+        #expect(error("algorithm: grpo\ngrpo:\n  minibatch_groups: 65\n") == "test.yaml: key 'grpo.minibatch_groups' is 65, but grpo.groups_per_iteration is 64 (allowed: 1...64)")
+        #expect(error("rollout:\n  pairs: 4\nupdate:\n  minibatch_episodes: 8\n") == "test.yaml: key 'update.minibatch_episodes' is 8, but only rollout.pairs = 4 preferred episodes exist per iteration (allowed: 1...4)")
+        #expect(error("update:\n  adam_epsilon: 0\n") == "test.yaml: key 'update.adam_epsilon' is 0.0, outside the allowed range 1e-12...1.0")
+        #expect(error("foo: 1\nseed: x\n") == "test.yaml: unknown key 'foo' (allowed in the top level: seed, iterations, algorithm, environment, network, rollout, update, evaluation, grpo, threads)")
+        #expect(error("grpo:\n  group_size: 1\n  bogus: 2\n") == "test.yaml: unknown key 'grpo.bogus' (allowed in section 'grpo': group_size, groups_per_iteration, scale, advantage_epsilon, loss_aggregation, clip_epsilon, clip_epsilon_high, inner_epochs, minibatch_groups, learning_rate, kl_beta, reference_refresh, drop_uniform_groups)")
+        #expect(error("evaluation: {sampled_episodes: null}\n") == "test.yaml: key 'evaluation.sampled_episodes' must be a whole number in 1...1000000")
+    }
+
     @Test func digestIgnoresFormattingButNotValues() throws {
         let a = try PipelineConfig.parse("seed: 1\n# comment\nrollout: {pairs: 80}\n")
         let b = try PipelineConfig.parse("rollout:\n  pairs: 80\nseed: 1\n")
