@@ -35,7 +35,7 @@ public struct GRPOConfig: ConfigSection {
         .number("learning_rate", \.learningRate, in: 1e-9...1, "Adam learning rate of the policy (β₁, β₂, ε from `update`)"),
         .number("kl_beta", \.klBeta, in: 0...100, "β of the k3 KL penalty toward the reference policy π_ref (0 = none, π_ref is not read)"),
         .number("reference_refresh", \.referenceRefresh, in: 0...100_000,
-                "0: π_ref is the initial policy; R > 0: refreshed every R iterations (iteration n uses iteration R·⌊(n−1)/R⌋'s weights)"),
+                "0: π_ref is the initial policy; R > 0: refreshed every R iterations (iteration n uses iteration R·⌊(n−1)/R⌋'s weights; the DAG's π_ref inputs follow it)"),
         .flag("drop_uniform_groups", \.dropUniformGroups, "skip groups whose returns are all equal (DAPO's dynamic sampling)"),
     ]
 
