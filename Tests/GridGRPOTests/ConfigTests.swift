@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import GridGRPO
 
@@ -26,6 +27,35 @@ struct ConfigTests {
         let blog = try PipelineConfig.load(path: repositoryRoot + "/configs/blog.yaml")
         #expect(main.algorithm == .preference)
         #expect(blog.rollout.pairs == 5)
+    }
+
+    /// pipeline.yaml shows the defaults: every value in it is the default, and
+    /// it writes out every top-level key and every key of each section it has.
+    @Test func pipelineYAMLIsTheDefaultsWrittenOut() throws {
+        let path = repositoryRoot + "/pipeline.yaml"
+        #expect(try PipelineConfig.load(path: path) == PipelineConfig())
+        let written = try PipelineConfig.writtenKeys(try String(contentsOfFile: path, encoding: .utf8))
+        var expected: [String] = []
+        for key in PipelineConfig.reference where key.keys.isEmpty || written.contains(key.name) {
+            expected.append(key.name)
+            expected += key.keys.map { "\(key.name).\($0.name)" }
+        }
+        #expect(Set(written) == Set(expected), "pipeline.yaml lacks \(Set(expected).subtracting(written).sorted())")
+        #expect(written.count == 4 + 5 + 2 + 1 + 2 + 8 + 1)
+    }
+
+    @Test func writtenKeysListSectionsAndTheirKeys() throws {
+        #expect(try PipelineConfig.writtenKeys("seed: 1\nrollout: {pairs: 3, gamma: 0.5}\ngrpo: {}\n")
+                == ["seed", "rollout", "rollout.pairs", "rollout.gamma", "grpo"])
+    }
+
+    @Test func everyFileInConfigsLoads() throws {
+        let directory = repositoryRoot + "/configs"
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files == ["blog.yaml", "drgrpo.yaml", "grpo.yaml"])
+        for file in files {
+            #expect(throws: Never.self, "configs/\(file)") { try PipelineConfig.load(path: directory + "/" + file) }
+        }
     }
 
     @Test func unknownKeysAreNamedWithTheirSection() {

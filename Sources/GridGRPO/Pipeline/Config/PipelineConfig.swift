@@ -101,6 +101,22 @@ public struct PipelineConfig: ConfigSection {
         }
     }
 
+    /// The dotted keys a config text writes, sections and their keys, in file
+    /// order (a section written as `{}` lists only itself). Values are not read.
+    public static func writtenKeys(_ text: String) throws -> [String] {
+        guard let node = try? Yams.compose(yaml: text), let top = node.mapping else {
+            throw GridGRPOError("config must be a YAML mapping of keys to values")
+        }
+        var keys: [String] = []
+        for (key, value) in top {
+            let name = key.string ?? "\(key)"
+            keys.append(name)
+            let nested = value.mapping.map { Array($0.keys) } ?? []
+            keys += nested.map { "\(name).\($0.string ?? "\($0)")" }
+        }
+        return keys
+    }
+
     public var world: GridWorld { GridWorld(size: environment.gridSize, maxSteps: environment.maxSteps) }
 
     /// The top-level keys a stage can read, the unit of "what changed" (DVC's
