@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import GridGRPO
 
@@ -28,6 +29,35 @@ struct ConfigTests {
         #expect(blog.rollout.pairs == 5)
     }
 
+    /// pipeline.yaml shows the defaults: every value in it is the default, and
+    /// it writes out every top-level key and every key of each section it has.
+    @Test func pipelineYAMLIsTheDefaultsWrittenOut() throws {
+        let path = repositoryRoot + "/pipeline.yaml"
+        #expect(try PipelineConfig.load(path: path) == PipelineConfig())
+        let written = try PipelineConfig.writtenKeys(try String(contentsOfFile: path, encoding: .utf8))
+        var expected: [String] = []
+        for key in PipelineConfig.reference where key.keys.isEmpty || written.contains(key.name) {
+            expected.append(key.name)
+            expected += key.keys.map { "\(key.name).\($0.name)" }
+        }
+        #expect(Set(written) == Set(expected), "pipeline.yaml lacks \(Set(expected).subtracting(written).sorted())")
+        #expect(written.count == 4 + 5 + 2 + 1 + 2 + 8 + 1)
+    }
+
+    @Test func writtenKeysListSectionsAndTheirKeys() throws {
+        #expect(try PipelineConfig.writtenKeys("seed: 1\nrollout: {pairs: 3, gamma: 0.5}\ngrpo: {}\n")
+                == ["seed", "rollout", "rollout.pairs", "rollout.gamma", "grpo"])
+    }
+
+    @Test func everyFileInConfigsLoads() throws {
+        let directory = repositoryRoot + "/configs"
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files == ["blog.yaml", "drgrpo.yaml", "grpo.yaml"])
+        for file in files {
+            #expect(throws: Never.self, "configs/\(file)") { try PipelineConfig.load(path: directory + "/" + file) }
+        }
+    }
+
     @Test func unknownKeysAreNamedWithTheirSection() {
         #expect(error("update:\n  epoch: 3\n") == "test.yaml: unknown key 'update.epoch' (allowed in section 'update': epochs, minibatch_episodes, clip_epsilon, policy_learning_rate, value_learning_rate, adam_beta1, adam_beta2, adam_epsilon)")
         #expect(error("sede: 1\n").hasPrefix("test.yaml: unknown key 'sede' (allowed in the top level: seed,"))
@@ -56,6 +86,29 @@ struct ConfigTests {
         #expect(throws: GridGRPOError("/nonexistent/p.yaml: no such config file")) {
             try PipelineConfig.load(path: "/nonexistent/p.yaml")
         }
+    }
+
+    /// Messages the reader gave before its keys were single-sourced (the
+    /// original `dag` binary's output for each file), for the kinds of key
+    /// the other tests do not reach.
+    @Test func everyKindOfKeyKeepsItsMessage() {
+        #expect(error("grpo:\n  drop_uniform_groups: maybe\n") == "test.yaml: key 'grpo.drop_uniform_groups' must be true or false")
+        #expect(error("grpo: {drop_uniform_groups: 1}\n") == "test.yaml: key 'grpo.drop_uniform_groups' must be true or false")
+        #expect(error("grpo:\n  scale: [1]\n") == "test.yaml: key 'grpo.scale' is not a name (allowed: group, batch, none)")
+        #expect(error("grpo:\n  scale: std\n") == "test.yaml: key 'grpo.scale' is 'std' (allowed: group, batch, none)")
+        #expect(error("rollout:\n  gamma: .inf\n") == "test.yaml: key 'rollout.gamma' must be finite")
+        #expect(error("environment: []\n") == "test.yaml: section 'environment' must be a mapping of keys to values")
+        #expect(error("environment:\n") == "test.yaml: section 'environment' must be a mapping of keys to values")
+        #expect(error("environment:\n  grid_size: 3.5\n") == "test.yaml: key 'environment.grid_size' must be a whole number in 2...16")
+        #expect(error("seed: 18446744073709551615\n") == "test.yaml: key 'seed' is 18446744073709551615, outside the allowed range 0...9223372036854775807")
+        #expect(error("seed: abc\n") == "test.yaml: key 'seed' must be a whole number in 0...9223372036854775807")
+        #expect(error("threads: 300\n") == "test.yaml: key 'threads' is 300, outside the allowed range 0...256")
+        #expect(error("algorithm: grpo\ngrpo:\n  minibatch_groups: 65\n") == "test.yaml: key 'grpo.minibatch_groups' is 65, but grpo.groups_per_iteration is 64 (allowed: 1...64)")
+        #expect(error("rollout:\n  pairs: 4\nupdate:\n  minibatch_episodes: 8\n") == "test.yaml: key 'update.minibatch_episodes' is 8, but only rollout.pairs = 4 preferred episodes exist per iteration (allowed: 1...4)")
+        #expect(error("update:\n  adam_epsilon: 0\n") == "test.yaml: key 'update.adam_epsilon' is 0.0, outside the allowed range 1e-12...1.0")
+        #expect(error("foo: 1\nseed: x\n") == "test.yaml: unknown key 'foo' (allowed in the top level: seed, iterations, algorithm, environment, network, rollout, update, evaluation, grpo, threads)")
+        #expect(error("grpo:\n  group_size: 1\n  bogus: 2\n") == "test.yaml: unknown key 'grpo.bogus' (allowed in section 'grpo': group_size, groups_per_iteration, scale, advantage_epsilon, loss_aggregation, clip_epsilon, clip_epsilon_high, inner_epochs, minibatch_groups, learning_rate, kl_beta, reference_refresh, drop_uniform_groups)")
+        #expect(error("evaluation: {sampled_episodes: null}\n") == "test.yaml: key 'evaluation.sampled_episodes' must be a whole number in 1...1000000")
     }
 
     @Test func digestIgnoresFormattingButNotValues() throws {

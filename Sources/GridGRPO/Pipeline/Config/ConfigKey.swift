@@ -1,0 +1,151 @@
+import Foundation
+
+/// A section of the config: a struct whose stored properties hold the
+/// defaults (`init()` is the all-defaults value, the one place a default is
+/// written) and whose `keys` table declares each key once: its name in the
+/// YAML, its property, what is allowed and what it means. The table drives
+/// strict reading (`init(from:)`), the canonical JSON (`encode(to:)`) and the
+/// generated reference (`ConfigReference`, docs/config.md).
+public protocol ConfigSection: Codable, Equatable, Sendable {
+    init()
+    static var keys: [ConfigKey<Self>] { get }
+}
+
+extension ConfigSection {
+    /// The defaults with every key present in `decoder` read over them. An
+    /// unknown key, a wrong type or an out-of-range value is an error naming it.
+    static func read(from decoder: Decoder) throws -> Self {
+        let reader = try StrictReader(decoder, allowed: keys.map(\.name))
+        var value = Self()
+        for key in keys { try key.read(&value, reader) }
+        return value
+    }
+
+    public init(from decoder: Decoder) throws {
+        self = try Self.read(from: decoder)
+    }
+
+    /// Every key of the table under its name (JSON keys are the YAML keys).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigCodingKey.self)
+        for key in Self.keys { try key.write(self, &container) }
+    }
+
+    /// The table as the reference shows it, each default read from `Self()`.
+    public static var reference: [ConfigKeyInfo] {
+        let defaults = Self()
+        return keys.map { $0.info(defaults) }
+    }
+}
+
+/// One key of a config section: one row of its table.
+public struct ConfigKey<Section: ConfigSection>: Sendable {
+    public let name: String
+    let read: @Sendable (inout Section, StrictReader) throws -> Void
+    let write: @Sendable (Section, inout KeyedEncodingContainer<ConfigCodingKey>) throws -> Void
+    /// The row of the reference, given the section holding the defaults.
+    let info: @Sendable (Section) -> ConfigKeyInfo
+
+    /// A number in `range`. `allowedNote` replaces the range in the reference
+    /// when a cross-key rule narrows it (`PipelineConfig.rules`).
+    public static func number<T: ConfigNumber>(_ name: String, _ path: WritableKeyPath<Section, T> & Sendable, in range: ClosedRange<T>,
+                                               _ meaning: String, allowedNote: String? = nil) -> Self {
+        let allowed = allowedNote ?? "\(range.lowerBound.configText)…\(range.upperBound.configText)"
+        return value(name, path, allowed: allowed, meaning: meaning, text: \.configText) { try $0.number(name, in: range) }
+    }
+
+    /// One of the names of `T`'s cases.
+    public static func choice<T: RawRepresentable & CaseIterable & Codable & Sendable>(
+        _ name: String, _ path: WritableKeyPath<Section, T> & Sendable, _ meaning: String
+    ) -> Self where T.RawValue == String {
+        let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+        return value(name, path, allowed: allowed, meaning: meaning, text: \.rawValue) { try $0.choice(name) }
+    }
+
+    /// true or false.
+    public static func flag(_ name: String, _ path: WritableKeyPath<Section, Bool> & Sendable, _ meaning: String) -> Self {
+        value(name, path, allowed: "true, false", meaning: meaning, text: \.description) { try $0.flag(name) }
+    }
+
+    /// A nested section, read by its own table.
+    public static func section<T: ConfigSection>(_ name: String, _ path: WritableKeyPath<Section, T> & Sendable, _ meaning: String) -> Self {
+        ConfigKey(name: name,
+                  read: { section, reader in
+                      if let value: T = try reader.section(name) { section[keyPath: path] = value }
+                  },
+                  write: { section, container in try container.encode(section[keyPath: path], forKey: ConfigCodingKey(name)) },
+                  info: { defaults in
+                      let nested = defaults[keyPath: path]
+                      return ConfigKeyInfo(name: name, defaultValue: nil, allowed: "a section", meaning: meaning,
+                                           keys: T.keys.map { $0.info(nested) })
+                  })
+    }
+
+    /// A key holding one value; `read` returns nil when the key is absent,
+    /// which leaves the default.
+    private static func value<T: Codable & Sendable>(
+        _ name: String, _ path: WritableKeyPath<Section, T> & Sendable, allowed: String, meaning: String,
+        text: KeyPath<T, String> & Sendable, read: @escaping @Sendable (StrictReader) throws -> T?
+    ) -> Self {
+        ConfigKey(name: name,
+                  read: { section, reader in
+                      if let value = try read(reader) { section[keyPath: path] = value }
+                  },
+                  write: { section, container in try container.encode(section[keyPath: path], forKey: ConfigCodingKey(name)) },
+                  info: { defaults in
+                      ConfigKeyInfo(name: name, defaultValue: defaults[keyPath: path][keyPath: text], allowed: allowed,
+                                    meaning: meaning, keys: [])
+                  })
+    }
+}
+
+/// A key as the reference shows it.
+public struct ConfigKeyInfo: Sendable, Equatable {
+    public let name: String
+    /// The default as written in YAML; nil for a section.
+    public let defaultValue: String?
+    public let allowed: String
+    public let meaning: String
+    /// A section's keys; empty for a value.
+    public let keys: [ConfigKeyInfo]
+}
+
+/// A number type a config key can hold.
+public protocol ConfigNumber: Codable, Comparable, Sendable {
+    /// How the type is named in a wrong-type error ("a number", "a whole number").
+    static var configKind: String { get }
+    /// How the reference writes a value: `1e-8` rather than `1e-08`, `2⁶³−1`.
+    var configText: String { get }
+}
+
+extension Int: ConfigNumber {
+    public static var configKind: String { "a whole number" }
+    public var configText: String { String(self) }
+}
+
+extension UInt64: ConfigNumber {
+    public static var configKind: String { "a whole number" }
+    public var configText: String { self == UInt64(Int64.max) ? "2⁶³−1" : String(self) }
+}
+
+extension Double: ConfigNumber {
+    public static var configKind: String { "a number" }
+    public var configText: String {
+        if self == rounded(), abs(self) < 1e15 { return String(Int64(self)) }
+        if self != 0, abs(self) < 1e-3 {
+            let exponent = Int(floor(log10(abs(self))))
+            let mantissa = self / pow(10, Double(exponent))
+            if abs(mantissa - mantissa.rounded()) < 1e-9 { return "\(Int64(mantissa.rounded()))e\(exponent)" }
+        }
+        return description
+    }
+}
+
+/// A key of a config mapping, by name.
+public struct ConfigCodingKey: CodingKey, Sendable {
+    public let stringValue: String
+    public var intValue: Int? { nil }
+    public init(_ name: String) { stringValue = name }
+    public init(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { nil }
+}

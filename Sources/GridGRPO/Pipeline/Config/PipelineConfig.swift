@@ -1,0 +1,141 @@
+import Foundation
+import Yams
+
+/// Every parameter of a run, as written in `pipeline.yaml`. Each key is
+/// declared once, in the `keys` table of its section (this one for the top
+/// level); its default is the stored property's initial value. docs/config.md
+/// lists every key with its default, allowed values and the stages that read
+/// it, generated from the tables (`ConfigReference`).
+///
+/// Reading is strict: an unknown key, a wrong type or an out-of-range value is
+/// an error naming the key and what is allowed. Missing keys take the defaults.
+public struct PipelineConfig: ConfigSection {
+    public var seed: UInt64 = 0
+    public var iterations: Int = 20
+    public var algorithm: Algorithm = .preference
+    public var environment = EnvironmentConfig()
+    public var network = NetworkConfig()
+    public var rollout = RolloutConfig()
+    public var update = UpdateConfig()
+    public var evaluation = EvaluationConfig()
+    public var grpo = GRPOConfig()
+    public var threads: Int = 0
+
+    public enum Algorithm: String, Codable, Sendable, CaseIterable {
+        case preference
+        case grpo
+    }
+
+    public static let keys: [ConfigKey<PipelineConfig>] = [
+        .number("seed", \.seed, in: 0...UInt64(Int64.max),
+                "run seed; every random stream derives from (seed, stage, iteration, index)"),
+        .number("iterations", \.iterations, in: 1...100_000,
+                "how many rollout → pair → update → evaluate → checkpoint iterations the Makefile runs"),
+        .choice("algorithm", \.algorithm,
+                "`preference`: the blog's method (preference pairs + PPO with a value network); "
+                    + "`grpo`: Group Relative Policy Optimization, no value network, section `grpo` ([grpo.md](grpo.md))"),
+        .section("environment", \.environment, "the grid world"),
+        .section("network", \.network, "the policy and value networks"),
+        .section("rollout", \.rollout, "the episodes sampled each iteration"),
+        .section("update", \.update, "the preference method's PPO update; GRPO takes Adam's β₁, β₂, ε from it"),
+        .section("evaluation", \.evaluation, "the evaluation of every iteration's weights"),
+        .section("grpo", \.grpo, "Group Relative Policy Optimization, read when `algorithm: grpo`"),
+        .number("threads", \.threads, in: 0...256,
+                "worker threads of the stages that split work, 0 = every core; work is cut into fixed chunks combined "
+                    + "in a fixed order, so no artifact depends on it and it is in no stamp; `--threads` overrides it per stage"),
+    ]
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        self = try Self.read(from: decoder)
+        for rule in Self.rules { try rule.check(self) }
+    }
+
+    /// The rules across keys, checked after every key is read.
+    public static let rules: [ConfigRule] = [
+        ConfigRule("With `algorithm: grpo`, `grpo.minibatch_groups` ≤ `grpo.groups_per_iteration`.") { config in
+            let grpo = config.grpo
+            if config.algorithm == .grpo, grpo.minibatchGroups > grpo.groupsPerIteration {
+                throw GridGRPOError("key 'grpo.minibatch_groups' is \(grpo.minibatchGroups), but grpo.groups_per_iteration is \(grpo.groupsPerIteration) (allowed: 1...\(grpo.groupsPerIteration))")
+            }
+        },
+        ConfigRule("With `algorithm: preference`, `update.minibatch_episodes` ≤ `rollout.pairs`, the preferred episodes of an iteration.") { config in
+            let (minibatch, pairs) = (config.update.minibatchEpisodes, config.rollout.pairs)
+            if config.algorithm == .preference, minibatch > pairs {
+                throw GridGRPOError("key 'update.minibatch_episodes' is \(minibatch), but only rollout.pairs = \(pairs) preferred episodes exist per iteration (allowed: 1...\(pairs))")
+            }
+        },
+    ]
+
+    /// Reads and validates a config file; every error names the file.
+    public static func load(path: String) throws -> PipelineConfig {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw GridGRPOError("\(path): no such config file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GridGRPOError("\(path): cannot read config file (permissions?)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw GridGRPOError("\(path): config is not UTF-8 text")
+        }
+        return try parse(text, source: path)
+    }
+
+    public static func parse(_ text: String, source: String = "pipeline.yaml") throws -> PipelineConfig {
+        if text.allSatisfy({ $0.isWhitespace }) {
+            throw GridGRPOError("\(source): config file is empty")
+        }
+        do {
+            let node = try Yams.compose(yaml: text)
+            guard let node, node.mapping != nil else {
+                throw GridGRPOError("\(source): config must be a YAML mapping of keys to values")
+            }
+            return try YAMLDecoder().decode(PipelineConfig.self, from: node)
+        } catch let error as GridGRPOError {
+            throw error.message.hasPrefix(source) ? error : GridGRPOError("\(source): \(error.message)")
+        } catch let error as DecodingError {
+            throw GridGRPOError("\(source): \(StrictReader.describe(error))")
+        } catch {
+            throw GridGRPOError("\(source): not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
+        }
+    }
+
+    /// The dotted keys a config text writes, sections and their keys, in file
+    /// order (a section written as `{}` lists only itself). Values are not read.
+    public static func writtenKeys(_ text: String) throws -> [String] {
+        guard let node = try? Yams.compose(yaml: text), let top = node.mapping else {
+            throw GridGRPOError("config must be a YAML mapping of keys to values")
+        }
+        var keys: [String] = []
+        for (key, value) in top {
+            let name = key.string ?? "\(key)"
+            keys.append(name)
+            let nested = value.mapping.map { Array($0.keys) } ?? []
+            keys += nested.map { "\(name).\($0.string ?? "\($0)")" }
+        }
+        return keys
+    }
+
+    public var world: GridWorld { GridWorld(size: environment.gridSize, maxSteps: environment.maxSteps) }
+
+    /// The top-level keys a stage can read, the unit of "what changed" (DVC's
+    /// params); each case is named as its key. `iterations` is not one: it
+    /// only says how many iterations the Makefile runs, and no artifact of an
+    /// iteration depends on it. Nor is `threads`, which changes no result.
+    public enum Section: String, CaseIterable, Sendable {
+        case seed, algorithm, environment, network, rollout, update, evaluation, grpo
+    }
+}
+
+/// A rule across keys of a config: `text` is how docs/config.md states it,
+/// `check` throws an error naming the key when a config breaks it.
+public struct ConfigRule: Sendable {
+    public let text: String
+    let check: @Sendable (PipelineConfig) throws -> Void
+
+    init(_ text: String, check: @escaping @Sendable (PipelineConfig) throws -> Void) {
+        self.text = text
+        self.check = check
+    }
+}

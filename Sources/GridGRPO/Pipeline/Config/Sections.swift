@@ -1,0 +1,88 @@
+import Foundation
+
+// The sections of the config other than `grpo` (GRPOConfig.swift). Each
+// property's initial value is its default; what each key means and allows is
+// in the section's `keys` table, and which stages read it in the stage list
+// (`StageSpec.sections`). docs/config.md shows all of it.
+
+public struct EnvironmentConfig: ConfigSection {
+    public var gridSize: Int = 5
+    public var maxSteps: Int = 100
+
+    public static let keys: [ConfigKey<EnvironmentConfig>] = [
+        .number("grid_size", \.gridSize, in: 2...16, "N: the grid is N×N"),
+        .number("max_steps", \.maxSteps, in: 1...100_000, "episodes end (truncated) after this many moves"),
+    ]
+
+    public init() {}
+}
+
+public struct NetworkConfig: ConfigSection {
+    public var hiddenSize: Int = 64
+
+    public static let keys: [ConfigKey<NetworkConfig>] = [
+        .number("hidden_size", \.hiddenSize, in: 1...1024,
+                "h: width of both hidden layers of the policy (in→h→h→4) and value (in→h→h→1) networks"),
+    ]
+
+    public init() {}
+}
+
+public struct RolloutConfig: ConfigSection {
+    public var pairs: Int = 512
+    public var gamma: Double = 0.99
+
+    public static let keys: [ConfigKey<RolloutConfig>] = [
+        .number("pairs", \.pairs, in: 1...1_000_000,
+                "P: reference and candidate episodes each per iteration (2P episodes, P pairs); not used by GRPO"),
+        .number("gamma", \.gamma, in: 0...1, "γ of the discounted return-to-go stored with every step"),
+    ]
+
+    public init() {}
+}
+
+public struct UpdateConfig: ConfigSection {
+    public var epochs: Int = 4
+    public var minibatchEpisodes: Int = 16
+    public var clipEpsilon: Double = 0.2
+    public var policyLearningRate: Double = 0.002
+    public var valueLearningRate: Double = 0.002
+    public var adamBeta1: Double = 0.9
+    public var adamBeta2: Double = 0.999
+    public var adamEpsilon: Double = 1e-8
+
+    public static let keys: [ConfigKey<UpdateConfig>] = [
+        .number("epochs", \.epochs, in: 1...1000, "K: passes over the preferred episodes per iteration"),
+        .number("minibatch_episodes", \.minibatchEpisodes, in: 1...1_000_000,
+                "preferred episodes per Adam step (1 = the blog's step per pair)", allowedNote: "1…rollout.pairs"),
+        .number("clip_epsilon", \.clipEpsilon, in: 0.001...1, "ε of PPO's clipped ratio"),
+        .number("policy_learning_rate", \.policyLearningRate, in: 1e-9...1, "Adam learning rate of the policy"),
+        .number("value_learning_rate", \.valueLearningRate, in: 1e-9...1, "Adam learning rate of the value network"),
+        .number("adam_beta1", \.adamBeta1, in: 0...0.999999, "Adam β₁ (GRPO's too)"),
+        .number("adam_beta2", \.adamBeta2, in: 0...0.999999999, "Adam β₂ (GRPO's too)"),
+        .number("adam_epsilon", \.adamEpsilon, in: 1e-12...1, "Adam ε (GRPO's too)"),
+    ]
+
+    public init() {}
+
+    public var policyAdam: Adam.Hyperparameters { policyAdam(learningRate: policyLearningRate) }
+
+    /// Adam for the policy with another learning rate (GRPO's `grpo.learning_rate`).
+    public func policyAdam(learningRate: Double) -> Adam.Hyperparameters {
+        .init(learningRate: learningRate, beta1: adamBeta1, beta2: adamBeta2, epsilon: adamEpsilon)
+    }
+    public var valueAdam: Adam.Hyperparameters {
+        .init(learningRate: valueLearningRate, beta1: adamBeta1, beta2: adamBeta2, epsilon: adamEpsilon)
+    }
+}
+
+public struct EvaluationConfig: ConfigSection {
+    public var sampledEpisodes: Int = 100
+
+    public static let keys: [ConfigKey<EvaluationConfig>] = [
+        .number("sampled_episodes", \.sampledEpisodes, in: 1...1_000_000,
+                "episodes of the blog's sampled average return (random starts, sampled actions)"),
+    ]
+
+    public init() {}
+}
