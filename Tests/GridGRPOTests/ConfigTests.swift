@@ -71,7 +71,7 @@ struct ConfigTests {
     }
 
     @Test func outOfRangeValuesNameTheAllowedRange() {
-        #expect(error("iterations: 0\n") == "test.yaml: key 'iterations' is 0, outside the allowed range 1...100000")
+        #expect(error("iterations: 0\n") == "test.yaml: key 'iterations' is 0, outside the allowed range 1...10000")
         #expect(error("update:\n  clip_epsilon: 2.5\n") == "test.yaml: key 'update.clip_epsilon' is 2.5, outside the allowed range 0.001...1.0")
         #expect(error("rollout:\n  pairs: 4\nupdate:\n  minibatch_episodes: 8\n").contains("'update.minibatch_episodes' is 8"))
         #expect(error("seed: -1\n").contains("'seed'"))
@@ -117,5 +117,27 @@ struct ConfigTests {
         let c = try PipelineConfig.parse("rollout:\n  pairs: 90\nseed: 1\n")
         #expect(a.digest == b.digest && a.digest != c.digest)
         #expect(a.digest.count == 64)
+    }
+
+    /// Valid-looking configs whose worst case would not fit are refused up
+    /// front with the estimate; the bounds are worked out by hand here.
+    @Test func configsBeyondTheResourceBoundsAreRefusedWithTheirNeed() throws {
+        // 2·512 episodes × 100000 moves = 102,400,000 steps > 50,000,000; × 160 B = 16.4 GB
+        #expect(throws: GridGRPOError("pipeline.yaml: a rollout of 1024 episodes of up to environment.max_steps = 100000 moves may hold up to 1024·100000 steps, about 16.4 GB in the update (allowed: 50000000 steps); lower rollout.pairs or environment.max_steps")) {
+            try PipelineConfig.parse("environment: {max_steps: 100000}\n")
+        }
+        // 2·25000 × 1000 = 50,000,000 exactly: allowed
+        _ = try PipelineConfig.parse("environment: {max_steps: 1000}\nrollout: {pairs: 25000}\n")
+        // grpo: 64 groups × 4096 episodes × 200 moves = 52,428,800 > 50,000,000
+        #expect(throws: GridGRPOError.self) {
+            try PipelineConfig.parse("algorithm: grpo\ngrpo: {group_size: 4096}\nenvironment: {max_steps: 200}\n")
+        }
+        // 16×16: 256·255 = 65280 starts + 100 sampled = 65380 episodes × 40000 moves = 2,615,200,000 > 2e9
+        #expect(throws: GridGRPOError("pipeline.yaml: an evaluation of 65380 episodes (every start configuration of the 16×16 grid and evaluation.sampled_episodes = 100) of up to environment.max_steps = 40000 moves may walk 65380·40000 moves (allowed: 2000000000); lower environment.max_steps or evaluation.sampled_episodes")) {
+            try PipelineConfig.parse("environment: {grid_size: 16, max_steps: 40000}\nrollout: {pairs: 8}\nupdate: {minibatch_episodes: 8}\n")
+        }
+        #expect(throws: GridGRPOError("pipeline.yaml: key 'iterations' is 20000, outside the allowed range 1...10000")) {
+            try PipelineConfig.parse("iterations: 20000\n")
+        }
     }
 }

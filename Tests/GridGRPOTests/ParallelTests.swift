@@ -189,13 +189,13 @@ struct ParallelTests {
         let configPath = directory + "/config.yaml"
         #expect(FileManager.default.createFile(atPath: configPath, contents: Data(yaml.utf8)))
         let config = try PipelineConfig.load(path: configPath)
-        #expect(rolloutEpisodeCount(config) > 2 * rolloutBlock)
+        #expect(config.rolloutEpisodes > 2 * rolloutBlock)
         _ = try Stages.initialize(configPath: configPath, output: directory + "/w.h5")
         _ = try Stages.rollout(configPath: configPath, weightsPath: directory + "/w.h5", iteration: 1, output: directory + "/r.h5")
         let policy = try ArtifactSchema.readWeights(path: directory + "/w.h5", config: config).agent.policy
         let expected = sampleRollout(policy: policy, config: config, iteration: 1, threads: 2)
         let stored = try ArtifactSchema.readRollout(path: directory + "/r.h5", world: config.world).episodes
         #expect(stored == expected)
-        #expect(stored.count == rolloutEpisodeCount(config))
+        #expect(stored.count == config.rolloutEpisodes)
     }
 }

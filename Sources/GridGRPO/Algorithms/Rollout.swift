@@ -1,5 +1,5 @@
 /// The start configurations and random streams of the rollout stage's
-/// episodes `episodes` (a range of `rolloutEpisodeCount(config)`) at `iteration`.
+/// episodes `episodes` (a range of `config.rolloutEpisodes`) at `iteration`.
 ///
 /// The blog's method: P reference then P candidate episodes; episode e uses
 /// the stream (seed, rollout, iteration, e) for its start configuration and
@@ -26,14 +26,9 @@ public func rolloutStarts(config: PipelineConfig, iteration: Int, episodes: Rang
     return (starts, streams, groups)
 }
 
-/// Episodes per rollout iteration: 2P for the blog's method, S·G for GRPO.
-public func rolloutEpisodeCount(_ config: PipelineConfig) -> Int {
-    config.algorithm == .grpo ? config.grpo.groupsPerIteration * config.grpo.groupSize : 2 * config.rollout.pairs
-}
-
 /// The rollout stage's episodes for `iteration`, all in memory.
 public func sampleRollout(policy: MLP, config: PipelineConfig, iteration: Int, threads: Int) -> Episodes {
-    let count = rolloutEpisodeCount(config)
+    let count = config.rolloutEpisodes
     let table = PolicyTable.shared(policy: policy, cells: config.world.cellCount, episodes: count, threads: threads)
     return sampleRollout(policy: policy, table: table, config: config, iteration: iteration, episodes: 0..<count, threads: threads)
 }

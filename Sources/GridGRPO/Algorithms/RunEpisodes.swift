@@ -31,30 +31,102 @@ public let episodeChunk = 256
 public func runEpisodes(policy: MLP, table: PolicyTable?, world: GridWorld, starts: [(agent: Int, goal: Int)],
                         streams: [RandomStream], selection: ActionSelection, gamma: Float, threads: Int = 1,
                         episodesPerChunk: Int = episodeChunk) -> Episodes {
+    Episodes(joining: runChunks(Episodes.self, policy: policy, table: table, world: world, starts: starts, streams: streams,
+                                selection: selection, gamma: gamma, threads: threads, episodesPerChunk: episodesPerChunk),
+             threads: threads)
+}
+
+/// The same episodes as `runEpisodes`, keeping only each one's return,
+/// length and success: memory grows with the number of episodes, not their
+/// steps (the exhaustive evaluation runs up to N²(N²−1) episodes of up to
+/// max_steps moves each).
+public func runEpisodeOutcomes(policy: MLP, table: PolicyTable?, world: GridWorld, starts: [(agent: Int, goal: Int)],
+                               streams: [RandomStream], selection: ActionSelection, threads: Int = 1) -> EpisodeOutcomes {
+    EpisodeOutcomes(joining: runChunks(EpisodeOutcomes.self, policy: policy, table: table, world: world, starts: starts,
+                                       streams: streams, selection: selection, gamma: 1, threads: threads,
+                                       episodesPerChunk: episodeChunk))
+}
+
+private func runChunks<Recorder: EpisodeRecorder>(_ recorder: Recorder.Type, policy: MLP, table: PolicyTable?, world: GridWorld,
+                                                  starts: [(agent: Int, goal: Int)], streams: [RandomStream],
+                                                  selection: ActionSelection, gamma: Float, threads: Int,
+                                                  episodesPerChunk: Int) -> [Recorder] {
     let count = starts.count
     let episodeChunk = max(1, episodesPerChunk)
     let chunkCount = (count + episodeChunk - 1) / episodeChunk
-    let parts = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> Episodes in
+    return Parallel.map(chunks: chunkCount, threads: threads) { chunk -> Recorder in
         var local = table ?? PolicyTable(cells: world.cellCount)
         let range = (chunk * episodeChunk)..<min(count, (chunk + 1) * episodeChunk)
-        return runChunk(range, policy: policy, table: &local, world: world, starts: starts, streams: streams,
-                        selection: selection, gamma: gamma)
+        return runChunk(range, into: Recorder(), policy: policy, table: &local, world: world, starts: starts,
+                        streams: streams, selection: selection, gamma: gamma)
     }
-    return Episodes(joining: parts, threads: threads)
 }
 
-private func runChunk(_ range: Range<Int>, policy: MLP, table: inout PolicyTable, world: GridWorld, starts: [(agent: Int, goal: Int)],
-                      streams: [RandomStream], selection: ActionSelection, gamma: Float) -> Episodes {
+/// What an episode loop keeps of each step and of each episode.
+protocol EpisodeRecorder: Sendable {
+    init()
+    mutating func step(agent: Int, action: Int, reward: Float, logProb: Float)
+    mutating func end(start: Int, goal: Int, total: Float, reached: Bool, gamma: Float)
+}
+
+extension Episodes: EpisodeRecorder {
+    mutating func step(agent: Int, action: Int, reward: Float, logProb: Float) {
+        agentCells.append(agent)
+        actions.append(action)
+        rewards.append(reward)
+        logProbs.append(logProb)
+    }
+
+    mutating func end(start: Int, goal: Int, total: Float, reached: Bool, gamma: Float) {
+        let first = offsets.last ?? 0, last = actions.count
+        returnsToGo.append(contentsOf: discountedReturnsToGo(rewards[first..<last], gamma: gamma))
+        offsets.append(last)
+        starts.append(start)
+        goals.append(goal)
+        returns.append(total)
+        successes.append(reached)
+    }
+}
+
+/// Each episode's return, length and success, in episode order.
+public struct EpisodeOutcomes: EpisodeRecorder, Equatable, Sendable {
+    public var returns: [Float] = []
+    public var lengths: [Int] = []
+    public var successes: [Bool] = []
+    private var steps = 0
+
+    public init() {}
+
+    init(joining parts: [EpisodeOutcomes]) {
+        for part in parts {
+            returns += part.returns
+            lengths += part.lengths
+            successes += part.successes
+        }
+    }
+
+    mutating func step(agent: Int, action: Int, reward: Float, logProb: Float) { steps += 1 }
+
+    mutating func end(start: Int, goal: Int, total: Float, reached: Bool, gamma: Float) {
+        returns.append(total)
+        lengths.append(steps)
+        successes.append(reached)
+        steps = 0
+    }
+}
+
+private func runChunk<Recorder: EpisodeRecorder>(_ range: Range<Int>, into recorder: Recorder, policy: MLP, table: inout PolicyTable,
+                                                 world: GridWorld, starts: [(agent: Int, goal: Int)], streams: [RandomStream],
+                                                 selection: ActionSelection, gamma: Float) -> Recorder {
     let cells = world.cellCount
     let width = GridWorld.actionCount
-    var result = Episodes()
+    var result = recorder
     for episode in range {
         var stream = selection == .sample ? streams[episode] : RandomStream(rawState: 0)
         let goal = starts[episode].goal
         var agent = starts[episode].agent
         var total: Float = 0
         var reached = false
-        let first = result.actions.count
         for _ in 0..<world.maxSteps {
             let state = agent * cells + goal
             if !table.known[state] { table.fill(state: state, policy: policy) }
@@ -72,10 +144,7 @@ private func runChunk(_ range: Range<Int>, policy: MLP, table: inout PolicyTable
                 action = chosen
             }
             let outcome = world.step(agent: agent, goal: goal, action: action)
-            result.agentCells.append(agent)
-            result.actions.append(action)
-            result.rewards.append(outcome.reward)
-            result.logProbs.append(table.logProbs[state * width + action])
+            result.step(agent: agent, action: action, reward: outcome.reward, logProb: table.logProbs[state * width + action])
             total += outcome.reward
             agent = outcome.agent
             if outcome.reachedGoal {
@@ -83,13 +152,7 @@ private func runChunk(_ range: Range<Int>, policy: MLP, table: inout PolicyTable
                 break
             }
         }
-        let last = result.actions.count
-        result.returnsToGo.append(contentsOf: discountedReturnsToGo(result.rewards[first..<last], gamma: gamma))
-        result.offsets.append(last)
-        result.starts.append(starts[episode].agent)
-        result.goals.append(goal)
-        result.returns.append(total)
-        result.successes.append(reached)
+        result.end(start: starts[episode].agent, goal: goal, total: total, reached: reached, gamma: gamma)
     }
     return result
 }

@@ -66,11 +66,14 @@ public struct GridWorld: Sendable, Equatable {
         return (agent, goal)
     }
 
+    /// How many (agent, goal) configurations with distinct cells: N²·(N²−1).
+    public var configurationCount: Int { cellCount * (cellCount - 1) }
+
     /// Every (agent, goal) configuration with distinct cells, agent-major:
     /// N²·(N²−1) of them, 600 on 5×5.
     public func allConfigurations() -> [(agent: Int, goal: Int)] {
         var result: [(agent: Int, goal: Int)] = []
-        result.reserveCapacity(cellCount * (cellCount - 1))
+        result.reserveCapacity(configurationCount)
         for agent in 0..<cellCount {
             for goal in 0..<cellCount where goal != agent { result.append((agent, goal)) }
         }

@@ -46,8 +46,8 @@ public struct Evaluation: Equatable, Sendable {
         let configurations = world.allConfigurations()
         // Every state is a start here, so the whole table is needed; both evaluations share it.
         let table = PolicyTable.complete(policy: policy, cells: world.cellCount, threads: threads)
-        let greedy = runEpisodes(policy: policy, table: table, world: world, starts: configurations,
-                                 streams: [], selection: .greedy, gamma: 1, threads: threads)
+        let greedy = runEpisodeOutcomes(policy: policy, table: table, world: world, starts: configurations,
+                                        streams: [], selection: .greedy, threads: threads)
         var result = Evaluation()
         for (index, configuration) in configurations.enumerated() {
             let distance = world.manhattanDistance(configuration.agent, configuration.goal)
@@ -56,7 +56,7 @@ public struct Evaluation: Equatable, Sendable {
             result.distances.append(distance)
             result.optimalReturns.append(world.optimalReturn(distance: distance))
             result.returns.append(greedy.returns[index])
-            result.lengths.append(greedy.length(index))
+            result.lengths.append(greedy.lengths[index])
             result.successes.append(greedy.successes[index])
         }
         var streams: [RandomStream] = []
@@ -66,8 +66,8 @@ public struct Evaluation: Equatable, Sendable {
             starts.append(world.sampleStart(&stream))
             streams.append(stream)
         }
-        let sampled = runEpisodes(policy: policy, table: table, world: world, starts: starts, streams: streams,
-                                  selection: .sample, gamma: 1, threads: threads)
+        let sampled = runEpisodeOutcomes(policy: policy, table: table, world: world, starts: starts, streams: streams,
+                                         selection: .sample, threads: threads)
         result.sampledEpisodes = sampledEpisodes
         result.sampledAverageReturn = Float(sampled.returns.reduce(0.0) { $0 + Double($1) } / Double(max(sampledEpisodes, 1)))
         return result

@@ -4,12 +4,14 @@
 ///     …
 ///     <!-- END GENERATED: NAME -->
 ///
-/// and rewritten by `make docs` (`dag docs`); a test fails when a file's
-/// blocks differ from what the code gives, so the docs cannot drift.
+/// (or a whole generated file, docs/config.md) and rewritten by `make docs`
+/// (`dag docs`); a test fails when a file's blocks differ from what the code
+/// gives, so the docs cannot drift.
 public enum GeneratedDocs {
     public struct Block: Sendable {
         public let file: String
-        public let name: String
+        /// The marker name; nil when the whole file is generated.
+        public let name: String?
         public let content: @Sendable () -> String
     }
 
@@ -17,6 +19,7 @@ public enum GeneratedDocs {
     public static let blocks: [Block] = [
         Block(file: "README.md", name: "stages", content: stageTable),
         Block(file: "README.md", name: "stamps", content: stampTable),
+        Block(file: "docs/config.md", name: nil, content: { ConfigReference.document(readBy: ConfigReference.readers()) }),
     ]
 
     /// The files that hold generated blocks.
@@ -31,9 +34,13 @@ public enum GeneratedDocs {
     public static func render(_ text: String, file: String) throws -> String {
         var result = text
         for block in blocks where block.file == file {
-            guard let start = result.range(of: begin(block.name)),
-                  let stop = result.range(of: end(block.name), range: start.upperBound..<result.endIndex) else {
-                throw GridGRPOError("\(file): no '\(begin(block.name))' … '\(end(block.name))' markers")
+            guard let name = block.name else {
+                result = block.content()
+                continue
+            }
+            guard let start = result.range(of: begin(name)),
+                  let stop = result.range(of: end(name), range: start.upperBound..<result.endIndex) else {
+                throw GridGRPOError("\(file): no '\(begin(name))' … '\(end(name))' markers")
             }
             result.replaceSubrange(start.upperBound..<stop.lowerBound, with: "\n" + block.content() + "\n")
         }

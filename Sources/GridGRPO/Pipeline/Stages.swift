@@ -81,7 +81,7 @@ public enum Stages {
                                     inputs: [try .input(.weights, path: weightsPath)])
         // Episodes are sampled and appended in fixed blocks, so memory stays
         // bounded however many a rollout holds; the policy table is shared.
-        let episodeCount = rolloutEpisodeCount(config)
+        let episodeCount = config.rolloutEpisodes
         let table = PolicyTable.shared(policy: agent.policy, cells: world.cellCount, episodes: episodeCount, threads: workers)
         let writer = try RolloutWriter(path: output, world: world, gamma: config.rollout.gamma, provenance: provenance,
                                        grouped: config.algorithm == .grpo)

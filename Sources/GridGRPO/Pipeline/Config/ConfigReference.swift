@@ -3,10 +3,10 @@ import Foundation
 /// docs/config.md, generated from the key tables (`ConfigSection.keys`), the
 /// cross-key rules (`PipelineConfig.rules`) and the stage list, so the
 /// reference cannot disagree with the reader. `ConfigReferenceTests` fails
-/// when the file differs and rewrites it with `GRIDGRPO_WRITE_DOCS=1`.
+/// when the file differs; `make docs` rewrites it.
 public enum ConfigReference {
     /// The command that rewrites docs/config.md.
-    public static let regenerateCommand = "GRIDGRPO_WRITE_DOCS=1 swift test --filter ConfigReferenceTests"
+    public static let regenerateCommand = "make docs"
 
     /// The stages that read each top-level key, by key name. A section
     /// (`PipelineConfig.Section`, `seed` and `algorithm` included) is read by
@@ -14,11 +14,12 @@ public enum ConfigReference {
     /// only by `dag`, which writes the Makefile's rules; `threads` by the
     /// stages that take `--threads`.
     public static func readers() -> [String: [String]] {
-        var readers: [String: [String]] = ["iterations": ["dag"], "threads": ["rollout", "update", "evaluate"]]
+        var readers: [String: [String]] = ["iterations": ["dag"],
+                                           "threads": Stage.allCases.filter(\.takesThreads).map(\.rawValue)]
         for algorithm in PipelineConfig.Algorithm.allCases {
-            for stage in StageGraph.stages(for: algorithm) {
-                for section in stage.sections where !readers[section.rawValue, default: []].contains(stage.name) {
-                    readers[section.rawValue, default: []].append(stage.name)
+            for stage in Stage.allCases {
+                for section in stage.sections(for: algorithm) where !readers[section.rawValue, default: []].contains(stage.rawValue) {
+                    readers[section.rawValue, default: []].append(stage.rawValue)
                 }
             }
         }

@@ -29,7 +29,7 @@ public struct PipelineConfig: ConfigSection {
     public static let keys: [ConfigKey<PipelineConfig>] = [
         .number("seed", \.seed, in: 0...UInt64(Int64.max),
                 "run seed; every random stream derives from (seed, stage, iteration, index)"),
-        .number("iterations", \.iterations, in: 1...100_000,
+        .number("iterations", \.iterations, in: 1...10_000,
                 "how many rollout → pair → update → evaluate → checkpoint iterations the Makefile runs"),
         .choice("algorithm", \.algorithm,
                 "`preference`: the blog's method (preference pairs + PPO with a value network); "
@@ -66,7 +66,31 @@ public struct PipelineConfig: ConfigSection {
                 throw GridGRPOError("key 'update.minibatch_episodes' is \(minibatch), but only rollout.pairs = \(pairs) preferred episodes exist per iteration (allowed: 1...\(pairs))")
             }
         },
+        ConfigRule("Memory: the episodes of an iteration × `environment.max_steps` ≤ 50,000,000 (the update holds a whole rollout, about \(PipelineConfig.bytesPerRolloutStep) bytes a step: \(PipelineConfig.maximumRolloutSteps * PipelineConfig.bytesPerRolloutStep / 1_000_000_000) GB at the bound; rollout and evaluate stream and stay far below).") { config in
+            let worst = config.rolloutEpisodes.multipliedReportingOverflow(by: config.environment.maxSteps)
+            if worst.overflow || worst.partialValue > maximumRolloutSteps {
+                let gigabytes = Double(config.rolloutEpisodes) * Double(config.environment.maxSteps) * Double(bytesPerRolloutStep) / 1e9
+                throw GridGRPOError("a rollout of \(config.rolloutEpisodes) episodes of up to environment.max_steps = \(config.environment.maxSteps) moves may hold up to \(config.rolloutEpisodes)·\(config.environment.maxSteps) steps, about \(String(format: "%.1f", gigabytes)) GB in the update (allowed: \(maximumRolloutSteps) steps); lower \(config.algorithm == .grpo ? "grpo.groups_per_iteration or grpo.group_size" : "rollout.pairs") or environment.max_steps")
+            }
+        },
+        ConfigRule("Work: (every start configuration N²(N²−1) + `evaluation.sampled_episodes`) × `environment.max_steps` ≤ 2,000,000,000 moves per evaluation (a policy that never reaches the goal walks max_steps moves from every start; at about 10⁷ moves a second that bound is a few minutes).") { config in
+            let episodes = config.world.configurationCount + config.evaluation.sampledEpisodes
+            let worst = episodes.multipliedReportingOverflow(by: config.environment.maxSteps)
+            if worst.overflow || worst.partialValue > maximumEvaluationSteps {
+                throw GridGRPOError("an evaluation of \(episodes) episodes (every start configuration of the \(config.environment.gridSize)×\(config.environment.gridSize) grid and evaluation.sampled_episodes = \(config.evaluation.sampledEpisodes)) of up to environment.max_steps = \(config.environment.maxSteps) moves may walk \(episodes)·\(config.environment.maxSteps) moves (allowed: \(maximumEvaluationSteps)); lower environment.max_steps or evaluation.sampled_episodes")
+            }
+        },
     ]
+
+    /// Bounds of the resource rules above.
+    public static let maximumRolloutSteps = 50_000_000
+    public static let bytesPerRolloutStep = 160
+    public static let maximumEvaluationSteps = 2_000_000_000
+
+    /// Episodes per rollout iteration: 2P for the blog's method, S·G for GRPO.
+    public var rolloutEpisodes: Int {
+        algorithm == .grpo ? grpo.groupsPerIteration * grpo.groupSize : 2 * rollout.pairs
+    }
 
     /// Reads and validates a config file; every error names the file.
     public static func load(path: String) throws -> PipelineConfig {
