@@ -13,7 +13,7 @@ BUILD_STAMP := $(BIN)/.stages-built
 SOURCES   := Package.swift $(shell find Sources -type f 2>/dev/null)
 
 # System packages (Debian) the build and the inspection commands need.
-APT_PACKAGES := pkg-config libhdf5-dev hdf5-tools libcairo2-dev libpng-dev fonts-dejavu-core
+APT_PACKAGES := pkg-config libhdf5-dev hdf5-tools libssl-dev libcairo2-dev libpng-dev fonts-dejavu-core
 
 # V=1 echoes every stage command; by default each stage prints one summary line.
 ifeq ($(V),1)
@@ -81,6 +81,7 @@ deps:
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	pkg-config --exists hdf5 2>/dev/null || missing="$$missing libhdf5-dev"; \
 	command -v h5dump >/dev/null 2>&1 || missing="$$missing hdf5-tools"; \
+	pkg-config --exists libcrypto 2>/dev/null || missing="$$missing libssl-dev"; \
 	pkg-config --exists cairo 2>/dev/null || missing="$$missing libcairo2-dev"; \
 	pkg-config --exists libpng16 2>/dev/null || missing="$$missing libpng-dev"; \
 	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \

@@ -19,6 +19,12 @@ let package = Package(
             pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]
         ),
+        // SHA-256 for the provenance digests, from the system's OpenSSL.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .systemLibrary(
             name: "CCairo",
             pkgConfig: "cairo",
@@ -30,7 +36,7 @@ let package = Package(
         ),
         .target(
             name: "GridGRPO",
-            dependencies: ["CHDF5", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CHDF5", "CCrypto", .product(name: "Yams", package: "Yams")]
         ),
         // Figures and the report live in their own target so the training
         // stages do not load Cairo and its dependencies at start-up.
