@@ -50,8 +50,11 @@ let package = Package(
         ),
         // The stage executables are test dependencies so `swift test` builds
         // them: the end-to-end tests run the real binaries through the Makefile.
+        // Fixtures/ holds numbers made once by real PyTorch (scripts/torch_fixtures.py);
+        // the tests read them by path.
         .testTarget(name: "GridGRPOTests",
-                    dependencies: ["GridGRPO", "GridGRPOPlot", "CPNG", "plot"] + stages.map { .target(name: $0) }),
+                    dependencies: ["GridGRPO", "GridGRPOPlot", "CPNG", "plot"] + stages.map { .target(name: $0) },
+                    exclude: ["Fixtures"]),
     ] + stages.map {
         .executableTarget(
             name: $0,
