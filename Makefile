@@ -108,8 +108,11 @@ $(BUILD_STAMP): $(SOURCES) | deps
 # builds, and check best.h5 independently with h5py (installed from PyPI if missing).
 # The tests start make themselves, as a user would: not as sub-makes of this
 # one (its job server, its lock and its variables stay out of their way).
+# Then the exactness tests again, optimised as the binaries are, in their own build
+# directory so the release binaries in $(BIN) are not rebuilt with -enable-testing.
 test: | deps test-deps
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test -c release --scratch-path .build/release-tests --filter ExactnessTests
 
 test-deps:
 	@python3 -c 'import h5py, numpy' 2>/dev/null || python3 -m pip install --quiet h5py numpy \
