@@ -108,10 +108,13 @@ $(BUILD_STAMP): $(SOURCES) | deps
 # builds, and check best.h5 independently with h5py (installed from PyPI if missing).
 # The tests start make themselves, as a user would: not as sub-makes of this
 # one (its job server, its lock and its variables stay out of their way).
+# HDF5_USE_FILE_LOCKING=FALSE: libhdf5 opens files without O_CLOEXEC, so a process one
+# test spawns can inherit the descriptor, and the lock, of a file another test is
+# writing at that instant, and the test's read of it then fails.
 # Then the exactness tests again, optimised as the binaries are, in their own build
 # directory so the release binaries in $(BIN) are not rebuilt with -enable-testing.
 test: | deps test-deps
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED HDF5_USE_FILE_LOCKING=FALSE $(SWIFT) test
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test -c release --scratch-path .build/release-tests --filter ExactnessTests
 
 test-deps:
