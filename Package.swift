@@ -22,6 +22,12 @@ let package = Package(
             pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]
         ),
+        // SHA-256 for the provenance digests, from the system's OpenSSL.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .systemLibrary(
             name: "CCairo",
             pkgConfig: "cairo",
@@ -33,7 +39,7 @@ let package = Package(
         ),
         .target(
             name: "GridGRPO",
-            dependencies: ["CHDF5", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CHDF5", "CCrypto", .product(name: "Yams", package: "Yams")]
         ),
         // `make bench`'s measurements start python3 and make: only the bench
         // executable links them, not every stage.
@@ -53,8 +59,11 @@ let package = Package(
         ),
         // The stage executables are test dependencies so `swift test` builds
         // them: the end-to-end tests run the real binaries through the Makefile.
+        // Fixtures/ holds numbers made once by real PyTorch (scripts/torch_fixtures.py);
+        // the tests read them by path.
         .testTarget(name: "GridGRPOTests",
-                    dependencies: ["GridGRPO", "GridGRPOPlot", "CPNG", "plot"] + (stages + tools).map { .target(name: $0) }),
+                    dependencies: ["GridGRPO", "GridGRPOPlot", "CPNG", "plot"] + (stages + tools).map { .target(name: $0) },
+                    exclude: ["Fixtures"]),
     ] + stages.map {
         .executableTarget(name: $0, dependencies: ["GridGRPO"])
     } + tools.map {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import GridGRPO
 
@@ -69,35 +70,64 @@ struct AlgorithmTests {
         #expect(throws: GridGRPOError.self) { try PreferencePairs(episodes: odd) }
     }
 
-    @Test func updateIsDeterministicAndImprovesTheSurrogate() throws {
-        var config = PipelineConfig()
-        config.environment.gridSize = 4
-        config.network.hiddenSize = 16
-        config.update.minibatchEpisodes = 4
+    /// One Adam step with a small learning rate on one fixed minibatch (every
+    /// preferred episode): the blog's clipped surrogate objective on that batch
+    /// goes up and the value net's squared error on it goes down. Both are
+    /// measured here with the independent dense Double network, the advantages
+    /// G_t − V(s_t) fixed at the starting value net, as the update holds them.
+    @Test func oneSmallStepRaisesTheSurrogateAndLowersTheValueError() throws {
+        var config = UpdateConfig()
+        config.epochs = 1
+        config.minibatchEpisodes = 1000  // all preferred episodes in one minibatch: one Adam step
+        config.policyLearningRate = 1e-4
+        config.valueLearningRate = 1e-4
         let start = Agent.initial(world: world, hiddenSize: 16, seed: 3)
         let (starts, s) = streams(32)
         let episodes = runEpisodes(policy: start.policy, world: world, starts: starts, streams: s, selection: .sample, gamma: 0.99)
         let pairs = try PreferencePairs(episodes: episodes)
-        var a = start, b = start
-        let metricsA = try preferenceUpdate(agent: &a, episodes: episodes, pairs: pairs, config: config.update, world: world, seed: 3, iteration: 1)
-        let metricsB = try preferenceUpdate(agent: &b, episodes: episodes, pairs: pairs, config: config.update, world: world, seed: 3, iteration: 1)
-        #expect(a == b && metricsA == metricsB)
-        #expect(a.policy != start.policy && a.value != start.value)
-        #expect(a.policyOptimizer.step == metricsA.gradientSteps)
-        #expect(metricsA.gradientSteps == config.update.epochs * 4)  // 16 preferred episodes / 4 per minibatch
-        // the value net moved towards the preferred episodes' returns-to-go
-        func valueError(_ agent: Agent) -> Float {
-            var agents: [Int] = [], goals: [Int] = [], targets: [Float] = []
-            for e in pairs.preferred {
-                for t in episodes.steps(e) {
-                    agents.append(episodes.agentCells[t]); goals.append(episodes.goals[e]); targets.append(episodes.returnsToGo[t])
-                }
-            }
-            guard let value = agent.value else { return .infinity }
-            let values = value.forward(agents: agents, goals: goals, cellCount: world.cellCount).output
-            return meanSquaredError(predictions: values, targets: targets).loss
+        var trained = start
+        let metrics = try preferenceUpdate(agent: &trained, episodes: episodes, pairs: pairs, config: config, world: world, seed: 3, iteration: 1)
+        #expect(metrics.gradientSteps == 1 && trained.policyOptimizer.step == 1 && trained.valueOptimizer?.step == 1)
+
+        let steps = pairs.preferred.flatMap { e in episodes.steps(e).map { (e, $0) } }
+        let startValue = ReferenceMLP(try #require(start.value))
+        let advantages = steps.map { e, t in
+            Double(episodes.returnsToGo[t]) - startValue.forward(observation(world, episodes.agentCells[t], episodes.goals[e]))[0]
         }
-        #expect(valueError(a) < valueError(start))
+        func surrogate(_ policy: MLP) -> Double {
+            let network = ReferenceMLP(policy)
+            var total = 0.0
+            for ((e, t), advantage) in zip(steps, advantages) {
+                let z = network.forward(observation(world, episodes.agentCells[t], episodes.goals[e]))
+                let peak = z.max() ?? 0
+                let logProb = z[episodes.actions[t]] - (Foundation.log(z.map { Foundation.exp($0 - peak) }.reduce(0, +)) + peak)
+                let ratio = Foundation.exp(logProb - Double(episodes.logProbs[t]))
+                total += min(ratio * advantage, min(max(ratio, 0.8), 1.2) * advantage)
+            }
+            return total / Double(steps.count)
+        }
+        func valueError(_ value: MLP?) -> Double {
+            guard let value else { return .infinity }
+            let network = ReferenceMLP(value)
+            return steps.map { e, t in
+                let v = network.forward(observation(world, episodes.agentCells[t], episodes.goals[e]))[0]
+                return (v - Double(episodes.returnsToGo[t])) * (v - Double(episodes.returnsToGo[t]))
+            }.reduce(0, +) / Double(steps.count)
+        }
+        let (before, after) = (surrogate(start.policy), surrogate(trained.policy))
+        #expect(after > before, "surrogate \(before) → \(after)")
+        #expect(valueError(trained.value) < valueError(start.value))
+        // the update's reported losses are those of the starting networks on this batch
+        #expect(abs(Double(metrics.policyLoss[0]) + before) < 1e-5)
+        #expect(abs(Double(metrics.valueLoss[0]) - valueError(start.value)) < 1e-4)
+
+        // minibatches of 4 of the 16 preferred episodes: 4 Adam steps per epoch
+        config = UpdateConfig()
+        config.minibatchEpisodes = 4
+        var four = start
+        let counted = try preferenceUpdate(agent: &four, episodes: episodes, pairs: pairs, config: config, world: world, seed: 3, iteration: 1)
+        #expect(pairs.preferred.count == 16)
+        #expect(counted.gradientSteps == config.epochs * 4 && four.policyOptimizer.step == counted.gradientSteps)
     }
 
     @Test func exhaustiveEvaluationAgreesWithAPlainPerStepGreedyRollout() {
@@ -120,25 +150,69 @@ struct AlgorithmTests {
         }
     }
 
-    @Test func anOptimalPolicyHasZeroGap() {
-        // Build the optimal greedy behaviour directly: the evaluation of a
-        // hand-made set of episodes that walk shortest paths.
-        var evaluation = Evaluation()
-        for (agent, goal) in world.allConfigurations() {
-            let d = world.manhattanDistance(agent, goal)
-            var total: Float = 0
-            for _ in 0..<(d - 1) { total += GridWorld.stepReward }
-            total += GridWorld.goalReward
-            evaluation.agents.append(agent)
-            evaluation.goals.append(goal)
-            evaluation.distances.append(d)
-            evaluation.optimalReturns.append(world.optimalReturn(distance: d))
-            evaluation.returns.append(total)
-            evaluation.lengths.append(d)
-            evaluation.successes.append(true)
+    /// Shortest-path lengths to `goal` from every cell, by relaxing over the
+    /// move function until nothing changes (no Manhattan formula involved).
+    func distances(to goal: Int) -> [Int] {
+        var distance = [Int](repeating: Int.max / 2, count: world.cellCount)
+        distance[goal] = 0
+        var changed = true
+        while changed {
+            changed = false
+            for cell in 0..<world.cellCount where cell != goal {
+                let best = (0..<4).map { distance[world.move(cell, $0)] }.min()! + 1
+                if best < distance[cell] { distance[cell] = best; changed = true }
+            }
         }
-        #expect(evaluation.allOptimal)
-        #expect(evaluation.meanOptimalityGap == 0)
-        #expect(evaluation.successRate == 1)
+        return distance
+    }
+
+    /// A real MLP that is a lookup table: hidden unit a·N² + g fires only for
+    /// agent a and goal g (weights 1 on both one-hot inputs, bias −1, ReLU),
+    /// the second layer is the identity, and the output layer puts 1 on
+    /// `action(a, g)`.
+    func tablePolicy(_ action: (Int, Int) -> Int) -> MLP {
+        let cells = world.cellCount, h = cells * cells
+        var network = MLP(inputSize: world.observationSize, hiddenSize: h, outputSize: 4)
+        let t = network.tensors
+        for a in 0..<cells {
+            for g in 0..<cells where g != a {
+                let unit = a * cells + g
+                network.parameters[t[0].offset + unit * world.observationSize + a] = 1
+                network.parameters[t[0].offset + unit * world.observationSize + cells + g] = 1
+                network.parameters[t[1].offset + unit] = -1
+                network.parameters[t[4].offset + action(a, g) * h + unit] = 1
+            }
+        }
+        for unit in 0..<h { network.parameters[t[2].offset + unit * h + unit] = 1 }
+        return network
+    }
+
+    @Test func aShortestPathPolicyHasZeroGapAndADetourIsCounted() {
+        let table = (0..<world.cellCount).map(distances(to:))
+        // the first action (up, right, down, left) that gets one move closer
+        func optimalAction(_ a: Int, _ g: Int) -> Int {
+            (0..<4).first { table[g][world.move(a, $0)] == table[g][a] - 1 }!
+        }
+        let optimal = Evaluation.run(policy: tablePolicy(optimalAction), world: world, sampledEpisodes: 0, seed: 1, iteration: 0)
+        #expect(optimal.count == 16 * 15)
+        for i in 0..<optimal.count {
+            let d = table[optimal.goals[i]][optimal.agents[i]]
+            #expect(optimal.distances[i] == d && optimal.lengths[i] == d && optimal.successes[i])
+            #expect(abs(Double(optimal.returns[i]) - (1 - 0.1 * Double(d - 1))) < 1e-5)
+            #expect(abs(Double(optimal.optimalReturns[i]) - (1 - 0.1 * Double(d - 1))) < 1e-5)
+        }
+        #expect(optimal.allOptimal && optimal.meanOptimalityGap == 0 && optimal.successRate == 1 && optimal.optimalFraction == 1)
+
+        // From corner 0 with the goal in cell 5 (two moves away) the policy
+        // walks up into the wall forever: 30 moves at −0.1 instead of 0.9.
+        let stuck = Evaluation.run(policy: tablePolicy { a, g in a == 0 && g == 5 ? 0 : optimalAction(a, g) }, world: world,
+                                   sampledEpisodes: 0, seed: 1, iteration: 0)
+        let i = stuck.agents.indices.first { stuck.agents[$0] == 0 && stuck.goals[$0] == 5 }!
+        #expect(!stuck.successes[i] && stuck.lengths[i] == 30 && !stuck.isOptimal(i))
+        #expect(abs(Double(stuck.optimalityGaps[i]) - (0.9 + 3.0)) < 1e-5)
+        // no other start's greedy path passes through cell 0 on its way to cell 5
+        #expect(stuck.successes.filter { !$0 }.count == 1 && !stuck.allOptimal)
+        #expect(abs(stuck.meanOptimalityGap - 3.9 / 240) < 1e-6)
+        #expect(stuck.successRate == 239.0 / 240 && stuck.optimalFraction == 239.0 / 240)
     }
 }

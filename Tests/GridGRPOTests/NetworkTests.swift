@@ -128,6 +128,32 @@ struct NetworkTests {
         expectClose(gradient, numeric, "value MSE gradient")
     }
 
+    /// The path the update stages take: the threaded forward pass and
+    /// `MLP.gradient`, which splits the batch into chunks of 64 samples and sums
+    /// the chunks' gradients. 150 samples are three chunks, the last one short.
+    @Test(arguments: [1, 2])
+    func chunkedProductionGradientMatchesFiniteDifferences(threads: Int) {
+        let network = smallAgent(seed: 13).policy
+        let count = 150
+        #expect(count > 2 * MLP.samplesPerChunk)
+        let agents = (0..<count).map { $0 % world.cellCount }
+        let goals = (0..<count).map { s in (s / world.cellCount + 1 + s % world.cellCount) % world.cellCount }
+        // ∂L/∂output of the loss L = Σ_s Σ_m c[s, m] · output[s, m], some c exactly 0
+        let coefficients: [Float] = (0..<(count * 4)).map { i in i % 7 == 0 ? 0 : Float((i * 37) % 23) / 23 - 0.5 }
+        let activations = network.forward(agents: agents, goals: goals, cellCount: world.cellCount, threads: threads)
+        let gradient = network.gradient(agents: agents, goals: goals, cellCount: world.cellCount, activations: activations,
+                                        outputGradient: coefficients, threads: threads)
+        let numeric = finiteDifferences(network) { reference in
+            var total = 0.0
+            for s in 0..<count {
+                let output = reference.forward(observation(world, agents[s], goals[s]))
+                for m in 0..<4 { total += Double(coefficients[s * 4 + m]) * output[m] }
+            }
+            return total
+        }
+        expectClose(gradient, numeric, "chunked gradient, \(threads) threads")
+    }
+
     @Test func ppoLossAgainstHandComputedValues() {
         // Two steps, uniform policy over 4 actions: log π = log 0.25.
         let logits = [Float](repeating: 0, count: 8)

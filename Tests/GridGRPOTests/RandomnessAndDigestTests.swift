@@ -12,18 +12,39 @@ struct RandomnessTests {
         #expect(stream.next() == 0x06C4_5D18_8009_454F)
     }
 
-    @Test func streamsDependOnlyOnTheirCoordinates() {
-        var a = RandomStream(seed: 3, stage: .rollout, iteration: 7, index: 11)
-        var b = RandomStream(seed: 3, stage: .rollout, iteration: 7, index: 11)
-        #expect((0..<8).map { _ in a.next() } == (0..<8).map { _ in b.next() })
-        let coordinates: [(UInt64, RandomStream.Stage, Int, Int)] = [
-            (3, .rollout, 7, 11), (4, .rollout, 7, 11), (3, .update, 7, 11), (3, .rollout, 8, 11), (3, .rollout, 7, 12),
-        ]
-        let firsts = coordinates.map { c -> UInt64 in
-            var s = RandomStream(seed: c.0, stage: c.1, iteration: c.2, index: c.3)
-            return s.next()
-        }
-        #expect(Set(firsts).count == coordinates.count)
+    /// The key derivation and the draws of README "Randomness", against numbers
+    /// computed independently with Python's integers:
+    ///
+    ///     M=2**64-1;G=0x9E3779B97F4A7C15
+    ///     mix=lambda z:(lambda z:(lambda z:z^(z>>31))(((z^(z>>27))*0x94D049BB133111EB)&M))(((z^(z>>30))*0xBF58476D1CE4E5B9)&M)
+    ///     key=lambda s,st,i,x:mix(mix(mix(mix(s)^st)^i)^x)
+    ///     k=key(3,2,7,11);print([hex(mix((k+(n+1)*G)&M)) for n in range(4)])
+    ///     print([hex(mix((key(*c)+G)&M)) for c in [(4,2,7,11),(3,3,7,11),(3,2,8,11),(3,2,7,12)]])
+    ///
+    /// (stage tags: initialize 1, rollout 2, update 3, evaluate 4, group 5)
+    @Test func streamsFollowTheDocumentedKeyDerivation() {
+        var stream = RandomStream(seed: 3, stage: .rollout, iteration: 7, index: 11)
+        #expect((0..<4).map { _ in stream.next() }
+                == [0x6273_4A9C_FA39_119C, 0xCF50_55BC_B455_7FC3, 0x346B_B449_7657_D6CA, 0x7428_4DC7_738A_DA41])
+        // one coordinate changed at a time: seed, stage, iteration, index
+        let firsts = [(UInt64(4), RandomStream.Stage.rollout, 7, 11), (3, .update, 7, 11), (3, .rollout, 8, 11), (3, .rollout, 7, 12)]
+            .map { c -> UInt64 in
+                var s = RandomStream(seed: c.0, stage: c.1, iteration: c.2, index: c.3)
+                return s.next()
+            }
+        #expect(firsts == [0x1249_8FED_869E_C7CC, 0x2C94_EB2E_ACA5_61B6, 0xF622_0AE7_35C8_C972, 0x7B90_AB7E_DA2C_EB61])
+    }
+
+    /// Integers and floats from the draws, by the documented rules:
+    /// nextInt(below: n) is Lemire's ⌊draw·n / 2⁶⁴⌋ (accepted when the low
+    /// word is at least (2⁶⁴ − n) mod n), nextUnitFloat is (draw >> 40)·2⁻²⁴.
+    ///
+    ///     k=key(1,4,0,0);d=[mix((k+(n+1)*G)&M) for n in range(2)]
+    ///     print((d[0]*7)>>64, (d[0]*7)&M >= (2**64-7)%7, d[1]>>40)   # 3 True 4228672
+    @Test func integersAndFloatsComeFromTheDrawsAsDocumented() {
+        var stream = RandomStream(seed: 1, stage: .evaluate, iteration: 0, index: 0)
+        #expect(stream.nextInt(below: 7) == 3)
+        #expect(stream.nextUnitFloat() == Float(4_228_672) / 16_777_216)
     }
 
     @Test func boundedIntegersAndUnitFloatsStayInRange() {
@@ -56,7 +77,18 @@ struct DigestTests {
         hasher.update(bytes[0..<1])
         hasher.update(bytes[1..<130])
         hasher.update(bytes[130...])
-        #expect(hasher.finalize().map { String(format: "%02x", $0) }.joined() == SHA256.hex(bytes))
+        // python3 -c "import hashlib; print(hashlib.sha256(bytes((i*31)&255 for i in range(1000))).hexdigest())"
+        let expected = "945acdf575d6a2430bf4d6163e1d03b4b0b896fcef107c8b24bf7ff07a621fa3"
+        #expect(hasher.finalize().map { String(format: "%02x", $0) }.joined() == expected)
+        #expect(SHA256.hex(bytes) == expected)
+        // a copy of a hasher continues on its own
+        var first = SHA256()
+        first.update(bytes[0..<500])
+        var second = first
+        second.update(bytes[500...])
+        first.update([UInt8]())
+        #expect(SHA256.hexString(second.finalize()) == expected)
+        #expect(SHA256.hexString(first.finalize()) == SHA256.hex(bytes[0..<500]))
     }
 
     @Test func fileDigestMatchesCoreutilsSha256sum() throws {
@@ -66,5 +98,18 @@ struct DigestTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let output = try runProcess("/usr/bin/sha256sum", [path]).output
         #expect(try SHA256.hex(ofFile: path) == String(output.prefix(64)))
+    }
+
+    /// A file of several read chunks (5 MiB and a ragged tail), streamed, against `sha256sum`.
+    @Test func largeFileIsStreamedInChunksAndMatchesSha256sum() throws {
+        let path = NSTemporaryDirectory() + "gridgrpo-digest-large-\(getpid()).bin"
+        let count = 5 * SHA256.fileChunkSize + 12_345
+        var random = RandomStream(rawState: 17)
+        let bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try runProcess("/usr/bin/sha256sum", [path]).output
+        #expect(try SHA256.hex(ofFile: path) == String(output.prefix(64)))
+        #expect(throws: GridGRPOError.self) { try SHA256.hex(ofFile: path + ".missing") }
     }
 }

@@ -4,8 +4,12 @@ import Testing
 
 /// The fast paths against plain implementations, and the promise that no
 /// result depends on the thread count or on how the work is chunked.
-@Suite("Kernels and threads: same bytes for any thread count or chunking")
-struct ParallelTests {
+///
+/// These claims are about the binaries users run, which are release builds:
+/// `make test` runs this suite a second time, compiled with optimisation
+/// (`swift test -c release --filter ExactnessTests`).
+@Suite("Exactness: kernels equal the scalar loops; same bytes for any thread count or chunking")
+struct ExactnessTests {
     /// The forward and backward passes written as the plainest scalar loops.
     struct PlainMLP {
         let network: MLP
