@@ -63,10 +63,10 @@ struct CheckpointTests {
             let agent = Agent.initial(world: world, hiddenSize: 4, seed: UInt64(100 + iteration))
             agents.append(agent)
             try ArtifactSchema.writeWeights(agent, metrics: nil, provenance: Provenance(
-                schema: .weights, stage: iteration == 0 ? "initialize" : "update", iteration: iteration, config: config, inputs: []),
+                schema: .weights, stage: iteration == 0 ? .initialize : .update, iteration: iteration, config: config, inputs: []),
                 to: weights)
             try ArtifactSchema.writeEvaluation(evaluation(failing: step.failing), provenance: Provenance(
-                schema: .evaluation, stage: "evaluate", iteration: iteration, config: config,
+                schema: .evaluation, stage: .evaluate, iteration: iteration, config: config,
                 inputs: [try .input("weights", path: weights)]), to: eval)
             let previous = iteration == 0 ? nil : "\(directory)/\(StageGraph.iterationDirectory(iteration - 1))/best.h5"
             let line = try Stages.checkpoint(configPath: configPath, evaluationPath: eval, weightsPath: weights,
