@@ -93,7 +93,11 @@ public struct MLP: Equatable, Sendable {
     /// about half are), so the inner loop is a vector `axpy`; each sample's
     /// sums run in the same order whatever the batch, so a state's output does
     /// not depend on the batch it was computed in.
-    public func forward(agents: [Int], goals: [Int], cellCount: Int) -> Activations {
+    ///
+    /// `actions`, when given, is a third one-hot plane after the two (the
+    /// reward model r̂(s, a) sees the observation and the action): its
+    /// column `2·cellCount + action` is added last.
+    public func forward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil) -> Activations {
         let count = agents.count
         let h = hiddenSize, o = outputSize, n = inputSize
         let off = offsets
@@ -113,9 +117,17 @@ public struct MLP: Equatable, Sendable {
                                 let a = agents[sample], g = cellCount + goals[sample]
                                 let row1 = h1.baseAddress! + sample * h
                                 let row2 = h2.baseAddress! + sample * h
-                                for j in 0..<h {
-                                    let z = p[off.b0 + j] + p[off.w0 + j * n + a] + p[off.w0 + j * n + g]
-                                    row1[j] = max(z, 0)
+                                if let actions {
+                                    let act = 2 * cellCount + actions[sample]
+                                    for j in 0..<h {
+                                        let z = p[off.b0 + j] + p[off.w0 + j * n + a] + p[off.w0 + j * n + g] + p[off.w0 + j * n + act]
+                                        row1[j] = max(z, 0)
+                                    }
+                                } else {
+                                    for j in 0..<h {
+                                        let z = p[off.b0 + j] + p[off.w0 + j * n + a] + p[off.w0 + j * n + g]
+                                        row1[j] = max(z, 0)
+                                    }
                                 }
                                 Kernels.weightedRowSum(rows: h, columns: h, rows: w1T, rowStride: h, coefficients: row1,
                                                        coefficientStride: 1, initial: p + off.b1, into: row2)
@@ -135,9 +147,9 @@ public struct MLP: Equatable, Sendable {
     /// Backward pass: adds ∂loss/∂parameters to `gradient` given ∂loss/∂output
     /// (`count × out`) for the batch that produced `activations`, summed in
     /// batch order (see `backward(…samples:…)`).
-    public func backward(agents: [Int], goals: [Int], cellCount: Int, activations: Activations,
+    public func backward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil, activations: Activations,
                          outputGradient: [Float], into gradient: inout [Float]) {
-        backward(agents: agents, goals: goals, cellCount: cellCount, activations: activations,
+        backward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, activations: activations,
                  outputGradient: outputGradient, samples: 0..<activations.count, into: &gradient)
     }
 
@@ -148,7 +160,7 @@ public struct MLP: Equatable, Sendable {
     /// layer's weight gradient ∂W1[k, ·] = Σ_s ∂h2[s, k] · h1[s, ·], summed in
     /// sample order into the row as the per-sample loop would, but with the
     /// row held in registers instead of reloaded for every sample.
-    public func backward(agents: [Int], goals: [Int], cellCount: Int, activations: Activations,
+    public func backward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil, activations: Activations,
                          outputGradient: [Float], samples: Range<Int>, into gradient: inout [Float]) {
         let h = hiddenSize, o = outputSize, n = inputSize
         let off = offsets
@@ -184,6 +196,10 @@ public struct MLP: Equatable, Sendable {
                                         grad[off.w0 + j * n + a] += d1[j]
                                         grad[off.w0 + j * n + g] += d1[j]
                                     }
+                                    if let actions {
+                                        let act = 2 * cellCount + actions[sample]
+                                        for j in 0..<h where row1[j] > 0 { grad[off.w0 + j * n + act] += d1[j] }
+                                    }
                                 }
                                 guard let first = samples.first else { return }
                                 for k in 0..<h {
@@ -213,13 +229,14 @@ extension MLP {
 
     /// `forward` over `threads` threads. Each sample's activations do not
     /// depend on its batch, so this equals the single-threaded pass bit for bit.
-    public func forward(agents: [Int], goals: [Int], cellCount: Int, threads: Int) -> Activations {
+    public func forward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil, threads: Int) -> Activations {
         let count = agents.count
         let chunkCount = (count + Self.samplesPerChunk - 1) / Self.samplesPerChunk
-        if threads <= 1 || chunkCount <= 1 { return forward(agents: agents, goals: goals, cellCount: cellCount) }
+        if threads <= 1 || chunkCount <= 1 { return forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions) }
         let parts = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> Activations in
             let range = (chunk * Self.samplesPerChunk)..<min(count, (chunk + 1) * Self.samplesPerChunk)
-            return forward(agents: Array(agents[range]), goals: Array(goals[range]), cellCount: cellCount)
+            return forward(agents: Array(agents[range]), goals: Array(goals[range]), cellCount: cellCount,
+                           actions: actions.map { Array($0[range]) })
         }
         return Activations(count: count, hidden1: parts.flatMap(\.hidden1), hidden2: parts.flatMap(\.hidden2),
                            output: parts.flatMap(\.output))
@@ -227,14 +244,14 @@ extension MLP {
 
     /// ∂loss/∂parameters for the batch: each fixed chunk of samples into its
     /// own buffer (on `threads` threads), then the chunks summed in order.
-    public func gradient(agents: [Int], goals: [Int], cellCount: Int, activations: Activations,
+    public func gradient(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil, activations: Activations,
                          outputGradient: [Float], threads: Int) -> [Float] {
         let count = activations.count
         let chunkCount = max(1, (count + Self.samplesPerChunk - 1) / Self.samplesPerChunk)
         let parts = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> [Float] in
             var part = [Float](repeating: 0, count: parameters.count)
             let range = (chunk * Self.samplesPerChunk)..<min(count, (chunk + 1) * Self.samplesPerChunk)
-            backward(agents: agents, goals: goals, cellCount: cellCount, activations: activations,
+            backward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, activations: activations,
                      outputGradient: outputGradient, samples: range, into: &part)
             return part
         }

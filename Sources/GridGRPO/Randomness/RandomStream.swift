@@ -18,6 +18,15 @@ public struct RandomStream: Sendable {
         case evaluate = 4
         /// GRPO: the start configuration shared by a group's episodes (index = group).
         case group = 5
+        /// The labeller: which candidate pairs are asked (index 0, random
+        /// selection) and each answer (index = candidate pair).
+        case label = 6
+        /// The reward model's initial weights (iteration 0, index = ensemble member).
+        case rewardInitialize = 7
+        /// The reward model's training: each member's bootstrap of the labels (index = member).
+        case reward = 8
+        /// Whether a label is held out (iteration 0, index = the label's position in the run).
+        case heldOut = 9
     }
 
     public static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15

@@ -19,6 +19,7 @@ public struct PipelineConfig: ConfigSection {
     public var update = UpdateConfig()
     public var evaluation = EvaluationConfig()
     public var grpo = GRPOConfig()
+    public var preference = PreferenceConfig()
     public var threads: Int = 0
 
     public enum Algorithm: String, Codable, Sendable, CaseIterable {
@@ -40,6 +41,8 @@ public struct PipelineConfig: ConfigSection {
         .section("update", \.update, "the preference method's PPO update; GRPO takes Adam's β₁, β₂, ε from it"),
         .section("evaluation", \.evaluation, "the evaluation of every iteration's weights"),
         .section("grpo", \.grpo, "Group Relative Policy Optimization, read when `algorithm: grpo`"),
+        .section("preference", \.preference,
+                 "where preferences come from: the true return (the blog), a simulated labeller or a person, and the reward model learned from their labels"),
         .number("threads", \.threads, in: 0...256,
                 "worker threads of the stages that split work, 0 = every core; work is cut into fixed chunks combined "
                     + "in a fixed order, so no artifact depends on it and it is in no stamp; `--threads` overrides it per stage"),
@@ -64,6 +67,17 @@ public struct PipelineConfig: ConfigSection {
             let (minibatch, pairs) = (config.update.minibatchEpisodes, config.rollout.pairs)
             if config.algorithm == .preference, minibatch > pairs {
                 throw GridGRPOError("key 'update.minibatch_episodes' is \(minibatch), but only rollout.pairs = \(pairs) preferred episodes exist per iteration (allowed: 1...\(pairs))")
+            }
+        },
+        ConfigRule("With `preference.source` other than `return`, `preference.labels_per_iteration` ≤ the candidate pairs of an iteration: `rollout.pairs` (the blog's method) or `grpo.groups_per_iteration` · G(G−1)/2 (GRPO: every pair within a group).") { config in
+            let (labels, candidates) = (config.preference.labelsPerIteration, config.candidatePairCount)
+            if config.preference.learnsReward, labels > candidates {
+                throw GridGRPOError("key 'preference.labels_per_iteration' is \(labels), but an iteration has only \(candidates) candidate pairs to ask about (allowed: 1...\(candidates))")
+            }
+        },
+        ConfigRule("With `preference.selection: disagreement`, `preference.ensemble_size` ≥ 2 (disagreement is the variance over the members).") { config in
+            if config.preference.learnsReward, config.preference.selection == .disagreement, config.preference.ensembleSize < 2 {
+                throw GridGRPOError("key 'preference.ensemble_size' is \(config.preference.ensembleSize), but selection: disagreement needs at least 2 members to disagree (allowed: 2...64)")
             }
         },
         ConfigRule("Memory: the episodes of an iteration × `environment.max_steps` ≤ 50,000,000 (the update holds a whole rollout, about \(PipelineConfig.bytesPerRolloutStep) bytes a step: \(PipelineConfig.maximumRolloutSteps * PipelineConfig.bytesPerRolloutStep / 1_000_000_000) GB at the bound; rollout and evaluate stream and stay far below).") { config in
@@ -148,7 +162,7 @@ public struct PipelineConfig: ConfigSection {
     /// only says how many iterations the Makefile runs, and no artifact of an
     /// iteration depends on it. Nor is `threads`, which changes no result.
     public enum Section: String, CaseIterable, Sendable {
-        case seed, algorithm, environment, network, rollout, update, evaluation, grpo
+        case seed, algorithm, environment, network, rollout, update, evaluation, grpo, preference
     }
 }
 
