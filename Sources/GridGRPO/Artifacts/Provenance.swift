@@ -17,7 +17,7 @@ public struct Provenance: Equatable, Sendable {
         public static func input(_ role: String, path: String) throws -> Input {
             let components = path.split(separator: "/").map(String.init)
             var name = components.last ?? path
-            if components.count >= 2, components[components.count - 2].hasPrefix("iter-") {
+            if components.count >= 2, components[components.count - 2].hasPrefix("iter-") || components[components.count - 2] == "hand" {
                 name = components[components.count - 2] + "/" + name
             }
             return Input(role: role, name: name, sha256: try SHA256.hex(ofFile: path))
@@ -108,7 +108,7 @@ public struct Provenance: Equatable, Sendable {
 
 /// The artifact kinds of a run, one HDF5 schema each.
 public enum ArtifactKind: String, CaseIterable, Sendable {
-    case rollout, pairs, groups, weights, evaluation, best
+    case rollout, pairs, groups, weights, evaluation, best, labels, reward
 
     /// Bumped whenever a dataset or attribute changes meaning or layout.
     public static let version = 2

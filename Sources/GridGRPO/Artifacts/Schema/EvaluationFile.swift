@@ -59,9 +59,12 @@ extension ArtifactSchema {
             sampledEpisodes: Int(try group.attribute(Layout.sampledEpisodes)))
     }
 
-    public static func writeEvaluation(_ evaluation: Evaluation, provenance: Provenance, to path: String) throws {
+    /// `extra` writes what a run with a learned reward adds (`EvaluationLabelsLayout`).
+    public static func writeEvaluation(_ evaluation: Evaluation, provenance: Provenance, to path: String,
+                                       extra: ((HDF5Group) throws -> Void)? = nil) throws {
         typealias Layout = EvaluationLayout
         try writeArtifact(to: path, provenance: provenance) { root in
+            try extra?(root)
             try root.setAttribute(Layout.configurationCount, Int64(evaluation.count))
             try writeSummary(evaluation.summary, to: root)
             try root.write(Layout.agent, evaluation.agents.map(Int32.init))

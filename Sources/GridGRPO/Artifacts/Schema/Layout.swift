@@ -10,7 +10,8 @@ public enum ArtifactSchema {
     /// documents each of them.
     public static let layouts: [ArtifactLayout] = [
         ProvenanceLayout.layout, RolloutLayout.layout, PairsLayout.layout, GroupsLayout.layout,
-        WeightsLayout.layout, EvaluationLayout.layout, BestLayout.layout,
+        WeightsLayout.layout, EvaluationLayout.layout, BestLayout.layout, LabelsLayout.layout, RewardLayout.layout,
+        EvaluationLabelsLayout.layout,
     ]
 }
 
