@@ -5,7 +5,7 @@ import PackageDescription
 /// `main.swift` that parses its flags and calls into it.
 /// The stage executables read their flags from the stage registry (no
 /// ArgumentParser); the tools parse theirs with ArgumentParser.
-let stages = ["rollout", "pair", "update", "evaluate", "checkpoint"]
+let stages = ["rollout", "label", "reward", "pair", "update", "evaluate", "checkpoint"]
 let tools = ["dag", "inspect", "bench"]
 
 let package = Package(

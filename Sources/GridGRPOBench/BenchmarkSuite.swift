@@ -76,7 +76,7 @@ public enum BenchmarkSuite {
             let defaults = try PipelineConfig.load(path: runConfig)
             var peak = (stage: "", megabytes: 0.0)
             var latencies: [String] = []
-            for stage in Stage.allCases where stage.runs(at: 1) {
+            for stage in Stage.stages(of: defaults) where stage.runs(at: 1) {
                 let invocation = StageInvocation(stage: stage, iteration: 1, config: defaults, directory: run, output: out)
                 let name = stage.rawValue, executable = binaries + "/" + stage.executable
                 let seconds = try Benchmark.processSeconds(executable, invocation.arguments, repetitions: 7)

@@ -51,10 +51,10 @@ extension Inspector {
                 continue
             }
             inputsOf[file] = report.inputs.map { Provenance.Input(role: $0.role, name: $0.name, sha256: $0.sha256) }
-            if let runConfig, let stage = Stage(rawValue: report.stage) {
+            if let runConfig, let stage = Stage(rawValue: report.stage), stage.isPart(of: runConfig) {
                 let expected = SHA256.hex(Array(StageGraph.parametersJSON(stage: stage, config: runConfig).utf8))
                 if report.configDigest != expected {
-                    let names = stage.sections(for: runConfig.algorithm).map(\.rawValue).joined(separator: ", ")
+                    let names = stage.sections(for: runConfig).map(\.rawValue).joined(separator: ", ")
                     problems.append(Problem(file: file, message: "made with parameters sha256:\(report.configDigest.prefix(12))…, but the run's config.yaml gives the \(report.stage) stage (\(names)) sha256:\(expected.prefix(12))… (a file of another run or an older config: rerun make)"))
                     broken[file] = "other config"
                 }

@@ -47,35 +47,51 @@ public enum GeneratedDocs {
         return result
     }
 
-    /// A value that differs between the two algorithms, written once if it does not.
-    static func perAlgorithm(_ value: (PipelineConfig.Algorithm) -> String) -> String {
-        let preference = value(.preference), grpo = value(.grpo)
-        return preference == grpo ? preference : "\(preference) (grpo: \(grpo))"
+    /// A value over the configs that have `stage` (`PipelineConfig.variants`):
+    /// the first variant's, then, in parentheses, each other variant's that differs.
+    static func perVariant(_ stage: Stage, _ value: (PipelineConfig) -> String) -> String {
+        let variants = PipelineConfig.variants.filter { stage.isPart(of: $0) }
+        guard let first = variants.first else { return "" }
+        let base = value(first)
+        var others: [(names: [String], text: String)] = []
+        for variant in variants.dropFirst() {
+            let text = value(variant)
+            if text == base { continue }
+            if let index = others.firstIndex(where: { $0.text == text }) {
+                others[index].names.append(variant.variantName)
+            } else {
+                others.append(([variant.variantName], text))
+            }
+        }
+        return others.isEmpty ? base : "\(base) (\(others.map { "\($0.names.joined(separator: " and ")): \($0.text)" }.joined(separator: "; ")))"
     }
 
     static func stageTable() -> String {
         var lines = ["| stage | executable | reads | writes |", "|---|---|---|---|"]
         for stage in Stage.allCases {
             let executable = "`" + stage.executable + (stage.selector.map { " " + $0 } ?? "") + "`"
-            let reads = perAlgorithm { algorithm in
-                (["config"] + stage.inputs(for: algorithm).map { input in
+            let reads = perVariant(stage) { config in
+                (["config"] + stage.inputs(for: config).map { input in
+                    if input.role == .hand { return "`\(StageInput.handDirectory)/labels-n.h5`" }
                     let offset = input.role == .reference ? "ref" : input.iterationOffset == 0 ? "n" : "(n−1)"
-                    return "`iter-\(offset)/\(input.file(for: algorithm))`"
+                    return "`iter-\(offset)/\(input.file(for: config.algorithm))`"
                 }).joined(separator: ", ")
             }
             let iteration = stage.runs(at: 1) ? "n" : "0000"
-            let writes = perAlgorithm { "`iter-\(iteration)/\(stage.output(for: $0))`" }
-            lines.append("| \(stage.rawValue) | \(executable) | \(reads) | \(writes) |")
+            let writes = perVariant(stage) { "`iter-\(iteration)/\(stage.output(for: $0.algorithm))`" }
+            let name = stage.isPart(of: PipelineConfig()) ? stage.rawValue : "\(stage.rawValue) (learned reward only)"
+            lines.append("| \(name) | \(executable) | \(reads) | \(writes) |")
         }
         lines.append("| plot | `plot SUBCOMMAND` | config, `best.h5`, every `eval.h5`, every update's `weights.h5` | "
-                     + StageGraph.plots.map { "`\($0.output)`" }.joined(separator: ", ") + " |")
+                     + StageGraph.plots.map { "`\($0.output)`" }.joined(separator: ", ")
+                     + " (learned reward: also " + StageGraph.preferencePlots.map { "`\($0.output)`" }.joined(separator: ", ") + ", and every `reward.h5`) |")
         return lines.joined(separator: "\n")
     }
 
     static func stampTable() -> String {
         var lines = ["| stage | sections in its stamp |", "|---|---|"]
         for stage in Stage.allCases {
-            lines.append("| \(stage.rawValue) | \(perAlgorithm { stage.sections(for: $0).map(\.rawValue).joined(separator: ", ") }) |")
+            lines.append("| \(stage.rawValue) | \(perVariant(stage) { stage.sections(for: $0).map(\.rawValue).joined(separator: ", ") }) |")
         }
         lines.append("| plot | the whole config.yaml but `threads` (the report prints it) |")
         return lines.joined(separator: "\n")

@@ -11,18 +11,19 @@ public enum StageCommand {
         let message: String
     }
 
-    /// The flags `stage` accepts (either algorithm), in `--help` order, with their help.
+    /// The flags `stage` accepts (any config: `PipelineConfig.variants`), in `--help` order, with their help.
     public static func flags(of stage: Stage) -> [(flag: String, help: String, required: Bool)] {
         var flags: [(String, String, Bool)] = [("--config", "The run's pipeline config (YAML).", true)]
         var roles: [InputRole] = []
-        for algorithm in PipelineConfig.Algorithm.allCases {
-            for input in stage.inputs(for: algorithm) where !roles.contains(input.role) { roles.append(input.role) }
+        for variant in PipelineConfig.variants where stage.isPart(of: variant) {
+            for input in stage.inputs(for: variant) where !roles.contains(input.role) { roles.append(input.role) }
         }
         flags += roles.map { ($0.flag, $0.help + ".", false) }
         if stage.takesIteration { flags.append(("--iteration", "The iteration N this stage runs at.", true)) }
         if stage.takesThreads {
             flags.append(("--threads", "Worker threads (default: the config's `threads`; 0 = every core). The output is the same bytes whatever the count.", false))
         }
+        flags += stage.switches.map { ($0.flag, $0.help, false) }
         flags.append(("--record", "Append the stage's timing record (a JSON line) to this file, e.g. the run's \(StageRecord.fileName).", false))
         flags.append(("--output", "Where to write \(Set(PipelineConfig.Algorithm.allCases.map(stage.output(for:))).sorted().joined(separator: " or ")).", true))
         return flags
@@ -55,6 +56,12 @@ public enum StageCommand {
                 throw UsageError(message: flag.hasPrefix("-") ? "unknown option '\(flag)' (\(name(stage)) takes \(usage))"
                                                             : "unexpected argument '\(flag)' (\(name(stage)) takes \(usage))")
             }
+            if stage.switches.contains(where: { $0.flag == flag }) {
+                guard value == nil else { throw UsageError(message: "'\(flag)' takes no value") }
+                guard values[flag] == nil else { throw UsageError(message: "'\(flag)' given twice") }
+                values[flag] = ""
+                continue
+            }
             if value == nil {
                 guard index < arguments.count else { throw UsageError(message: "missing value for '\(flag)'") }
                 value = arguments[index]
@@ -72,9 +79,11 @@ public enum StageCommand {
             guard let number = Int(text) else { throw UsageError(message: "\(flag) must be a whole number, not '\(text)'") }
             return number
         }
-        return StageInvocation(stage: stage, configPath: values["--config"] ?? "", iteration: try integer("--iteration") ?? 0,
-                               inputs: inputs, output: values["--output"] ?? "", threads: try integer("--threads"),
-                               record: values["--record"])
+        var invocation = StageInvocation(stage: stage, configPath: values["--config"] ?? "", iteration: try integer("--iteration") ?? 0,
+                                         inputs: inputs, output: values["--output"] ?? "", threads: try integer("--threads"),
+                                         record: values["--record"])
+        invocation.interactive = values["--interactive"] != nil
+        return invocation
     }
 
     /// The `--help` text of `executable`: every stage it runs.
@@ -82,7 +91,11 @@ public enum StageCommand {
         var text = ""
         for stage in Stage.allCases where stage.executable == executable {
             let flags = flags(of: stage)
-            let usage = flags.map { $0.required ? "\($0.flag) <\($0.flag.dropFirst(2))>" : "[\($0.flag) <\($0.flag.dropFirst(2))>]" }
+            let switches = Set(stage.switches.map(\.flag))
+            let usage = flags.map { flag -> String in
+                if switches.contains(flag.flag) { return "[\(flag.flag)]" }
+                return flag.required ? "\(flag.flag) <\(flag.flag.dropFirst(2))>" : "[\(flag.flag) <\(flag.flag.dropFirst(2))>]"
+            }
             text += "USAGE: \(name(stage)) \(usage.joined(separator: " "))\n\n"
             let purposes = Set(PipelineConfig.Algorithm.allCases.map(stage.purpose(for:)))
             if purposes.count == 1, let purpose = purposes.first {
@@ -91,9 +104,9 @@ public enum StageCommand {
                 for algorithm in PipelineConfig.Algorithm.allCases { text += "  \(algorithm.rawValue): \(stage.purpose(for: algorithm)).\n" }
             }
             text += "\n" + wrap(stage.details, indent: "  ") + "\n\n"
-            for algorithm in PipelineConfig.Algorithm.allCases {
-                let reads = ["config"] + stage.inputs(for: algorithm).map { "\($0.file(for: algorithm)) (\($0.role.flag))" }
-                text += "  \(algorithm.rawValue): reads \(reads.joined(separator: ", ")); writes \(stage.output(for: algorithm)).\n"
+            for variant in PipelineConfig.variants where stage.isPart(of: variant) {
+                let reads = ["config"] + stage.inputs(for: variant).map { "\($0.file(for: variant.algorithm)) (\($0.role.flag))" }
+                text += "  \(variant.variantName): reads \(reads.joined(separator: ", ")); writes \(stage.output(for: variant.algorithm)).\n"
             }
             text += "\nOPTIONS:\n"
             for flag in flags {

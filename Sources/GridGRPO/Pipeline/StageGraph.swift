@@ -14,6 +14,8 @@ public enum StageGraph {
         /// (every eval.h5; every update's weights.h5 for its /metrics).
         /// `part` names what of them the plot reads, for the process figure.
         case outputs(of: Stage, flag: String, part: String)
+        /// The last iteration's output of a stage, given with `flag` (the final reward model).
+        case final(of: Stage, flag: String)
         /// Every figure above it in the list (the report embeds them).
         case figures
         /// The stages' timing records (`stages.jsonl`). Informational: not a
@@ -31,8 +33,27 @@ public enum StageGraph {
 
     static let evaluations = PlotInput.outputs(of: .evaluate, flag: "--evaluations", part: "")
     static let updateWeights = PlotInput.outputs(of: .update, flag: "--weights", part: " /metrics")
+    static let rewards = PlotInput.outputs(of: .reward, flag: "--rewards", part: " metrics")
 
-    /// The plot stage's outputs, under `figures/` except the report.
+    /// The plot stage's outputs for a run of `config`, under `figures/` except
+    /// the report (last). A run with a learned reward has two more figures,
+    /// and its report reads every reward.h5 too.
+    public static func plots(for config: PipelineConfig) -> [PlotSpec] {
+        guard config.preference.learnsReward else { return plots }
+        let report = plots[plots.count - 1]
+        return plots.dropLast() + preferencePlots
+            + [PlotSpec(output: report.output, subcommand: report.subcommand, reads: report.reads + [rewards], caption: report.caption)]
+    }
+
+    /// The figures of a run with a learned reward.
+    static let preferencePlots: [PlotSpec] = [
+        PlotSpec(output: "figures/reward_map.png", subcommand: "reward-map", reads: [.config, .final(of: .reward, flag: "--reward")],
+                 caption: "The learned reward r̃(s, a) beside the true reward, every cell and action, for a few goals"),
+        PlotSpec(output: "figures/preferences.png", subcommand: "preferences", reads: [.config, evaluations, rewards],
+                 caption: "Labels spent vs greedy optimality, and the reward model's held-out accuracy and return correlation per iteration"),
+    ]
+
+    /// The plot stage's outputs of a run with the blog's `return` source.
     public static let plots: [PlotSpec] = [
         PlotSpec(output: "figures/training_results.png", subcommand: "training-results",
                  reads: [.config, .best, evaluations, updateWeights],
@@ -51,7 +72,7 @@ public enum StageGraph {
 
     /// The parameters (canonical JSON of its sections) `stage` of a run of `config` reads.
     public static func parametersJSON(stage: Stage, config: PipelineConfig) -> String {
-        config.parametersJSON(stage.sections(for: config.algorithm))
+        config.parametersJSON(stage.sections(for: config))
     }
 
     /// Where the parameter stamps live, relative to the run directory.
@@ -64,9 +85,9 @@ public enum StageGraph {
     /// figures and the report show all of it.
     public static let plotStampFile = "\(parametersDirectory)/plot.json"
 
-    /// The parameter stamp of every stage: `params/NAME.json` → its content.
+    /// The parameter stamp of every stage of the run: `params/NAME.json` → its content.
     public static func parameterStamps(config: PipelineConfig) -> [(file: String, content: String)] {
-        Stage.allCases.map { (stampFile($0), parametersJSON(stage: $0, config: config)) }
+        Stage.stages(of: config).map { (stampFile($0), parametersJSON(stage: $0, config: config)) }
             + [(plotStampFile, config.canonicalJSON)]
     }
 
@@ -86,6 +107,11 @@ public enum StageGraph {
             if FileManager.default.contents(atPath: path) == bytes { continue }
             try AtomicFile.write(bytes, to: path)
         }
+        // The stamp of a stage the config no longer has (label after
+        // switching back to `source: return`) would only mislead.
+        for stage in Stage.allCases where !stage.isPart(of: config) {
+            unlink(directory + "/" + stage.rawValue + ".json")
+        }
     }
 
     public static func iterationDirectory(_ iteration: Int) -> String {
@@ -103,7 +129,7 @@ public enum StageGraph {
     public static func prune(config: PipelineConfig, directory: String) throws -> [String] {
         var produced = Set<String>()
         for iteration in 0...config.iterations {
-            for stage in Stage.allCases where stage.runs(at: iteration) {
+            for stage in Stage.stages(of: config) where stage.runs(at: iteration) {
                 produced.insert("\(iterationDirectory(iteration))/\(stage.output(for: config.algorithm))")
             }
         }
@@ -162,7 +188,7 @@ public enum StageGraph {
         lines.append("")
         var outputs: [Stage: [String]] = [:]
         for iteration in 0...iterations {
-            for stage in Stage.allCases where stage.runs(at: iteration) {
+            for stage in Stage.stages(of: config) where stage.runs(at: iteration) {
                 var run = StageInvocation(stage: stage, iteration: iteration, config: config, directory: artifacts)
                 outputs[stage, default: []].append(run.output)
                 let prerequisites = ["\(artifacts)/\(stampFile(stage))"] + run.inputs.map(\.path)
@@ -177,6 +203,7 @@ public enum StageGraph {
             lines.append("\(outputsVariable(stage, prefix: prefix)) := \((outputs[stage] ?? []).joined(separator: " "))")
         }
         lines.append("\(prefix)FINAL_BEST := \(outputs[.checkpoint]?.last ?? "")")
+        let plots = plots(for: config)
         let figures = plots.filter { $0.output.hasPrefix("figures/") }.map { "\(artifacts)/\($0.output)" }
         lines.append("\(prefix)FIGURES := \(figures.joined(separator: " "))")
         lines.append("\(prefix)REPORT := \(plots.filter { !$0.output.hasPrefix("figures/") }.map { "\(artifacts)/\($0.output)" }.joined(separator: " "))")
@@ -195,6 +222,10 @@ public enum StageGraph {
                 case .outputs(let stage, let flag, _):
                     prerequisites.append("$(\(outputsVariable(stage, prefix: prefix)))")
                     arguments += [flag, "$(\(outputsVariable(stage, prefix: prefix)))"]
+                case .final(let stage, let flag):
+                    let last = outputs[stage]?.last ?? ""
+                    prerequisites.append(last)
+                    arguments += [flag, last]
                 case .figures:
                     prerequisites.append("$(\(prefix)FIGURES)")
                     arguments += ["--figures", "$(\(prefix)FIGURES)"]
@@ -206,9 +237,11 @@ public enum StageGraph {
             lines.append("\(output): \(prerequisites.joined(separator: " ")) | $(BUILD_STAMP)")
             lines.append("\t$(Q)$(BIN)/plot \(plot.subcommand) \(arguments.joined(separator: " "))")
         }
+        if config.preference.source == .file { lines += handRules(config: config, artifacts: artifacts) }
         if prefix.isEmpty {
             lines.append("PLOT_STAMP := \(plotStampFile)")
             lines += rerunRules(config: config)
+            lines += labelByHandRules(config: config)
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -217,9 +250,9 @@ public enum StageGraph {
     /// are built first if missing); later stages see a newer file and rerun on
     /// the next `make`. ITER is a whole number, zero-padded or not (7, 0007).
     static func rerunRules(config: PipelineConfig) -> [String] {
-        let names = Stage.allCases.map(\.rawValue).joined(separator: " ")
+        let names = Stage.stages(of: config).map(\.rawValue).joined(separator: " ")
         var lines = ["", ".PHONY: \(names)"]
-        for stage in Stage.allCases {
+        for stage in Stage.stages(of: config) {
             lines.append("OUTPUT_\(stage.rawValue) := \(stage.output(for: config.algorithm))")
             lines.append("FIRST_\(stage.rawValue) := \(stage.firstIteration)")
             lines.append("LAST_\(stage.rawValue) := \(stage.runs(at: 1) ? config.iterations : 0)")

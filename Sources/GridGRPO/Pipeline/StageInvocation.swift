@@ -12,6 +12,8 @@ public struct StageInvocation: Sendable, Equatable {
     public var threads: Int?
     /// Where to append the stage's timing record (`--record`), if anywhere.
     public var record: String?
+    /// `label --interactive`: a person answers in the terminal.
+    public var interactive = false
 
     public struct Input: Sendable, Equatable {
         public var role: InputRole
@@ -39,9 +41,9 @@ public struct StageInvocation: Sendable, Equatable {
     /// stage's file in the iteration's folder unless given.
     public init(stage: Stage, iteration: Int, config: PipelineConfig, directory: String,
                 configPath: String? = nil, output: String? = nil) {
-        let inputs = stage.inputs(for: config.algorithm).compactMap { input -> Input? in
+        let inputs = stage.inputs(for: config).compactMap { input -> Input? in
             input.sourceIteration(at: iteration, config: config).map {
-                Input(input.role, "\(directory)/\(StageGraph.iterationDirectory($0))/\(input.file(for: config.algorithm))")
+                Input(input.role, "\(directory)/\(input.relativePath(source: $0, algorithm: config.algorithm))")
             }
         }
         self.init(stage: stage, configPath: configPath ?? "\(directory)/config.yaml", iteration: iteration, inputs: inputs,
@@ -68,6 +70,7 @@ public struct StageInvocation: Sendable, Equatable {
         for input in inputs { arguments += [input.role.flag, input.path] }
         if stage.takesIteration { arguments += ["--iteration", String(iteration)] }
         if let threads { arguments += ["--threads", String(threads)] }
+        if interactive { arguments.append("--interactive") }
         if let record { arguments += ["--record", record] }
         arguments += ["--output", output]
         return arguments

@@ -40,15 +40,23 @@ public enum Stages {
         case .rollout:
             return try rollout(configPath: run.configPath, weightsPath: try run.path(.weights), iteration: run.iteration,
                                output: run.output, threads: run.threads)
+        case .label:
+            return try label(configPath: run.configPath, rolloutPath: try run.path(.rollout), labelsPath: run[.labels],
+                             rewardPath: run[.reward], handPath: run[.hand], iteration: run.iteration, output: run.output,
+                             interactive: run.interactive, threads: run.threads)
+        case .reward:
+            return try reward(configPath: run.configPath, labelsPath: try run.path(.labels), previousPath: run[.reward],
+                              rolloutPath: try run.path(.rollout), iteration: run.iteration, output: run.output, threads: run.threads)
         case .pair:
-            return try pair(configPath: run.configPath, rolloutPath: try run.path(.rollout), iteration: run.iteration, output: run.output)
+            return try pair(configPath: run.configPath, rolloutPath: try run.path(.rollout), rewardPath: run[.reward],
+                            iteration: run.iteration, output: run.output)
         case .update:
             return try update(configPath: run.configPath, weightsPath: try run.path(.weights), rolloutPath: try run.path(.rollout),
-                              pairsPath: run[.pairs], groupsPath: run[.groups], referencePath: run[.reference],
+                              pairsPath: run[.pairs], groupsPath: run[.groups], referencePath: run[.reference], rewardPath: run[.reward],
                               iteration: run.iteration, output: run.output, threads: run.threads)
         case .evaluate:
-            return try evaluate(configPath: run.configPath, weightsPath: try run.path(.weights), iteration: run.iteration,
-                                output: run.output, threads: run.threads)
+            return try evaluate(configPath: run.configPath, weightsPath: try run.path(.weights), labelsPath: run[.labels],
+                                iteration: run.iteration, output: run.output, threads: run.threads)
         case .checkpoint:
             return try checkpoint(configPath: run.configPath, evaluationPath: try run.path(.evaluation),
                                   weightsPath: try run.path(.weights), previousPath: run[.previous],
@@ -103,11 +111,18 @@ public enum Stages {
     /// The blog's method: pairs reference i with candidate i (see
     /// `PreferencePairs` for the tie rule) into pairs.h5. GRPO: group
     /// statistics and per-episode advantages into groups.h5.
-    public static func pair(configPath: String, rolloutPath: String, iteration: Int, output: String) throws -> String {
+    /// With a learned reward (`rewardPath`), the returns compared are the learned ones.
+    public static func pair(configPath: String, rolloutPath: String, rewardPath: String? = nil, iteration: Int, output: String) throws -> String {
         let config = try PipelineConfig.load(path: configPath)
         try checkIteration(iteration, config, from: 1)
-        let (episodes, source) = try ArtifactSchema.readRollout(path: rolloutPath, world: config.world)
+        var (episodes, source) = try ArtifactSchema.readRollout(path: rolloutPath, world: config.world)
         try checkSource(source, path: rolloutPath, iteration: iteration)
+        var inputs: [Provenance.Input] = [try .input(.rollout, path: rolloutPath)]
+        if let learned = try learnedStepRewards(config: config, rewardPath: rewardPath, rolloutPath: rolloutPath, episodes: episodes,
+                                                iteration: iteration, stage: .pair, threads: 1) {
+            episodes.returns = learnedReturns(learned.rewards, episodes)
+            inputs.append(learned.input)
+        }
         if config.algorithm == .grpo {
             let expected = config.grpo.groupSize * config.grpo.groupsPerIteration
             guard episodes.count == expected, episodes.groups.count == expected else {
@@ -115,8 +130,7 @@ public enum Stages {
             }
             let groups = try GroupAdvantages(returns: episodes.returns, groupSize: config.grpo.groupSize, scale: config.grpo.scale,
                                              epsilon: config.grpo.advantageEpsilon, dropUniform: config.grpo.dropUniformGroups)
-            let provenance = Provenance(schema: .groups, stage: .pair, iteration: iteration, config: config,
-                                        inputs: [try .input(.rollout, path: rolloutPath)])
+            let provenance = Provenance(schema: .groups, stage: .pair, iteration: iteration, config: config, inputs: inputs)
             try ArtifactSchema.writeGroups(groups, config: config.grpo, provenance: provenance, to: output)
             let meanReturn = groups.means.reduce(0.0) { $0 + Double($1) } / Double(groups.groupCount)
             let meanStd = groups.standardDeviations.reduce(0.0) { $0 + Double($1) } / Double(groups.groupCount)
@@ -126,8 +140,7 @@ public enum Stages {
             throw GridGRPOError("\(rolloutPath): holds \(episodes.count) episodes, but rollout.pairs = \(config.rollout.pairs) needs \(2 * config.rollout.pairs)")
         }
         let pairs = try PreferencePairs(episodes: episodes)
-        let provenance = Provenance(schema: .pairs, stage: .pair, iteration: iteration, config: config,
-                                    inputs: [try .input(.rollout, path: rolloutPath)])
+        let provenance = Provenance(schema: .pairs, stage: .pair, iteration: iteration, config: config, inputs: inputs)
         try ArtifactSchema.writePairs(pairs, provenance: provenance, to: output)
         let meanPreferred = pairs.preferredReturns.reduce(0.0) { $0 + Double($1) } / Double(pairs.count)
         let meanRejected = pairs.rejectedReturns.reduce(0.0) { $0 + Double($1) } / Double(pairs.count)
@@ -137,23 +150,37 @@ public enum Stages {
     /// One iteration of training. The blog's method reads `pairsPath` and
     /// updates the policy and value networks on the preferred episodes; GRPO
     /// reads `groupsPath` (advantages) and, when β > 0, `referencePath` (π_ref).
+    /// With a learned reward (`rewardPath`, the blog's method), the returns-to-go
+    /// and value targets are the learned reward's.
     public static func update(configPath: String, weightsPath: String, rolloutPath: String, pairsPath: String?,
-                              groupsPath: String?, referencePath: String?, iteration: Int, output: String,
+                              groupsPath: String?, referencePath: String?, rewardPath: String? = nil, iteration: Int, output: String,
                               threads: Int? = nil) throws -> String {
         let config = try PipelineConfig.load(path: configPath)
         let workers = try workers(threads, config)
         try checkIteration(iteration, config, from: 1)
         var (agent, _, weightsSource) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(weightsSource, path: weightsPath, iteration: iteration - 1)
-        let (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, world: config.world)
+        var (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, world: config.world)
         try checkSource(rolloutSource, path: rolloutPath, iteration: iteration)
         let rolloutDigest = try SHA256.hex(ofFile: rolloutPath)
         var inputs: [Provenance.Input] = [try .input(.weights, path: weightsPath),
                                           try .input(.rollout, path: rolloutPath)]
+        var rewardInput: Provenance.Input?
+        if config.algorithm == .preference,
+           let learned = try learnedStepRewards(config: config, rewardPath: rewardPath, rolloutPath: rolloutPath, episodes: episodes,
+                                                iteration: iteration, stage: .update, threads: workers) {
+            episodes.returnsToGo = learnedReturnsToGo(learned.rewards, episodes, gamma: config.rollout.gamma)
+            rewardInput = learned.input
+        } else if rewardPath != nil {
+            throw GridGRPOError("update reads --reward only for the blog's method with a learned reward (GRPO's groups.h5 holds the learned advantages)")
+        }
         func checkScoredFrom(_ source: Provenance, path: String) throws {
             try checkSource(source, path: path, iteration: iteration)
             guard source.inputs.first(where: { $0.role == InputRole.rollout.rawValue })?.sha256 == rolloutDigest else {
                 throw GridGRPOError("\(path): was made from a different rollout than \(rolloutPath); rerun the pair stage")
+            }
+            if let rewardInput, source.inputs.first(where: { $0.role == InputRole.reward.rawValue })?.sha256 != rewardInput.sha256 {
+                throw GridGRPOError("\(path): was paired by a different reward model than \(rewardPath ?? ""); rerun the pair stage")
             }
         }
         let metrics: UpdateMetrics
@@ -165,6 +192,7 @@ public enum Stages {
             let (pairs, pairsSource) = try ArtifactSchema.readPairs(path: pairsPath, episodeCount: episodes.count)
             try checkScoredFrom(pairsSource, path: pairsPath)
             inputs.append(try .input(.pairs, path: pairsPath))
+            if let rewardInput { inputs.append(rewardInput) }
             metrics = try preferenceUpdate(agent: &agent, episodes: episodes, pairs: pairs, config: config.update,
                                            world: config.world, seed: config.seed, iteration: iteration, threads: workers)
         case .grpo:
@@ -210,20 +238,47 @@ public enum Stages {
         return label(.update, iteration) + summary
     }
 
-    /// Exhaustive greedy evaluation plus the blog's sampled average return.
-    public static func evaluate(configPath: String, weightsPath: String, iteration: Int, output: String, threads: Int? = nil) throws -> String {
+    /// Exhaustive greedy evaluation plus the blog's sampled average return,
+    /// always on the true reward. A run with a learned reward also records
+    /// the labels spent so far (`labelsPath`, iteration ≥ 1) and the greedy
+    /// policy's other criteria.
+    public static func evaluate(configPath: String, weightsPath: String, labelsPath: String? = nil, iteration: Int, output: String,
+                                threads: Int? = nil) throws -> String {
         let config = try PipelineConfig.load(path: configPath)
         try checkIteration(iteration, config, from: 0)
+        let workers = try workers(threads, config)
         let (agent, _, source) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(source, path: weightsPath, iteration: iteration)
         let evaluation = Evaluation.run(policy: agent.policy, world: config.world,
                                         sampledEpisodes: config.evaluation.sampledEpisodes, seed: config.seed, iteration: iteration,
-                                        threads: try workers(threads, config))
-        let provenance = Provenance(schema: .evaluation, stage: .evaluate, iteration: iteration, config: config,
-                                    inputs: [try .input(.weights, path: weightsPath)])
-        try ArtifactSchema.writeEvaluation(evaluation, provenance: provenance, to: output)
+                                        threads: workers)
+        var inputs: [Provenance.Input] = [try .input(.weights, path: weightsPath)]
+        let spent = try labelsSpent(config: config, labelsPath: labelsPath, iteration: iteration)
+        if let input = spent.input { inputs.append(input) }
+        var labels: EvaluationLabels?
+        if config.preference.learnsReward {
+            let criteria = greedyCriteria(policy: agent.policy, world: config.world, threads: workers)
+            labels = EvaluationLabels(labelsSpent: spent.count, personLabels: spent.person, meanEdgeMoves: criteria.edgeMoves,
+                                      meanRevisits: criteria.revisits)
+        }
+        let provenance = Provenance(schema: .evaluation, stage: .evaluate, iteration: iteration, config: config, inputs: inputs)
+        try ArtifactSchema.writeEvaluation(evaluation, provenance: provenance, to: output,
+                                           extra: labels.map { labels in { try ArtifactSchema.writeEvaluationLabels(labels, to: $0) } })
         let optimal = (0..<evaluation.count).filter(evaluation.isOptimal).count
         return label(.evaluate, iteration) + "optimal \(optimal)/\(evaluation.count), success \(percent(evaluation.successRate)), mean gap \(number(evaluation.meanOptimalityGap)), sampled return \(number(Double(evaluation.sampledAverageReturn)))"
+            + (labels.map { ", \($0.labelsSpent) labels spent" } ?? "")
+    }
+
+    /// The labels spent up to `iteration` (and how many by a person), from its labels.h5.
+    static func labelsSpent(config: PipelineConfig, labelsPath: String?, iteration: Int) throws -> (count: Int, person: Int, input: Provenance.Input?) {
+        guard config.preference.learnsReward, iteration > 0 else {
+            guard labelsPath == nil else { throw GridGRPOError("evaluate reads --labels only with a learned reward, from iteration 1") }
+            return (0, 0, nil)
+        }
+        guard let labelsPath else { throw GridGRPOError("preference.source is \(config.preference.source.rawValue): evaluate needs --labels (labels.h5 of iteration \(iteration))") }
+        let (count, person, _, source) = try ArtifactSchema.readLabelsSummary(path: labelsPath)
+        try checkSource(source, path: labelsPath, iteration: iteration)
+        return (count, person, try .input(.labels, path: labelsPath))
     }
 
     /// Keeps the best weights so far. The candidate replaces the previous best

@@ -16,9 +16,9 @@ public enum ConfigReference {
     public static func readers() -> [String: [String]] {
         var readers: [String: [String]] = ["iterations": ["dag"],
                                            "threads": Stage.allCases.filter(\.takesThreads).map(\.rawValue)]
-        for algorithm in PipelineConfig.Algorithm.allCases {
-            for stage in Stage.allCases {
-                for section in stage.sections(for: algorithm) where !readers[section.rawValue, default: []].contains(stage.rawValue) {
+        for variant in PipelineConfig.variants {
+            for stage in Stage.stages(of: variant) {
+                for section in stage.sections(for: variant) where !readers[section.rawValue, default: []].contains(stage.rawValue) {
                     readers[section.rawValue, default: []].append(stage.rawValue)
                 }
             }
@@ -116,7 +116,9 @@ public enum ConfigReference {
 
         "read by" lists the stages that read the key's top-level section: those whose
         parameter stamp `params/STAGE.json` holds it (`sections` in the stage list,
-        Sources/GridGRPO/Pipeline/StageGraph.swift), for either algorithm. Changing a
+        Sources/GridGRPO/Pipeline/Stage.swift), for either algorithm and either kind
+        of reward (`preference` is in a stage's stamp only when `preference.source`
+        is not `return`). Changing a
         value reruns exactly those stages and what depends on their outputs.
         `initialize` is `update --init`. `iterations` is read by `dag` alone (it writes
         the Makefile's rules, so raising it runs only the new iterations); `threads` by
