@@ -14,7 +14,7 @@ public enum Report {
     static func number(_ value: Double) -> String { value.isFinite ? String(format: "%.4f", value) : "–" }
 
     public static func build(configPath: String, evaluationPaths: [String], weightsPaths: [String], bestPath: String,
-                             figurePaths: [String], recordsPath: String?, output: String) throws -> String {
+                             figurePaths: [String], recordsPath: String?, rewardPaths: [String] = [], output: String) throws -> String {
         let config = try PipelineConfig.load(path: configPath)
         let history = try RunHistory(config: config, evaluationPaths: evaluationPaths, weightsPaths: weightsPaths, bestPath: bestPath)
         let configText = (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? ""
@@ -50,8 +50,10 @@ public enum Report {
         // Stages
         html += "<h2>2. Stages</h2>\n<div class=\"cell\"><div class=\"label\">In [2]: the stage list the Makefile is generated from</div>\n"
         html += "<table><tr><th class=\"text\">stage</th><th class=\"text\">executable</th><th class=\"text\">purpose</th><th class=\"text\">reads</th><th class=\"text\">writes</th><th>iterations</th></tr>\n"
-        for stage in Stage.allCases {
-            let reads = stage.inputs(for: config.algorithm).map { $0.file(for: config.algorithm) + ($0.iterationOffset == -1 ? " (n−1)" : "") }.joined(separator: ", ")
+        for stage in Stage.stages(of: config) {
+            let reads = stage.inputs(for: config).map { input in
+                input.role == .hand ? "\(StageInput.handDirectory)/labels-n.h5" : input.file(for: config.algorithm) + (input.iterationOffset == -1 ? " (n−1)" : "")
+            }.joined(separator: ", ")
             let runs = stage.runs(at: 1) ? "\(stage.firstIteration)…\(config.iterations)" : "0"
             let executable = [stage.executable] + (stage.selector.map { [$0] } ?? [])
             html += "<tr><td class=\"text\"><b>\(stage.rawValue)</b></td><td class=\"text\"><code>\(escape(executable.joined(separator: " ")))</code></td>"
@@ -92,6 +94,9 @@ public enum Report {
             html += "<td>\(number(e.sampledAverageReturn))</td><td>\(number(e.meanOptimalityGap))</td><td>\(number(history.policyLoss[index]))</td><td>\(number(history.valueLoss[index]))</td></tr>\n"
         }
         html += "</table></details></div>\n"
+        if config.preference.learnsReward {
+            html += try preferenceSection(config: config, evaluationPaths: evaluationPaths, rewardPaths: rewardPaths)
+        }
 
         // Figures
         html += "<h2>4. Figures</h2>\n"

@@ -11,7 +11,8 @@ struct Plot: ParsableCommand {
         writes one file. PNGs carry their provenance (config digest, seed, input digests) in \
         tEXt chunks and no timestamp, so rerunning gives identical bytes.
         """,
-        subcommands: [TrainingResults.self, NetworkArchitecture.self, TrainingProcess.self, GridWorldPaths.self, PolicyMap.self, ReportCommand.self, Compare.self])
+        subcommands: [TrainingResults.self, NetworkArchitecture.self, TrainingProcess.self, GridWorldPaths.self, PolicyMap.self,
+                      RewardMap.self, Preferences.self, ReportCommand.self, Compare.self, LabelEfficiency.self])
 }
 
 struct Common: ParsableArguments {
@@ -102,12 +103,51 @@ struct ReportCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Every update's weights.h5 (iterations ≥ 1).") var weights: [String] = []
     @Option(parsing: .upToNextOption, help: "The figures to embed.") var figures: [String] = []
     @Option(help: "The run's stage timing records, stages.jsonl (optional).") var records: String?
+    @Option(parsing: .upToNextOption, help: "Every reward.h5 (a run with a learned reward).") var rewards: [String] = []
 
     func run() throws {
         try common.run("report") {
             try Report.build(configPath: common.config, evaluationPaths: evaluations, weightsPaths: weights, bestPath: best,
-                             figurePaths: figures, recordsPath: records, output: common.output)
+                             figurePaths: figures, recordsPath: records, rewardPaths: rewards, output: common.output)
         }
+    }
+}
+
+struct RewardMap: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reward-map",
+        abstract: "reward_map.png: the learned reward r̃(s, a) beside the true reward for a few goals (a run with a learned reward).")
+    @OptionGroup var common: Common
+    @Option(help: "The last iteration's reward.h5.") var reward: String
+    func run() throws {
+        try common.run("reward-map") { try Figures.rewardMap(configPath: common.config, rewardPath: reward, output: common.output) }
+    }
+}
+
+struct Preferences: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preferences",
+        abstract: "preferences.png: labels spent vs greedy optimality, and the reward model per iteration (a run with a learned reward).")
+    @OptionGroup var common: Common
+    @Option(parsing: .upToNextOption, help: "Every iteration's eval.h5.") var evaluations: [String]
+    @Option(parsing: .upToNextOption, help: "Every reward.h5.") var rewards: [String] = []
+    func run() throws {
+        try common.run("preferences") {
+            try Figures.preferences(configPath: common.config, evaluationPaths: evaluations, rewardPaths: rewards, output: common.output)
+        }
+    }
+}
+
+struct LabelEfficiency: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "label-efficiency",
+        abstract: "label_efficiency.png and label_efficiency.md: configurations solved optimally against labels spent, per method over seeds.",
+        discussion: "Reads each run directory's config.yaml and every iteration's eval.h5 (runs with a learned reward).")
+    @Option(parsing: .upToNextOption, help: "Run directories (artifacts of complete runs with a learned reward).") var runs: [String]
+    @Option(help: "Where to write the figure.") var output: String
+    @Option(help: "Where to write the Markdown table.") var table: String
+    func run() throws {
+        try runStage("plot label-efficiency") { try LabelEfficiencyComparison.build(runDirectories: runs, output: output, tableOutput: table) }
     }
 }
 

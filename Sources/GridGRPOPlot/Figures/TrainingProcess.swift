@@ -16,14 +16,15 @@ public enum TrainingProcessFigure {
         public var previousIteration: Bool
     }
 
-    /// Nodes in stage-list order, then `plot`.
-    public static func nodes(_ algorithm: PipelineConfig.Algorithm) -> [String] {
-        Stage.allCases.map(\.rawValue) + ["plot"]
+    /// Nodes in stage-list order (the run's stages), then `plot`.
+    public static func nodes(_ config: PipelineConfig) -> [String] {
+        Stage.stages(of: config).map(\.rawValue) + ["plot"]
     }
 
     /// The edges of the generic iteration n ≥ 1 (and of initialize, for n = 0 → 1),
     /// merged per (producer, consumer, previous-iteration).
-    public static func edges(_ algorithm: PipelineConfig.Algorithm) -> [Edge] {
+    public static func edges(_ config: PipelineConfig) -> [Edge] {
+        let algorithm = config.algorithm, stages = Stage.stages(of: config)
         var result: [Edge] = []
         func add(_ producer: String, _ consumer: String, _ file: String, previous: Bool) {
             if let index = result.firstIndex(where: { $0.producer == producer && $0.consumer == consumer && $0.previousIteration == previous }) {
@@ -32,16 +33,18 @@ public enum TrainingProcessFigure {
                 result.append(Edge(producer: producer, consumer: consumer, files: [file], previousIteration: previous))
             }
         }
-        for consumer in Stage.allCases {
-            for input in consumer.inputs(for: algorithm) {
+        for consumer in stages {
+            for input in consumer.inputs(for: config) {
                 let file = input.file(for: algorithm)
                 if input.role == .reference {
                     // π_ref: the weights of an earlier iteration (initial, or refreshed every R)
                     add(Stage.initialize.rawValue, consumer.rawValue, file + " (reference)", previous: false)
                     continue
                 }
+                // A person's labels come from outside the DAG (make label-by-hand).
+                if input.role == .hand { continue }
                 // Producers of this file: in iteration n (offset 0) or n−1 (offset −1).
-                for producer in Stage.allCases where producer.output(for: algorithm) == file {
+                for producer in stages where producer.output(for: algorithm) == file {
                     let sameIteration = input.iterationOffset == 0
                     if !producer.runs(at: 1) {
                         // initialize feeds iteration 1 through offset −1, and iteration 0's own stages through offset 0
@@ -53,12 +56,14 @@ public enum TrainingProcessFigure {
                 }
             }
         }
-        for plot in StageGraph.plots where plot.output.hasPrefix("figures/") {
+        for plot in StageGraph.plots(for: config) where plot.output.hasPrefix("figures/") {
             for input in plot.reads {
                 switch input {
                 case .best: add(Stage.checkpoint.rawValue, "plot", "best.h5", previous: false)
                 case .outputs(let stage, _, let part):
                     add(stage.rawValue, "plot", stage.output(for: algorithm) + part + " (all)", previous: false)
+                case .final(let stage, _):
+                    add(stage.rawValue, "plot", stage.output(for: algorithm) + " (last)", previous: false)
                 default: break
                 }
             }
@@ -67,20 +72,23 @@ public enum TrainingProcessFigure {
     }
 
     public static func render(config: PipelineConfig) throws -> Canvas {
-        let canvas = try Canvas(width: 2400, height: 1080)
+        // A run with a learned reward has two more stages and longer arcs above them.
+        let learned = config.preference.learnsReward
+        let canvas = try Canvas(width: 2400, height: learned ? 1320 : 1080)
         canvas.text("The training process: one make rule per stage and iteration", at: Point(40, 30), size: 30, bold: true, vertical: .top)
-        canvas.text("iteration 0: initialize → evaluate → checkpoint; iterations 1…\(config.iterations): rollout → pair → update → evaluate → checkpoint; then plot",
+        let iterationStages = Stage.stages(of: config).filter { $0.runs(at: 1) }.map(\.rawValue).joined(separator: " → ")
+        canvas.text("iteration 0: initialize → evaluate → checkpoint; iterations 1…\(config.iterations): \(iterationStages); then plot",
                     at: Point(40, 74), size: 20, color: Palette.mutedText, vertical: .top)
-        let names = nodes(config.algorithm)
+        let names = nodes(config)
         let stages = Dictionary(uniqueKeysWithValues: Stage.allCases.map { ($0.rawValue, $0) })
         let boxWidth = 250.0, boxHeight = 150.0
         let spacing = (Double(canvas.width) - 80 - boxWidth) / Double(names.count - 1)
-        let rowY = 540.0
+        let rowY = learned ? 760.0 : 540.0
         func box(_ index: Int) -> Rect { Rect(40 + Double(index) * spacing, rowY - boxHeight / 2, boxWidth, boxHeight) }
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
 
         var labels: [(Point, String, Color)] = []
-        for edge in edges(config.algorithm) {
+        for edge in edges(config) {
             guard let from = index[edge.producer], let to = index[edge.consumer] else { continue }
             let fromInitialize = stages[edge.producer].map { !$0.runs(at: 1) } == true
             let files = edge.files.filter { !$0.hasSuffix("(reference)") || edge.files.count == 1 }
