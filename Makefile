@@ -9,6 +9,7 @@
 CONFIG    ?= pipeline.yaml
 ARTIFACTS ?= artifacts
 COMPARE_DIR ?= artifacts/compare
+LABELS_DIR ?= artifacts/label-efficiency
 SWIFT     ?= swift
 BIN       := .build/release
 BUILD_STAMP := $(BIN)/.stages-built
@@ -48,13 +49,13 @@ define check-path
 $(if $(or $(call unsafe-rest,$(subst $$,$$$$,$(value $(1))),$(SAFE_CHARACTERS)),$(filter-out 0 1,$(words $(value $(1))))),\
   $(error $(1)='$(value $(1))' holds characters make cannot pass safely to the shell (allowed: letters, digits, . _ - / +); choose another path))
 endef
-$(foreach variable,ARTIFACTS CONFIG COMPARE_DIR ITER,$(eval $(call check-path,$(variable))))
+$(foreach variable,ARTIFACTS CONFIG COMPARE_DIR LABELS_DIR ITER,$(eval $(call check-path,$(variable))))
 
 ifeq ($(GRIDGRPO_LOCKED),)
 GOALS := $(or $(MAKECMDGOALS),all)
 PARALLEL := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
-# `make compare` also holds its comparison directory's lock.
-LOCKS := $(ARTIFACTS)/.make.lock $(if $(filter compare,$(GOALS)),$(COMPARE_DIR)/.make.lock)
+# `make compare` and `make label-efficiency` also hold their directory's lock.
+LOCKS := $(ARTIFACTS)/.make.lock $(if $(filter compare,$(GOALS)),$(COMPARE_DIR)/.make.lock) $(if $(filter label-efficiency,$(GOALS)),$(LABELS_DIR)/.make.lock)
 # The lock is held by the make that runs the goals (flock -F execs it), which
 # this recipe waits for; SIGTERM, SIGINT or SIGHUP to this make is passed on to
 # it, so killing `make` stops the run (the interrupted stage's temporary file
@@ -66,7 +67,7 @@ $(firstword $(GOALS)):
 	$(foreach lock,$(LOCKS),flock -n -E 75 -F $(lock)) $(MAKE) $(PARALLEL) --no-print-directory GRIDGRPO_LOCKED=1 $(GOALS) & pid=$$!; \
 	trap 'kill -TERM $$pid 2>/dev/null' TERM INT HUP; \
 	wait $$pid; status=$$?; while kill -0 $$pid 2>/dev/null; do wait $$pid; status=$$?; done; \
-	if [ $$status = 75 ]; then echo "another make is running on $(ARTIFACTS)/$(if $(filter compare,$(GOALS)), or $(COMPARE_DIR)/) (it holds $(firstword $(LOCKS))$(if $(filter compare,$(GOALS)), or $(lastword $(LOCKS)))): wait for it, or give this run its own ARTIFACTS=dir"; fi; \
+	if [ $$status = 75 ]; then echo "another make is running on $(ARTIFACTS)/$(if $(filter compare,$(GOALS)), or $(COMPARE_DIR)/)$(if $(filter label-efficiency,$(GOALS)), or $(LABELS_DIR)/) (it holds $(firstword $(LOCKS))$(if $(word 2,$(LOCKS)), or $(lastword $(LOCKS)))): wait for it, or give this run its own ARTIFACTS=dir"; fi; \
 	exit $$status
 $(wordlist 2,$(words $(GOALS)),$(GOALS)):
 	@:
@@ -75,7 +76,7 @@ else
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 .DEFAULT_GOAL := all
-.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures compare bench docs
+.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures compare label-efficiency bench docs
 
 ## help: list the targets and variables
 help:
@@ -85,10 +86,12 @@ help:
 	@echo "make report               $(ARTIFACTS)/report.html, self-contained (figures embedded)"
 	@echo "make readme-figures       copy the figures to docs/figures/ for the README"
 	@echo "make -j2 compare          blog vs GRPO vs Dr. GRPO, seeds 0-4: $(COMPARE_DIR)/compare.png, compare.md"
+	@echo "make -j2 label-efficiency learned reward (configs/labeller*.yaml), seeds 0-4: $(LABELS_DIR)/label_efficiency.png, .md"
+	@echo "make label-by-hand ITER=n label iteration n's pairs yourself (a config with preference.source: file)"
 	@echo "make ARTIFACT             build one artifact and what it needs, e.g."
 	@echo "                          make $(ARTIFACTS)/iter-0007/pairs.h5"
 	@echo "make STAGE ITER=n         rerun one stage of iteration n now, e.g. make rollout ITER=7"
-	@echo "                          (STAGE: initialize rollout pair update evaluate checkpoint)"
+	@echo "                          (STAGE: initialize rollout pair update evaluate checkpoint; label reward with a learned reward)"
 	@echo "make bench                measure the kernels and the pipeline against the speed targets ($(ARTIFACTS)/bench.json)"
 	@echo "make docs                 regenerate the README's and docs/' generated tables from the code"
 	@echo "make deps                 install missing system packages (as root) or print the apt-get line"
@@ -154,6 +157,7 @@ bench: $(BUILD_STAMP)
 
 ## clean: remove the run's artifacts
 clean:
+	@# $(ARTIFACTS)/hand/ (a person's labels) is kept: remove it yourself.
 	rm -rf $(ARTIFACTS)/iter-* $(ARTIFACTS)/*.h5 $(ARTIFACTS)/*.mk $(ARTIFACTS)/config.yaml $(ARTIFACTS)/params $(ARTIFACTS)/.*.tmp \
 	  $(ARTIFACTS)/figures $(ARTIFACTS)/report.html $(ARTIFACTS)/stages.jsonl $(ARTIFACTS)/bench.json $(ARTIFACTS)/.bench
 
@@ -191,6 +195,33 @@ include $(foreach r,$(COMPARE_RUNS),$(COMPARE_DIR)/$(r)/compare.mk)
 endif
 COMPARE_INPUTS = $(foreach r,$(COMPARE_RUNS),$($(subst -,_,$(r))_FINAL_BEST) $($(subst -,_,$(r))_OUTPUTS_evaluate) $($(subst -,_,$(r))_OUTPUTS_rollout))
 
+# make label-efficiency: runs that learn the reward from a simulated labeller
+# (configs/labeller*.yaml), seeds 0–4, each in its own directory, all in this
+# one make, then one figure and one table of labels spent vs optimality.
+LABELS_SEEDS   ?= 0 1 2 3 4
+LABELS_CONFIGS := disagreement=configs/labeller.yaml random=configs/labeller-random.yaml deterministic=configs/labeller-deterministic.yaml rationality10=configs/labeller-beta10.yaml grpo=configs/labeller-grpo.yaml
+LABELS_RUNS    := $(foreach m,$(LABELS_CONFIGS),$(foreach s,$(LABELS_SEEDS),labels-$(word 1,$(subst =, ,$(m)))-seed$(s)))
+
+# $(1): run name, $(2): config file, $(3): seed
+define LABELS_RUN
+$(LABELS_DIR)/$(1)/config.yaml: $(2)
+	@mkdir -p $$(@D)
+	@sed 's/^seed:.*/seed: $(3)/' $$< > $$@.tmp && mv $$@.tmp $$@
+$(LABELS_DIR)/$(1)/labels.mk: $(LABELS_DIR)/$(1)/config.yaml $(BUILD_STAMP)
+	$(Q)$(BIN)/dag --config $$< --artifacts $(LABELS_DIR)/$(1) --prefix $(subst -,_,$(1))_ --stamps $(LABELS_DIR)/$(1)/params --prune $(LABELS_DIR)/$(1) --output $$@
+endef
+ifneq ($(filter label-efficiency,$(MAKECMDGOALS)),)
+$(foreach m,$(LABELS_CONFIGS),$(foreach s,$(LABELS_SEEDS),$(eval $(call LABELS_RUN,labels-$(word 1,$(subst =, ,$(m)))-seed$(s),$(word 2,$(subst =, ,$(m))),$(s)))))
+include $(foreach r,$(LABELS_RUNS),$(LABELS_DIR)/$(r)/labels.mk)
+endif
+LABELS_INPUTS = $(foreach r,$(LABELS_RUNS),$($(subst -,_,$(r))_FINAL_BEST) $($(subst -,_,$(r))_OUTPUTS_evaluate))
+
+## label-efficiency: labels spent vs configurations solved optimally, per labeller and selection, seeds 0–4
+label-efficiency: $(LABELS_DIR)/label_efficiency.png
+
+$(LABELS_DIR)/label_efficiency.png: $$(LABELS_INPUTS) | $(BUILD_STAMP)
+	$(Q)$(BIN)/plot label-efficiency --runs $(addprefix $(LABELS_DIR)/,$(LABELS_RUNS)) --output $@ --table $(LABELS_DIR)/label_efficiency.md
+
 ## compare: blog vs GRPO vs Dr. GRPO, seeds 0–4 → $(COMPARE_DIR)/compare.png and compare.md
 compare: $(COMPARE_DIR)/compare.png
 
@@ -198,7 +229,7 @@ $(COMPARE_DIR)/compare.png: $$(COMPARE_INPUTS) | $(BUILD_STAMP)
 	$(Q)$(BIN)/plot compare --runs $(addprefix $(COMPARE_DIR)/,$(COMPARE_RUNS)) --output $@ --table $(COMPARE_DIR)/compare.md
 
 # Targets that need no DAG do not build the binaries just to read it.
-NO_DAG_GOALS := help deps clean build test test-deps compare bench docs
+NO_DAG_GOALS := help deps clean build test test-deps compare label-efficiency bench docs
 ifneq ($(filter-out $(NO_DAG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(ARTIFACTS)/dag.mk
 endif

@@ -248,15 +248,14 @@ struct EndToEndTests {
     /// rules would run parses back to itself, `--help` lists exactly the
     /// registry's flags, and a flag the registry does not have is refused.
     @Test func stageExecutablesTakeExactlyTheRegistrysFlags() throws {
-        for algorithm in PipelineConfig.Algorithm.allCases {
-            var config = PipelineConfig()
-            config.algorithm = algorithm
-            for stage in Stage.allCases {
+        for config in PipelineConfig.variants {
+            for stage in Stage.stages(of: config) {
                 for iteration in [0, 1, 7] where stage.runs(at: iteration) {
                     var invocation = StageInvocation(stage: stage, iteration: iteration, config: config, directory: "run dir")
                     invocation.threads = 2
                     invocation.record = "run dir/stages.jsonl"
                     if !stage.takesThreads { invocation.threads = nil }
+                    invocation.interactive = stage == .label && iteration == 7
                     let parsed = try StageCommand.parse(executable: stage.executable, invocation.arguments)
                     #expect(parsed == invocation, "\(stage.rawValue) at \(iteration): \(invocation.arguments)")
                 }

@@ -56,15 +56,16 @@ struct FuzzTests {
         return result
     }
 
-    @Test func damagedArtifactsGetOneLineOrAValidOutput() throws {
-        let run = try SmallRun(algorithm: .preference)
+    @Test(arguments: [false, true])
+    func damagedArtifactsGetOneLineOrAValidOutput(learned: Bool) throws {
+        let run = try SmallRun(algorithm: .preference, learned: learned)
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let dir = { (i: Int) in "\(run.directory)/\(StageGraph.iterationDirectory(i))" }
         let config = try PipelineConfig.load(path: run.config)
         // (executable, damaged input, arguments with FILE marking it): every
         // input of every stage at iteration 2, from the registry, and inspect
         var cases: [(String, String, [String])] = []
-        for stage in Stage.allCases where stage.runs(at: 2) {
+        for stage in Stage.stages(of: config) where stage.runs(at: 2) {
             let invocation = StageInvocation(stage: stage, iteration: 2, config: config, directory: run.directory)
             for (index, input) in invocation.inputs.enumerated() {
                 var damaged = invocation
@@ -73,15 +74,18 @@ struct FuzzTests {
                 cases.append((stage.executable, input.path, damaged.arguments))
             }
         }
-        #expect(cases.count == 9)
+        // learned: label (rollout, labels, reward), reward (labels, reward, rollout), pair +reward, update +reward, evaluate +labels
+        #expect(cases.count == (learned ? 18 : 9))
         cases += [
             ("inspect", dir(2) + "/eval.h5", ["FILE"]),
             ("inspect", dir(2) + "/rollout.h5", ["FILE", "--episode", "3"]),
             ("inspect", dir(2) + "/weights.h5", ["FILE"]),
         ]
-        var random = RandomStream(seed: 99, stage: .evaluate, iteration: 0, index: 0)
+        if learned { cases += [("inspect", dir(2) + "/labels.h5", ["FILE"]), ("inspect", dir(2) + "/reward.h5", ["FILE"])] }
+        var random = RandomStream(seed: 99, stage: .evaluate, iteration: learned ? 1 : 0, index: 0)
         var failures = 0, successes = 0
-        for trial in 0..<600 {
+        let trials = learned ? 420 : 600
+        for trial in 0..<trials {
             let (stage, source, template) = cases[trial % cases.count]
             let original = try #require(FileManager.default.contents(atPath: source)).map { $0 }
             let damaged = run.directory + "/damaged-\(trial).h5"
@@ -108,7 +112,7 @@ struct FuzzTests {
             try? FileManager.default.removeItem(atPath: damaged)
             try? FileManager.default.removeItem(atPath: output)
         }
-        #expect(failures > 300)
+        #expect(failures > trials / 2)
     }
 
     @Test func damagedConfigsGetOneLineNamingTheProblem() throws {

@@ -17,12 +17,23 @@ struct ParameterStampTests {
         .update: ("update: {minibatch_episodes: 4}", "update: {minibatch_episodes: 2, epochs: 2, policy_learning_rate: 0.01, adam_beta1: 0.5}"),
         .grpo: ("kl_beta: 0.05", "kl_beta: 0.2, learning_rate: 0.05, scale: batch"),
         .evaluation: ("iterations: 3", "iterations: 3\nevaluation: {sampled_episodes: 7}"),
+        // a run of the blog's `return` source has no preference section at its
+        // defaults to edit; a learned run's keeps its source
+        .preference: ("environment: {grid_size: 3, max_steps: 20}", "environment: {grid_size: 3, max_steps: 20}\npreference: {labels_per_iteration: 5, reward_epochs: 3}"),
     ]
 
     /// The run's config with every section outside `declared` edited.
     func configChangingAllBut(_ declared: [PipelineConfig.Section], of run: SmallRun, name: String) throws -> String {
         var text = try String(contentsOfFile: run.config, encoding: .utf8)
-        for (section, edit) in Self.edits where !declared.contains(section) {
+        if text.contains(SmallRun.learnedPreference) {
+            // the learned run's own preference line takes the edit instead
+            text = text.replacingOccurrences(of: SmallRun.learnedPreference, with: "")
+            if declared.contains(.preference) { text += SmallRun.learnedPreference + "\n" } else {
+                text += SmallRun.learnedPreference.replacingOccurrences(of: "labels_per_iteration: 6", with: "labels_per_iteration: 5")
+                    .replacingOccurrences(of: "reward_epochs: 2", with: "reward_epochs: 3") + "\n"
+            }
+        }
+        for (section, edit) in Self.edits where !declared.contains(section) && !(section == .preference && text.contains("source: labeller")) {
             #expect(text.contains(edit.0))
             text = text.replacingOccurrences(of: edit.0, with: edit.1)
         }
@@ -32,14 +43,14 @@ struct ParameterStampTests {
         return path
     }
 
-    @Test(arguments: PipelineConfig.Algorithm.allCases)
-    func stagesIgnoreUndeclaredSections(algorithm: PipelineConfig.Algorithm) throws {
-        let run = try SmallRun(algorithm: algorithm)
+    @Test(arguments: PipelineConfig.Algorithm.allCases, [false, true])
+    func stagesIgnoreUndeclaredSections(algorithm: PipelineConfig.Algorithm, learned: Bool) throws {
+        let run = try SmallRun(algorithm: algorithm, learned: learned)
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let parsed = try PipelineConfig.load(path: run.config)
         var checked = 0
-        for stage in Stage.allCases {
-            let config = try configChangingAllBut(stage.sections(for: algorithm), of: run, name: stage.rawValue)
+        for stage in Stage.stages(of: parsed) {
+            let config = try configChangingAllBut(stage.sections(for: parsed), of: run, name: stage.rawValue)
             let iteration = stage.runs(at: 2) ? 2 : 0
             let original = StageInvocation(stage: stage, iteration: iteration, config: parsed, directory: run.directory)
             var again = original
@@ -50,7 +61,7 @@ struct ParameterStampTests {
                     "\(stage.rawValue) wrote other bytes when sections it does not declare changed")
             checked += 1
         }
-        #expect(checked == 6)
+        #expect(checked == (learned ? 8 : 6))
     }
 
     @Test func stampsHoldExactlyTheDeclaredSections() throws {

@@ -149,7 +149,7 @@ struct PlotTests {
     }
 
     @Test func theProcessGraphComesFromTheStageList() {
-        let edges = TrainingProcessFigure.edges(.preference)
+        let edges = TrainingProcessFigure.edges(PipelineConfig())
         func has(_ producer: String, _ consumer: String, _ file: String, previous: Bool) -> Bool {
             edges.contains { $0.producer == producer && $0.consumer == consumer && $0.files.contains(file) && $0.previousIteration == previous }
         }
@@ -161,6 +161,48 @@ struct PlotTests {
         #expect(has("initialize", "rollout", "weights.h5", previous: false))
         #expect(has("evaluate", "plot", "eval.h5 (all)", previous: false))
         #expect(!edges.contains { $0.producer == "rollout" && $0.previousIteration })
+        #expect(!edges.contains { $0.producer == "label" || $0.consumer == "reward" })
+
+        // with a learned reward: rollout → label → reward → pair and update, labels and models carried over
+        var config = PipelineConfig()
+        config.preference.source = .labeller
+        config.preference.selection = .disagreement
+        let learned = TrainingProcessFigure.edges(config)
+        func hasLearned(_ producer: String, _ consumer: String, _ file: String, previous: Bool) -> Bool {
+            learned.contains { $0.producer == producer && $0.consumer == consumer && $0.files.contains(file) && $0.previousIteration == previous }
+        }
+        #expect(hasLearned("rollout", "label", "rollout.h5", previous: false))
+        #expect(hasLearned("label", "reward", "labels.h5", previous: false))
+        #expect(hasLearned("label", "label", "labels.h5", previous: true))
+        #expect(hasLearned("reward", "label", "reward.h5", previous: true))
+        #expect(hasLearned("reward", "pair", "reward.h5", previous: false))
+        #expect(hasLearned("reward", "update", "reward.h5", previous: false))
+        #expect(hasLearned("label", "evaluate", "labels.h5", previous: false))
+        #expect(TrainingProcessFigure.nodes(config) == ["initialize", "rollout", "label", "reward", "pair", "update", "evaluate", "checkpoint", "plot"])
+    }
+
+    /// A run with a learned reward draws its two figures and a report section.
+    @Test func thePreferenceFiguresAndReportSection() throws {
+        let run = try SmallRun(algorithm: .preference, learned: true)
+        defer { try? FileManager.default.removeItem(atPath: run.directory) }
+        let map = run.directory + "/figures/reward_map.png", curves = run.directory + "/figures/preferences.png"
+        _ = try Figures.rewardMap(configPath: run.config, rewardPath: run.rewards.last ?? "", output: map)
+        _ = try Figures.preferences(configPath: run.config, evaluationPaths: run.evaluations, rewardPaths: run.rewards, output: curves)
+        for (path, name) in [(map, "reward_map"), (curves, "preferences")] {
+            let png = try DecodedPNG(path: path)
+            #expect(png.width >= 1600 && png.text["gridgrpo.figure"] == name)
+        }
+        // the true reward's +1 for the move onto the goal is the darkest blue of the top row:
+        // goal 0 of the 3×3 grid, the move left from cell 1 is the left triangle of the second cell
+        let png = try DecodedPNG(path: map)
+        let pixel = png.pixel(130 + 120 + 20, 190 + 60)
+        #expect(isClose(pixel, Palette.positive, tolerance: 30), "\(pixel)")
+        _ = try Report.build(configPath: run.config, evaluationPaths: run.evaluations, weightsPaths: run.weights, bestPath: run.best,
+                             figurePaths: [curves], recordsPath: nil, rewardPaths: run.rewards, output: run.directory + "/report.html")
+        let report = try String(contentsOfFile: run.directory + "/report.html", encoding: .utf8)
+        #expect(report.contains("Preferences: learning the reward from labels") && report.contains("held-out accuracy"))
+        let history = try PreferenceHistory(evaluationPaths: run.evaluations, rewardPaths: run.rewards)
+        #expect(history.labelsSpent == [0, 6, 12, 18] && history.rewardIterations == [1, 2, 3])
     }
 
     @Test func badInputIsAClearErrorAndNoFigure() throws {

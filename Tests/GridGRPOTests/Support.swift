@@ -85,15 +85,20 @@ func observation(_ world: GridWorld, _ agent: Int, _ goal: Int) -> [Double] {
 
 /// A three-iteration run written by calling the real stage functions in
 /// the registry's order with the registry's inputs, on a 3×3 grid, for tests
-/// that need real artifacts.
+/// that need real artifacts. `learned` runs it on a reward learned from a
+/// simulated labeller (the label and reward stages too).
 struct SmallRun {
     let directory: String
     let config: String
     var evaluations: [String] = []
     var weights: [String] = []
+    var rewards: [String] = []
     var best: String { directory + "/iter-0003/best.h5" }
 
-    init(algorithm: PipelineConfig.Algorithm) throws {
+    /// The preference section of a `learned` run.
+    static let learnedPreference = "preference: {source: labeller, rationality: 20, error_rate: 0.1, labels_per_iteration: 6, selection: disagreement, ensemble_size: 2, reward_hidden_size: 6, reward_epochs: 2}"
+
+    init(algorithm: PipelineConfig.Algorithm, learned: Bool = false) throws {
         directory = temporaryDirectory("small-run")
         config = directory + "/config.yaml"
         let yaml = """
@@ -105,6 +110,7 @@ struct SmallRun {
         rollout: {pairs: 8}
         update: {minibatch_episodes: 4}
         grpo: {group_size: 4, groups_per_iteration: 4, minibatch_groups: 2, kl_beta: 0.05, reference_refresh: 2}
+        \(learned ? Self.learnedPreference : "")
 
         """
         guard FileManager.default.createFile(atPath: config, contents: Data(yaml.utf8)) else {
@@ -113,11 +119,12 @@ struct SmallRun {
         let parsed = try PipelineConfig.load(path: config)
         try StageGraph.writeParameterStamps(config: parsed, directory: directory + "/params")
         for iteration in 0...parsed.iterations {
-            for stage in Stage.allCases where stage.runs(at: iteration) {
+            for stage in Stage.stages(of: parsed) where stage.runs(at: iteration) {
                 let run = StageInvocation(stage: stage, iteration: iteration, config: parsed, directory: directory)
                 _ = try run.run()
                 if stage == .evaluate { evaluations.append(run.output) }
                 if stage == .update { weights.append(run.output) }
+                if stage == .reward { rewards.append(run.output) }
             }
         }
     }
