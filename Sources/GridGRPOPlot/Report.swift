@@ -15,7 +15,7 @@ public enum Report {
 
     public static func build(configPath: String, evaluationPaths: [String], weightsPaths: [String], bestPath: String,
                              figurePaths: [String], recordsPath: String?, output: String) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         let history = try RunHistory(config: config, evaluationPaths: evaluationPaths, weightsPaths: weightsPaths, bestPath: bestPath)
         let configText = (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? ""
         var html = """

@@ -32,7 +32,7 @@ struct InspectTests {
         let run = try SmallRun(algorithm: .preference)
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let rollout = run.directory + "/iter-0001/rollout.h5"
-        let episodes = try ArtifactSchema.readRollout(path: rollout, world: GridWorld(size: 3, maxSteps: 20)).episodes
+        let episodes = try ArtifactSchema.readRollout(path: rollout, config: try PipelineConfig.load(path: run.config)).episodes
         let frames = try Inspector.replay(rolloutPath: rollout, episode: 2)
         #expect(frames.components(separatedBy: "Agent chooses").count - 1 == episodes.length(2))
         #expect(frames.contains(GridWorld(size: 3, maxSteps: 20).render(agent: episodes.starts[2], goal: episodes.goals[2])))
@@ -46,7 +46,7 @@ struct InspectTests {
         let run = try SmallRun(algorithm: .grpo)
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let rows = try Inspector.worst(evaluationPath: run.evaluations[0], count: 5)
-        let evaluation = try ArtifactSchema.readEvaluation(path: run.evaluations[0]).evaluation
+        let evaluation = try ArtifactSchema.readEvaluation(path: run.evaluations[0], config: try PipelineConfig.load(path: run.config)).evaluation
         #expect(rows.count == 5)
         #expect(rows.map(\.gap) == Array(evaluation.optimalityGaps.sorted(by: >).prefix(5)))
         #expect(rows.allSatisfy { $0.agent.allSatisfy { (0..<3).contains($0) } })

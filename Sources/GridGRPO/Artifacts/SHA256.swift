@@ -90,6 +90,7 @@ public struct SHA256 {
 
     /// Lowercase hex digest of a file's bytes, or an error naming the file.
     public static func hex(ofFile path: String) throws -> String {
+        try InputFile.checkRegular(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GridGRPOError("\(path): cannot read file to compute its digest")
         }
