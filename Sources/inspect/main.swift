@@ -31,6 +31,9 @@ struct Inspect: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            // JSON has no NaN or Infinity: a file that holds them (inspect
+            // shows damaged files too) gets the strings "NaN", "Infinity", "-Infinity".
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
             print(String(decoding: try encoder.encode(value), as: UTF8.self))
         } else {
             print(text)
