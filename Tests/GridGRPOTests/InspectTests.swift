@@ -57,7 +57,7 @@ struct InspectTests {
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let clean = try Inspector.verify(runDirectory: run.directory)
         #expect(clean.problems.isEmpty, "\(clean.problems)")
-        #expect(clean.checked == 3 + 3 * 5)
+        #expect(clean.checked == 3 + 3 * 5 + 1 + 7)   // the artifacts, config.yaml, the stamps
         // Rerun the rollout of iteration 2 with another seed: its consumers are now stale,
         // and what was made from them cannot be trusted either.
         let other = run.directory + "/other.yaml"
@@ -68,7 +68,7 @@ struct InspectTests {
         let found = try Inspector.verify(runDirectory: run.directory).problems
         let byFile = Dictionary(grouping: found, by: \.file)
         #expect(byFile["iter-0002/rollout.h5"]?.contains { $0.message.contains("made with parameters") } == true)
-        #expect(byFile["iter-0002/pairs.h5"]?.contains { $0.message.contains("its rollout input iter-0002/rollout.h5 changed since") } == true)
+        #expect(byFile["iter-0002/pairs.h5"]?.contains { $0.message.contains("cannot be trusted: iter-0002/pairs.h5 ← iter-0002/rollout.h5") } == true)
         #expect(byFile["iter-0003/weights.h5"]?.contains { $0.message.contains("cannot be trusted: iter-0003/weights.h5 ← iter-0002/weights.h5") } == true)
         #expect(byFile["iter-0001/weights.h5"] == nil)
     }

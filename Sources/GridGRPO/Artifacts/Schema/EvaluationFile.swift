@@ -48,7 +48,9 @@ extension ArtifactSchema {
 
     /// The summary attributes, each finite and in its range for the
     /// config's grid; the sampled episodes those the config asks for.
-    static func readSummary(from group: HDF5Group, path: String, bounds: ArtifactBounds) throws -> EvaluationSummary {
+    /// `exactSampled`: whether the reader declares the evaluation section
+    /// (plot does; checkpoint does not, so it only bounds sampled_episodes).
+    static func readSummary(from group: HDF5Group, path: String, bounds: ArtifactBounds, exactSampled: Bool = false) throws -> EvaluationSummary {
         typealias Layout = SummaryLayout
         let check = DomainCheck(path: path)
         let returns = Double(bounds.returnRange.lowerBound)...Double(bounds.returnRange.upperBound)
@@ -66,7 +68,7 @@ extension ArtifactSchema {
             meanOptimalityGap: try number(Layout.meanOptimalityGap, in: -1e-3...(returns.upperBound - returns.lowerBound)),
             allOptimal: allOptimal == 1,
             sampledAverageReturn: try number(Layout.sampledAverageReturn, in: returns),
-            sampledEpisodes: try check.count(try group.attribute(Layout.sampledEpisodes), in: bounds.sampledEpisodes...bounds.sampledEpisodes, Layout.sampledEpisodes.name))
+            sampledEpisodes: try check.count(try group.attribute(Layout.sampledEpisodes), in: exactSampled ? bounds.sampledEpisodes...bounds.sampledEpisodes : 0...Int(Int32.max), Layout.sampledEpisodes.name))
         try check.require(summary.allOptimal == (summary.optimalFraction == 1), Layout.allOptimal.name,
                           "is \(allOptimal), but optimal_fraction is \(summary.optimalFraction)")
         return summary
@@ -94,7 +96,7 @@ extension ArtifactSchema {
         let bounds = try ArtifactBounds(config: config, path: path)
         return try readArtifact(path, .evaluation) { root, provenance in
             try checkConfigurationCount(root, path: path, bounds: bounds)
-            return (try readSummary(from: root, path: path, bounds: bounds), provenance)
+            return (try readSummary(from: root, path: path, bounds: bounds, exactSampled: true), provenance)
         }
     }
 
