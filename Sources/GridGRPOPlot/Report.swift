@@ -13,9 +13,28 @@ public enum Report {
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
     static func number(_ value: Double) -> String { value.isFinite ? String(format: "%.4f", value) : "–" }
 
+    /// The report's own provenance, machine-readable for `inspect --verify`:
+    /// the config's digest and the SHA-256 of every file the report was made
+    /// from (config.yaml, each eval.h5 and weights.h5, best.h5, each figure).
+    public static let provenanceMarker = ReportProvenance.marker
+
+    static func provenanceRecord(configPath: String, config: PipelineConfig, history: RunHistory, figurePaths: [String]) throws -> String {
+        var inputs = ([try Provenance.Input.input("config", path: configPath)] + history.inputs).map {
+            ReportProvenance.Input(name: $0.name, sha256: $0.sha256)
+        }
+        for path in figurePaths {
+            inputs.append(.init(name: "figures/" + URL(fileURLWithPath: path).lastPathComponent, sha256: try SHA256.hex(ofFile: path)))
+        }
+        let record = ReportProvenance(configDigest: "sha256:" + config.digest, inputs: inputs)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(record), as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
+        return provenanceMarker + json + "</script>\n"
+    }
+
     public static func build(configPath: String, evaluationPaths: [String], weightsPaths: [String], bestPath: String,
                              figurePaths: [String], recordsPath: String?, output: String) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         let history = try RunHistory(config: config, evaluationPaths: evaluationPaths, weightsPaths: weightsPaths, bestPath: bestPath)
         let configText = (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? ""
         var html = """
@@ -115,7 +134,9 @@ public enum Report {
             html += "<tr><td class=\"text\"><code>\(escape(name))</code></td><td class=\"text\">\(provenance.stage)</td><td>\(provenance.iteration)</td>"
             html += "<td class=\"text\"><code>\((digests[name] ?? "").prefix(16))…</code></td><td class=\"text\"><code>\(inputs)</code></td></tr>\n"
         }
-        html += "</table></div>\n</body></html>\n"
+        html += "</table></div>\n"
+        html += try provenanceRecord(configPath: configPath, config: config, history: history, figurePaths: figurePaths)
+        html += "</body></html>\n"
 
         try AtomicFile.write(Data(html.utf8), to: output)
         return "plot       report.html  \(html.utf8.count / 1024) KB, \(figurePaths.count) figures"

@@ -198,7 +198,7 @@ struct ExactnessTests {
         _ = try Stages.rollout(configPath: configPath, weightsPath: directory + "/w.h5", iteration: 1, output: directory + "/r.h5")
         let policy = try ArtifactSchema.readWeights(path: directory + "/w.h5", config: config).agent.policy
         let expected = sampleRollout(policy: policy, config: config, iteration: 1, threads: 2)
-        let stored = try ArtifactSchema.readRollout(path: directory + "/r.h5", world: config.world).episodes
+        let stored = try ArtifactSchema.readRollout(path: directory + "/r.h5", config: config).episodes
         #expect(stored == expected)
         #expect(stored.count == config.rolloutEpisodes)
     }

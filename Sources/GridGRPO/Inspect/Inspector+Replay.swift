@@ -3,9 +3,12 @@ import Foundation
 extension Inspector {
     /// One episode of a rollout as the blog's text frames.
     public static func replay(rolloutPath: String, episode: Int) throws -> String {
-        let gridSize = try withHDF5 { Int(try HDF5Reader(path: rolloutPath).root.attribute(RolloutLayout.gridSize)) }
-        let world = GridWorld(size: gridSize, maxSteps: 1)
-        let (episodes, _) = try ArtifactSchema.readRollout(path: rolloutPath, world: world)
+        // The grid, the step limit and the episode count come from the
+        // file's recorded config, validated (grid_size 2...16, …) before any
+        // arithmetic or allocation uses them; the reader checks the file against it.
+        let recorded = try recordedConfig(path: rolloutPath, kind: .rollout)
+        let world = recorded.world
+        let (episodes, _) = try ArtifactSchema.readRollout(path: rolloutPath, config: recorded)
         guard (0..<episodes.count).contains(episode) else {
             throw GridGRPOError("--episode \(episode) is outside 0...\(episodes.count - 1) (\(rolloutPath) holds \(episodes.count) episodes)")
         }

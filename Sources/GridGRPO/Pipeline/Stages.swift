@@ -58,7 +58,7 @@ public enum Stages {
 
     /// `update --init`: the iteration-0 weights.
     public static func initialize(configPath: String, output: String) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         let agent = Agent.initial(world: config.world, hiddenSize: config.network.hiddenSize, seed: config.seed,
                                   withValue: config.algorithm == .preference)
         let provenance = Provenance(schema: .weights, stage: .initialize, iteration: 0, config: config,
@@ -71,7 +71,7 @@ public enum Stages {
     /// Samples the iteration's episodes from the current policy
     /// (`sampleRollout` says which streams each episode draws from).
     public static func rollout(configPath: String, weightsPath: String, iteration: Int, output: String, threads: Int? = nil) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         try checkIteration(iteration, config, from: 1)
         let (agent, _, source) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(source, path: weightsPath, iteration: iteration - 1)
@@ -104,9 +104,9 @@ public enum Stages {
     /// `PreferencePairs` for the tie rule) into pairs.h5. GRPO: group
     /// statistics and per-episode advantages into groups.h5.
     public static func pair(configPath: String, rolloutPath: String, iteration: Int, output: String) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         try checkIteration(iteration, config, from: 1)
-        let (episodes, source) = try ArtifactSchema.readRollout(path: rolloutPath, world: config.world)
+        let (episodes, source) = try ArtifactSchema.readRollout(path: rolloutPath, config: config)
         try checkSource(source, path: rolloutPath, iteration: iteration)
         if config.algorithm == .grpo {
             let expected = config.grpo.groupSize * config.grpo.groupsPerIteration
@@ -140,12 +140,12 @@ public enum Stages {
     public static func update(configPath: String, weightsPath: String, rolloutPath: String, pairsPath: String?,
                               groupsPath: String?, referencePath: String?, iteration: Int, output: String,
                               threads: Int? = nil) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         let workers = try workers(threads, config)
         try checkIteration(iteration, config, from: 1)
         var (agent, _, weightsSource) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(weightsSource, path: weightsPath, iteration: iteration - 1)
-        let (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, world: config.world)
+        let (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, config: config)
         try checkSource(rolloutSource, path: rolloutPath, iteration: iteration)
         let rolloutDigest = try SHA256.hex(ofFile: rolloutPath)
         var inputs: [Provenance.Input] = [try .input(.weights, path: weightsPath),
@@ -162,7 +162,7 @@ public enum Stages {
             guard let pairsPath, groupsPath == nil, referencePath == nil else {
                 throw GridGRPOError("algorithm preference: update takes --pairs (and no --groups or --reference)")
             }
-            let (pairs, pairsSource) = try ArtifactSchema.readPairs(path: pairsPath, episodeCount: episodes.count)
+            let (pairs, pairsSource) = try ArtifactSchema.readPairs(path: pairsPath, config: config)
             try checkScoredFrom(pairsSource, path: pairsPath)
             inputs.append(try .input(.pairs, path: pairsPath))
             metrics = try preferenceUpdate(agent: &agent, episodes: episodes, pairs: pairs, config: config.update,
@@ -171,7 +171,7 @@ public enum Stages {
             guard let groupsPath, pairsPath == nil else {
                 throw GridGRPOError("algorithm grpo: update takes --groups (and no --pairs)")
             }
-            let (groups, groupsSource) = try ArtifactSchema.readGroups(path: groupsPath, episodeCount: episodes.count)
+            let (groups, groupsSource) = try ArtifactSchema.readGroups(path: groupsPath, config: config)
             try checkScoredFrom(groupsSource, path: groupsPath)
             inputs.append(try .input(.groups, path: groupsPath))
             var reference: MLP?
@@ -212,7 +212,7 @@ public enum Stages {
 
     /// Exhaustive greedy evaluation plus the blog's sampled average return.
     public static func evaluate(configPath: String, weightsPath: String, iteration: Int, output: String, threads: Int? = nil) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         try checkIteration(iteration, config, from: 0)
         let (agent, _, source) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(source, path: weightsPath, iteration: iteration)
@@ -231,9 +231,9 @@ public enum Stages {
     /// keep the earlier iteration (the blog's `avg_return > best_return`).
     public static func checkpoint(configPath: String, evaluationPath: String, weightsPath: String, previousPath: String?,
                                   iteration: Int, output: String) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         try checkIteration(iteration, config, from: 0)
-        let (evaluation, evaluationSource) = try ArtifactSchema.readEvaluation(path: evaluationPath)
+        let (evaluation, evaluationSource) = try ArtifactSchema.readEvaluation(path: evaluationPath, config: config)
         try checkSource(evaluationSource, path: evaluationPath, iteration: iteration)
         let (agent, _, weightsSource) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(weightsSource, path: weightsPath, iteration: iteration)

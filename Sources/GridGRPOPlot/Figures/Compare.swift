@@ -35,7 +35,7 @@ public enum Comparison {
 
     public static func loadRun(_ directory: String) throws -> Run {
         let configPath = directory + "/config.yaml"
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         var run = Run(directory: directory, method: methodName(config), seed: config.seed)
         run.inputs.append(try .input("config", path: configPath))
         let recordsPath = directory + "/" + StageRecord.fileName
@@ -56,7 +56,7 @@ public enum Comparison {
                     seconds += record.milliseconds / 1000
                 }
             }
-            let (summary, _) = try ArtifactSchema.readEvaluationSummary(path: folder + "/eval.h5")
+            let (summary, _) = try ArtifactSchema.readEvaluationSummary(path: folder + "/eval.h5", config: config)
             run.inputs.append(try .input("evaluation", path: folder + "/eval.h5"))
             run.steps.append(steps)
             run.seconds.append(seconds)

@@ -28,7 +28,7 @@ public final class HDF5Writer {
         let owned = HDF5ID(id, close: H5Fclose)
         file = owned
         let rootID = H5Gopen2(id, "/", gg_h5p_default())
-        root = HDF5Group(handle: HDF5ID(rootID, close: H5Gclose), location: "\(URL(fileURLWithPath: path).lastPathComponent):/", fileName: path)
+        root = HDF5Group(handle: HDF5ID(rootID, close: H5Gclose), location: "\(path):/", fileName: path)
     }
 
     /// Closes the file (HDF5 flushes it) and moves it into place.

@@ -37,16 +37,24 @@ extension ArtifactSchema {
         }
     }
 
+    /// Reads a best checkpoint of a run of `config`: the networks as
+    /// `readWeights` checks them, the summary as `readSummary` does, the best
+    /// iteration no later than the checkpoint's own.
     public static func readBest(path: String, config: PipelineConfig) throws -> (best: Best, provenance: Provenance) {
         typealias Layout = BestLayout
+        let bounds = try ArtifactBounds(config: config, path: path)
+        let check = DomainCheck(path: path)
         return try readArtifact(path, .best) { root, provenance in
             try checkAlgorithm(root, path: path, config: config)
+            let own = max(0, provenance.iteration)
+            let iteration = try check.count(try root.attribute(Layout.bestIteration), in: 0...own, Layout.bestIteration.name)
+            let first = try check.count(try root.attribute(Layout.firstAllOptimalIteration), in: -1...own, Layout.firstAllOptimalIteration.name)
+            let summary = try readSummary(from: root, path: path, bounds: bounds)
             let template = templateAgent(config)
             let policy = try readNetwork(from: root, name: NetworkLayout.policy, path: path, like: template.policy)
             let value = try template.value.map { try readNetwork(from: root, name: NetworkLayout.value, path: path, like: $0) }
-            let first = Int(try root.attribute(Layout.firstAllOptimalIteration))
-            let best = Best(policy: policy, value: value, iteration: Int(try root.attribute(Layout.bestIteration)),
-                            summary: try readSummary(from: root), firstAllOptimalIteration: first >= 0 ? first : nil)
+            let best = Best(policy: policy, value: value, iteration: iteration,
+                            summary: summary, firstAllOptimalIteration: first >= 0 ? first : nil)
             return (best, provenance)
         }
     }

@@ -64,9 +64,9 @@ extension HDF5Group {
         return try createAppendable(dataset.name, as: T.self)
     }
 
-    public func read<T: HDF5Scalar>(_ dataset: Dataset<T>) throws -> (values: [T], shape: [Int]) {
+    public func read<T: HDF5Scalar>(_ dataset: Dataset<T>, atMost bound: Int) throws -> [T] {
         assert(isDeclaredGroup(dataset.group), "\(dataset.path) read from \(location)")
-        return try read(dataset.name, as: T.self)
+        return try read(dataset.name, as: T.self, atMost: bound)
     }
 
     public func read<T: HDF5Scalar>(_ dataset: Dataset<T>, shape: [Int]) throws -> [T] {

@@ -46,46 +46,107 @@ extension ArtifactSchema {
         }
     }
 
-    public static func readRollout(path: String, world: GridWorld) throws -> (episodes: Episodes, provenance: Provenance) {
+    /// Reads a rollout of a run of `config`: every count is the config's
+    /// (episodes) or bounded by it (steps ≤ episodes × max_steps) and checked
+    /// before the datasets are read; every value is checked against its domain
+    /// and the episodes against the grid's rules (`checkEpisodes`).
+    public static func readRollout(path: String, config: PipelineConfig) throws -> (episodes: Episodes, provenance: Provenance) {
         typealias Layout = RolloutLayout
+        let bounds = try ArtifactBounds(config: config, path: path)
+        let world = bounds.world, check = DomainCheck(path: path)
         return try readArtifact(path, .rollout) { root, provenance in
             let gridSize = try root.attribute(Layout.gridSize)
             guard gridSize == world.size else {
                 throw GridGRPOError("\(path): made for \(Layout.gridSize.name) \(gridSize), but the config says \(world.size)")
             }
-            let perEpisode = try root.openGroup(Layout.episodes)
-            let offsets = try perEpisode.read(Layout.offsets).values.map(Int.init)
-            guard let first = offsets.first, first == 0, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
-                throw GridGRPOError("\(path): \(Layout.offsets.path) must start at 0 and never decrease")
+            let maxSteps = try root.attribute(Layout.maxSteps)
+            guard maxSteps == world.maxSteps else {
+                throw GridGRPOError("\(path): made for \(Layout.maxSteps.name) \(maxSteps), but the config says \(world.maxSteps)")
             }
-            let count = offsets.count - 1
-            let stepCount = offsets[count]
+            let count = bounds.episodes
+            let recorded = try root.attribute(Layout.episodeCount)
+            guard recorded == count else {
+                throw check.fail(Layout.episodeCount.name, "is \(recorded), but the config's rollout has \(count) episodes (\(config.algorithm == .grpo ? "grpo.groups_per_iteration × grpo.group_size" : "2 × rollout.pairs"))")
+            }
+            let stepCount = try check.count(try root.attribute(Layout.stepCount), in: count...bounds.maximumSteps, Layout.stepCount.name)
+            let perEpisode = try root.openGroup(Layout.episodes)
+            let offsets = try perEpisode.read(Layout.offsets, shape: [count + 1])
+            try check.require(offsets.first == 0 && offsets.last == Int64(stepCount), Layout.offsets.path,
+                              "must start at 0 and end at step_count \(stepCount)")
+            for e in 0..<count where !(offsets[e] < offsets[e + 1] && offsets[e + 1] - offsets[e] <= Int64(world.maxSteps)) {
+                throw check.fail(Layout.offsets.path, "episode \(e) spans \(offsets[e])..<\(offsets[e + 1]), expected 1...\(world.maxSteps) steps after the previous one")
+            }
             var episodes = Episodes()
-            episodes.offsets = offsets
-            episodes.starts = try perEpisode.read(Layout.agentStart, shape: [count]).map(Int.init)
-            episodes.goals = try perEpisode.read(Layout.goal, shape: [count]).map(Int.init)
+            episodes.offsets = offsets.map(Int.init)
+            let cells = 0..<world.cellCount
+            let starts = try perEpisode.read(Layout.agentStart, shape: [count])
+            try check.values(starts, in: cells, Layout.agentStart.path, "cells of the \(world.size)×\(world.size) grid")
+            let goals = try perEpisode.read(Layout.goal, shape: [count])
+            try check.values(goals, in: cells, Layout.goal.path, "cells of the \(world.size)×\(world.size) grid")
+            episodes.starts = starts.map(Int.init)
+            episodes.goals = goals.map(Int.init)
             episodes.returns = try perEpisode.read(Layout.episodeReturn, shape: [count])
-            episodes.successes = try perEpisode.read(Layout.success, shape: [count]).map { $0 != 0 }
-            if perEpisode.contains(Layout.group) {
-                episodes.groups = try perEpisode.read(Layout.group, shape: [count]).map(Int.init)
+            try check.values(episodes.returns, in: bounds.returnRange, Layout.episodeReturn.path, "episode returns")
+            let lengths = try perEpisode.read(Layout.length, shape: [count])
+            if let e = (0..<count).first(where: { e in Int64(lengths[e]) != offsets[e + 1] - offsets[e] }) {
+                throw check.fail(Layout.length.path, "episode \(e) has length \(lengths[e]), but its offsets span \(offsets[e + 1] - offsets[e]) steps")
+            }
+            episodes.successes = try check.flags(try perEpisode.read(Layout.success, shape: [count]), Layout.success.path)
+            let grouped = config.algorithm == .grpo
+            guard perEpisode.contains(Layout.group) == grouped else {
+                throw check.fail(Layout.group.path, grouped ? "is missing, but the config's algorithm is grpo" : "is present, but the config's algorithm is preference (a GRPO rollout?)")
+            }
+            if grouped {
+                let groups = try perEpisode.read(Layout.group, shape: [count])
+                try check.values(groups, in: 0..<bounds.groupCount, Layout.group.path, "group ids")
+                episodes.groups = groups.map(Int.init)
             }
             let steps = try root.openGroup(Layout.steps)
-            episodes.agentCells = try steps.read(Layout.agentCell, shape: [stepCount]).map(Int.init)
-            episodes.actions = try steps.read(Layout.action, shape: [stepCount]).map(Int.init)
+            let agentCells = try steps.read(Layout.agentCell, shape: [stepCount])
+            try check.values(agentCells, in: cells, Layout.agentCell.path, "cells of the \(world.size)×\(world.size) grid")
+            let actions = try steps.read(Layout.action, shape: [stepCount])
+            try check.values(actions, in: 0..<GridWorld.actionCount, Layout.action.path, "actions")
+            episodes.agentCells = agentCells.map(Int.init)
+            episodes.actions = actions.map(Int.init)
             episodes.rewards = try steps.read(Layout.reward, shape: [stepCount])
+            if let index = episodes.rewards.firstIndex(where: { $0 != GridWorld.stepReward && $0 != GridWorld.goalReward }) {
+                throw check.fail(Layout.reward.path, "holds \(episodes.rewards[index]) at index \(index), expected \(GridWorld.stepReward) or \(GridWorld.goalReward)")
+            }
             episodes.logProbs = try steps.read(Layout.logProb, shape: [stepCount])
+            try check.values(episodes.logProbs, in: -Float.greatestFiniteMagnitude...0, Layout.logProb.path, "log-probabilities")
             episodes.returnsToGo = try steps.read(Layout.returnToGo, shape: [stepCount])
-            let cells = world.cellCount
-            guard (episodes.starts + episodes.goals + episodes.agentCells).allSatisfy({ $0 < cells }) else {
-                throw GridGRPOError("\(path): a cell index is outside the \(world.size)×\(world.size) grid")
-            }
-            guard episodes.actions.allSatisfy({ $0 < GridWorld.actionCount }) else {
-                throw GridGRPOError("\(path): \(Layout.action.path) holds a value outside 0...3")
-            }
-            guard (episodes.logProbs + episodes.returnsToGo + episodes.rewards).allSatisfy({ $0.isFinite }) else {
-                throw GridGRPOError("\(path): /\(Layout.steps) holds NaN or Inf")
-            }
+            try check.values(episodes.returnsToGo, in: bounds.returnRange, Layout.returnToGo.path, "returns-to-go")
+            try checkEpisodes(episodes, world: world, check: check)
             return (episodes, provenance)
+        }
+    }
+
+    /// Each episode as the grid world plays it: distinct start and goal, the
+    /// first step at the start, each step where the previous move led, the
+    /// goal reward only on the move that reaches the goal (and then success),
+    /// a failed episode cut at max_steps, and the return the sum of the rewards.
+    static func checkEpisodes(_ episodes: Episodes, world: GridWorld, check: DomainCheck) throws {
+        typealias Layout = RolloutLayout
+        for e in 0..<episodes.count {
+            let start = episodes.starts[e], goal = episodes.goals[e]
+            try check.require(start != goal, Layout.goal.path, "episode \(e) starts on its goal cell \(goal)")
+            var cell = start, sum = 0.0, reached = false
+            for step in episodes.steps(e) {
+                try check.require(episodes.agentCells[step] == cell, Layout.agentCell.path,
+                                  "step \(step) (episode \(e)) is at cell \(episodes.agentCells[step]), but the previous move led to \(cell)")
+                cell = world.move(cell, episodes.actions[step])
+                reached = cell == goal
+                try check.require((episodes.rewards[step] == GridWorld.goalReward) == reached, Layout.reward.path,
+                                  "step \(step) (episode \(e)) has reward \(episodes.rewards[step]), which the move to cell \(cell) does not give")
+                try check.require(!reached || step == episodes.offsets[e + 1] - 1, Layout.offsets.path,
+                                  "episode \(e) goes on after reaching its goal")
+                sum += Double(episodes.rewards[step])
+            }
+            try check.require(episodes.successes[e] == reached, Layout.success.path, "episode \(e)'s flag disagrees with its moves")
+            try check.require(reached || episodes.length(e) == world.maxSteps, Layout.offsets.path,
+                              "episode \(e) stops after \(episodes.length(e)) moves without reaching its goal, expected max_steps \(world.maxSteps)")
+            try check.require(abs(Double(episodes.returns[e]) - sum) <= 1e-3 + 1e-5 * Double(episodes.length(e)), Layout.episodeReturn.path,
+                              "episode \(e) has return \(episodes.returns[e]), but its rewards sum to \(sum)")
         }
     }
 }

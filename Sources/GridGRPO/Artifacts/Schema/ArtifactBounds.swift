@@ -1,0 +1,72 @@
+/// What a run's config implies about every artifact of the run: the exact
+/// counts the readers pass to the HDF5 layer as shapes or element bounds
+/// (before anything is allocated or read) and the domains the values must
+/// lie in. `docs/artifacts.md` states the same per dataset.
+public struct ArtifactBounds: Sendable {
+    public let world: GridWorld
+    /// Episodes of one rollout: 2·rollout.pairs, or S·G for GRPO.
+    public let episodes: Int
+    /// The most steps a rollout can hold: episodes × max_steps.
+    public let maximumSteps: Int
+    public let pairs: Int
+    public let groupSize: Int
+    public let groupCount: Int
+    /// Rows of an evaluation: every start configuration, N²·(N²−1).
+    public let evaluationRows: Int
+    /// Entries of each `/metrics` series: update.epochs, or grpo.inner_epochs.
+    public let epochs: Int
+    public let sampledEpisodes: Int
+    public let iterations: Int
+    public let algorithm: PipelineConfig.Algorithm
+    public let hiddenSize: Int
+
+    /// The largest magnitude a stored weight may have. Training from the
+    /// PyTorch initialisation (|w| ≤ 1/√fan_in) keeps weights within a few
+    /// units; a finite but huge weight (3e38) makes NaN log-probs downstream.
+    public static let weightMagnitude: Float = 1e4
+    /// The largest magnitude of an Adam moment (the same reasoning).
+    public static let momentMagnitude: Float = 1e8
+
+    /// Throws (naming `path`) when a count the config implies overflows.
+    public init(config: PipelineConfig, path: String = "the config") throws {
+        world = config.world
+        algorithm = config.algorithm
+        let cells = world.cellCount
+        let (rows, rowsOverflow) = cells.multipliedReportingOverflow(by: max(0, cells - 1))
+        episodes = config.rolloutEpisodes
+        let (steps, stepsOverflow) = episodes.multipliedReportingOverflow(by: world.maxSteps)
+        guard !rowsOverflow, !stepsOverflow, episodes >= 0, world.maxSteps >= 1, world.size >= 2 else {
+            throw GridGRPOError("\(path): the config's sizes (grid_size, max_steps, episodes) are outside what an artifact can hold")
+        }
+        evaluationRows = rows
+        maximumSteps = steps
+        pairs = config.rollout.pairs
+        groupSize = config.grpo.groupSize
+        groupCount = config.grpo.groupsPerIteration
+        epochs = config.algorithm == .grpo ? config.grpo.innerEpochs : config.update.epochs
+        sampledEpisodes = config.evaluation.sampledEpisodes
+        iterations = config.iterations
+        hiddenSize = config.network.hiddenSize
+    }
+
+    /// The lowest return an episode can have (every move −0.1, max_steps of
+    /// them) and the highest (+1 on the first move), with a margin for Float
+    /// rounding of the running sum.
+    public var returnRange: ClosedRange<Float> {
+        let lowest = Float(GridWorld.stepReward) * Float(world.maxSteps)
+        return (lowest - abs(lowest) * 1e-3 - 1e-3)...(GridWorld.goalReward + 1e-4)
+    }
+
+    /// The largest element count of any dataset of `kind`, for `inspect`'s
+    /// walk over a file's datasets (which it does not know by name).
+    public func largestDataset(of kind: ArtifactKind) -> Int {
+        let network = hiddenSize * max(hiddenSize, world.observationSize)
+        switch kind {
+        case .rollout: return max(maximumSteps, episodes + 1)
+        case .pairs: return pairs
+        case .groups: return max(episodes, groupCount)
+        case .weights, .best: return max(network, epochs)
+        case .evaluation: return evaluationRows
+        }
+    }
+}
