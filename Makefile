@@ -137,7 +137,7 @@ $(BUILD_STAMP): $(SOURCES) | deps
 # Then the exactness tests again, optimised as the binaries are, in their own build
 # directory so the release binaries in $(BIN) are not rebuilt with -enable-testing.
 test: | deps test-deps
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED HDF5_USE_FILE_LOCKING=FALSE $(SWIFT) test
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test -c release --scratch-path .build/release-tests --filter ExactnessTests
 
 test-deps:

@@ -12,7 +12,8 @@ public final class HDF5Reader {
         self.path = path
         try InputFile.checkRegular(path)
         guard H5Fis_hdf5(path) > 0 else { throw GridGRPOError("\(path): not an HDF5 file (truncated or damaged?)") }
-        let id = H5Fopen(path, gg_h5f_acc_rdonly(), gg_h5p_default())
+        let fapl = HDF5Properties.fileAccess()
+        let id = withExtendedLifetime(fapl) { H5Fopen(path, gg_h5f_acc_rdonly(), fapl.id) }
         guard id >= 0 else { throw GridGRPOError("\(path): cannot open HDF5 file (truncated or damaged?)") }
         file = HDF5ID(id, close: H5Fclose)
         let rootID = H5Gopen2(id, "/", gg_h5p_default())
