@@ -77,7 +77,7 @@ struct Aggregate: ParsableCommand {
         let plan = try options.plan()
         let directory = plan.directory
         try runStage("sweep aggregate", record: directory + "/" + SweepAggregateFiles.records) {
-            let (outcomes, unfinished) = try RunOutcome.load(plan, allowUnfinished: allowUnfinished, threads: threads)
+            let (outcomes, unfinished) = try RunOutcome.load(plan, allowUnfinished: allowUnfinished)
             let summary = SweepSummary.compute(plan: plan, outcomes: outcomes, unfinished: unfinished, threads: threads)
             let table = SweepTable.markdown(summary)
             try SweepFigure.write(summary, plan: plan, to: directory + "/" + SweepAggregateFiles.figure)

@@ -1,6 +1,11 @@
 /// Stratified bootstrap percentile confidence intervals, the rliable method
 /// (Agarwal et al. 2021, §4 and Appendix A).
 ///
+/// A replicate is computed from how many times each run was drawn (its
+/// multiplicity), which is the resample itself written compactly: a
+/// statistic of the resampled runs equals the same statistic of the runs
+/// weighted by their multiplicities (`RobustStatistics.summary(sorted:weights:)`).
+///
 /// The data are strata S₁ … S_K, stratum k holding n_k runs (in a sweep a
 /// stratum is one setting's runs over its seeds; a comparison of two
 /// settings has two strata). One bootstrap replicate r = 1 … R draws, for
@@ -53,32 +58,40 @@ public enum Bootstrap {
         return hash
     }
 
-    /// The resample of replicate `replicate` for statistic `key`: for each
-    /// stratum, the indices drawn from it.
-    public static func resample(counts: [Int], key: UInt64, replicate: Int, seed: UInt64) -> [[Int]] {
+    /// Replicate `replicate` of statistic `key`: for each stratum of
+    /// `counts[k]` runs, how many times each run was drawn (the draws, in
+    /// order, are `nextInt(below: counts[k])`, stratum after stratum).
+    public static func multiplicities(counts: [Int], key: UInt64, replicate: Int, seed: UInt64) -> [[Int]] {
         var stream = RandomStream(seed: seed, stage: .bootstrap, iteration: Int(truncatingIfNeeded: key), index: replicate)
-        return counts.map { n in n > 0 ? (0..<n).map { _ in stream.nextInt(below: n) } : [] }
+        return counts.map { n in
+            var drawn = [Int](repeating: 0, count: n)
+            drawn.withUnsafeMutableBufferPointer { drawn in
+                var draw = 0
+                while draw < n {
+                    drawn[stream.nextInt(below: n)] += 1
+                    draw += 1
+                }
+            }
+            return drawn
+        }
     }
 
-    /// Intervals for a statistic with several outputs (e.g. median, IQM and
-    /// mean of one resample, or a whole curve): `statistic` maps strata of
-    /// runs to a fixed-length vector; the result has one interval per entry.
-    /// Empty strata stay empty in every replicate.
-    public static func intervals<T: Sendable>(_ strata: [[T]], name: String, settings: Settings,
-                                              threads: Int = 0, statistic: @escaping @Sendable ([[T]]) -> [Double]) -> [Interval] {
-        let point = statistic(strata)
+    /// Intervals for a statistic given as a function of each run's
+    /// multiplicity (1 for every run gives the point estimate): a statistic
+    /// that walks the runs once per replicate instead of copying them.
+    /// `statistic` returns a fixed-length vector; one interval per entry.
+    public static func intervals(counts: [Int], name: String, settings: Settings, threads: Int = 0,
+                                 statistic: @escaping @Sendable ([[Int]]) -> [Double]) -> [Interval] {
+        let point = statistic(counts.map { [Int](repeating: 1, count: $0) })
         let replicates = max(1, settings.replicates)
         let key = key(name)
-        let counts = strata.map(\.count)
         let seed = settings.seed
-        // replicates in fixed chunks; each chunk's replicates are its own streams
+        // replicates in fixed chunks; each replicate is its own stream
         let chunk = 64
         let chunks = (replicates + chunk - 1) / chunk
         let parts: [[[Double]]] = Parallel.map(chunks: chunks, threads: Parallel.workerCount(threads)) { c in
             (c * chunk..<min(replicates, (c + 1) * chunk)).map { r in
-                let drawn = resample(counts: counts, key: key, replicate: r, seed: seed)
-                let resampled = zip(strata, drawn).map { stratum, indices in indices.map { stratum[$0] } }
-                return statistic(resampled)
+                statistic(multiplicities(counts: counts, key: key, replicate: r, seed: seed))
             }
         }
         let samples = parts.flatMap { $0 }
@@ -91,8 +104,23 @@ public enum Bootstrap {
         }
     }
 
+    /// Intervals for a statistic of the resampled strata themselves (each
+    /// run repeated as often as it was drawn): the general form, for small data.
+    public static func intervals<T: Sendable>(_ strata: [[T]], name: String, settings: Settings, threads: Int = 0,
+                                              statistic: @escaping @Sendable ([[T]]) -> [Double]) -> [Interval] {
+        intervals(counts: strata.map(\.count), name: name, settings: settings, threads: threads) { weights in
+            statistic(zip(strata, weights).map { stratum, counts in
+                zip(stratum, counts).flatMap { run, count in [T](repeating: run, count: count) }
+            })
+        }
+    }
+
     /// Median, IQM and mean of one stratum with their intervals, in that order.
     public static func summary(_ values: [Double], name: String, settings: Settings, threads: Int = 0) -> [Interval] {
-        intervals([values], name: name, settings: settings, threads: threads) { RobustStatistics.summary($0[0]) }
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        let sorted = order.map { values[$0] }
+        return intervals(counts: [values.count], name: name, settings: settings, threads: threads) { weights in
+            RobustStatistics.summary(sorted: sorted, order: order, weights: weights[0])
+        }
     }
 }

@@ -28,16 +28,76 @@ public enum ProbabilityOfImprovement {
 
     /// P(X better than Y), in O((m + n) log n).
     public static func estimate(_ x: [Run], _ y: [Run]) -> Double {
-        guard !x.isEmpty, !y.isEmpty else { return .nan }
-        let ys = y.map(\.value).sorted()
-        let xs = x.map(\.value).sorted()
-        // pairs where x is observed and strictly below y
-        var xWins = 0
-        for run in x where !run.censored { xWins += ys.count - upperBound(ys, run.value) }
-        var yWins = 0
-        for run in y where !run.censored { yWins += xs.count - upperBound(xs, run.value) }
-        let pairs = Double(x.count * y.count)
-        return (Double(xWins) + 0.5 * (pairs - Double(xWins) - Double(yWins))) / pairs
+        Pair(x, y).estimate(weights: (x.map { _ in 1 }, y.map { _ in 1 }))
+    }
+
+    /// P(X better than Y) for the multisets holding run i of X `weights.x[i]`
+    /// times and run j of Y `weights.y[j]` times (a bootstrap resample).
+    public static func estimate(_ x: [Run], _ y: [Run], weights: (x: [Int], y: [Int])) -> Double {
+        Pair(x, y).estimate(weights: weights)
+    }
+
+    /// Two settings' runs, each sorted once, so that a replicate costs one pass.
+    public struct Pair: Sendable {
+        let x: Sorted, y: Sorted
+
+        public init(_ x: [Run], _ y: [Run]) {
+            self.x = Sorted(x)
+            self.y = Sorted(y)
+        }
+
+        public func estimate(weights: (x: [Int], y: [Int])) -> Double {
+            let totalX = weights.x.reduce(0, +), totalY = weights.y.reduce(0, +)
+            guard totalX > 0, totalY > 0 else { return .nan }
+            let xWins = x.wins(weights.x, over: y, weights.y)
+            let yWins = y.wins(weights.y, over: x, weights.x)
+            let pairs = Double(totalX) * Double(totalY)
+            return (xWins + 0.5 * (pairs - xWins - yWins)) / pairs
+        }
+    }
+
+    /// Runs in ascending order of value, with their original indices.
+    struct Sorted: Sendable {
+        let order: [Int]
+        let values: [Double]
+        let censored: [Bool]
+
+        init(_ runs: [Run]) {
+            order = runs.indices.sorted { runs[$0].value < runs[$1].value }
+            values = order.map { runs[$0].value }
+            censored = order.map { runs[$0].censored }
+        }
+
+        /// Σ over observed runs a of self and runs b of `other` with t_a < t_b
+        /// of their weights' product (weights in original order). Both lists
+        /// ascending: one merge-like pass.
+        func wins(_ weights: [Int], over other: Sorted, _ otherWeights: [Int]) -> Double {
+            values.withUnsafeBufferPointer { values in
+            order.withUnsafeBufferPointer { order in
+            censored.withUnsafeBufferPointer { censored in
+            weights.withUnsafeBufferPointer { weights in
+            other.values.withUnsafeBufferPointer { otherValues in
+            other.order.withUnsafeBufferPointer { otherOrder in
+            otherWeights.withUnsafeBufferPointer { otherWeights in
+                var above = 0  // weight of other's runs with a value > the current one
+                var next = 0
+                while next < otherOrder.count { above += otherWeights[otherOrder[next]]; next += 1 }
+                next = 0
+                var total = 0.0
+                var index = 0
+                while index < values.count {
+                    let value = values[index]
+                    while next < otherValues.count && otherValues[next] <= value {
+                        above -= otherWeights[otherOrder[next]]
+                        next += 1
+                    }
+                    let weight = weights[order[index]]
+                    if weight > 0 && !censored[index] { total += Double(weight) * Double(above) }
+                    index += 1
+                }
+                return total
+            }}}}}}}
+        }
     }
 
     /// The index of the first element greater than `value` in sorted `values`.
@@ -53,6 +113,9 @@ public enum ProbabilityOfImprovement {
     /// P(X better than Y) with its stratified bootstrap interval.
     public static func interval(_ x: [Run], _ y: [Run], name: String, settings: Bootstrap.Settings,
                                 threads: Int = 0) -> Bootstrap.Interval {
-        Bootstrap.intervals([x, y], name: name, settings: settings, threads: threads) { [estimate($0[0], $0[1])] }[0]
+        let pair = Pair(x, y)
+        return Bootstrap.intervals(counts: [x.count, y.count], name: name, settings: settings, threads: threads) {
+            [pair.estimate(weights: ($0[0], $0[1]))]
+        }[0]
     }
 }

@@ -16,20 +16,74 @@
 ///   at 0 steps, before any), held at its final value after its last
 ///   iteration; the curve is the mean over runs, m(x) = (1/n) Σᵢ f_i(x).
 public enum Profiles {
-    /// F(τ) for each τ in `thresholds`.
+    /// F(τ) for each τ in `thresholds` (ascending).
     public static func scoreProfile(_ scores: [Double], thresholds: [Double]) -> [Double] {
-        guard !scores.isEmpty else { return thresholds.map { _ in .nan } }
-        let sorted = scores.sorted()
-        let n = Double(sorted.count)
-        return thresholds.map { Double(sorted.count - ProbabilityOfImprovement.upperBound(sorted, $0)) / n }
+        SortedRuns(scores).scoreProfile(weights: scores.map { _ in 1 }, thresholds: thresholds)
     }
 
-    /// G(τ) for each τ in `thresholds`.
+    /// G(τ) for each τ in `thresholds` (ascending).
     public static func reachedWithin(_ runs: [ProbabilityOfImprovement.Run], thresholds: [Double]) -> [Double] {
-        guard !runs.isEmpty else { return thresholds.map { _ in .nan } }
-        let reached = runs.filter { !$0.censored }.map(\.value).sorted()
-        let n = Double(runs.count)
-        return thresholds.map { Double(ProbabilityOfImprovement.upperBound(reached, $0)) / n }
+        SortedRuns(runs.map(\.value), censored: runs.map(\.censored)).reachedWithin(weights: runs.map { _ in 1 }, thresholds: thresholds)
+    }
+
+    /// A setting's runs sorted by value once, so that a bootstrap replicate
+    /// (each run's multiplicity, in the runs' original order) costs one pass.
+    public struct SortedRuns: Sendable {
+        let order: [Int]
+        let values: [Double]
+        let censored: [Bool]
+
+        public init(_ values: [Double], censored: [Bool]? = nil) {
+            order = values.indices.sorted { values[$0] < values[$1] }
+            self.values = order.map { values[$0] }
+            self.censored = order.map { censored?[$0] ?? false }
+        }
+
+        /// F(τ) of the multiset with run i `weights[i]` times.
+        public func scoreProfile(weights: [Int], thresholds: [Double]) -> [Double] {
+            fractions(weights: weights, thresholds: thresholds, onlyObserved: false, above: true)
+        }
+
+        /// G(τ) of the multiset with run i `weights[i]` times.
+        public func reachedWithin(weights: [Int], thresholds: [Double]) -> [Double] {
+            fractions(weights: weights, thresholds: thresholds, onlyObserved: true, above: false)
+        }
+
+        /// For each τ (ascending), the weight of the counted runs (all, or
+        /// only those not censored) with value > τ (above) or ≤ τ (not
+        /// above), over the total weight. One pass over runs and thresholds.
+        func fractions(weights: [Int], thresholds: [Double], onlyObserved: Bool, above: Bool) -> [Double] {
+            var result = [Double](repeating: .nan, count: thresholds.count)
+            values.withUnsafeBufferPointer { values in
+            order.withUnsafeBufferPointer { order in
+            censored.withUnsafeBufferPointer { censored in
+            weights.withUnsafeBufferPointer { weights in
+            thresholds.withUnsafeBufferPointer { thresholds in
+            result.withUnsafeMutableBufferPointer { result in
+                var total = 0, counted = 0
+                var index = 0
+                while index < order.count {
+                    let weight = weights[order[index]]
+                    total += weight
+                    if !onlyObserved || !censored[index] { counted += weight }
+                    index += 1
+                }
+                guard total > 0 else { return }
+                var below = 0  // counted weight of runs with value ≤ τ
+                index = 0
+                var point = 0
+                while point < thresholds.count {
+                    let tau = thresholds[point]
+                    while index < values.count && values[index] <= tau {
+                        if !onlyObserved || !censored[index] { below += weights[order[index]] }
+                        index += 1
+                    }
+                    result[point] = Double(above ? counted - below : below) / Double(total)
+                    point += 1
+                }
+            }}}}}}
+            return result
+        }
     }
 
     /// f(x): the value of a step curve (positions `xs` ascending, values `ys`)
@@ -46,13 +100,30 @@ public enum Profiles {
         }
     }
 
-    /// m(x) at each grid point: the mean over runs of their curves on the grid.
-    public static func meanCurve(_ curves: [[Double]]) -> [Double] {
+    /// m(x) at each grid point: the mean over runs of their curves on the
+    /// grid, run i counted `weights[i]` times (once each if nil).
+    public static func meanCurve(_ curves: [[Double]], weights: [Int]? = nil) -> [Double] {
         guard let length = curves.first?.count else { return [] }
         var sum = [Double](repeating: 0, count: length)
-        for curve in curves {
-            for index in 0..<length { sum[index] += curve[index] }
+        var total = 0
+        sum.withUnsafeMutableBufferPointer { target in
+            var index = 0
+            while index < curves.count {
+                let weight = weights?[index] ?? 1
+                if weight > 0 {
+                    total += weight
+                    let w = Double(weight)
+                    curves[index].withUnsafeBufferPointer { source in
+                        var point = 0
+                        while point < length {
+                            target[point] += w * source[point]
+                            point += 1
+                        }
+                    }
+                }
+                index += 1
+            }
         }
-        return sum.map { $0 / Double(curves.count) }
+        return total > 0 ? sum.map { $0 / Double(total) } : sum.map { _ in .nan }
     }
 }

@@ -55,6 +55,50 @@ public enum RobustStatistics {
         return [median(sorted: sorted), interquartileMean(sorted: sorted), mean(sorted)]
     }
 
+    /// Median, IQM and mean of the multiset holding `sorted[i]` `weights[i]`
+    /// times (the values ascending): the same numbers as `summary` of that
+    /// multiset written out, in one pass. With n = Σ weights, the multiset's
+    /// element at position p (0-based) is the value whose run of positions
+    /// covers p.
+    public static func summary(sorted: [Double], weights: [Int]) -> [Double] {
+        summary(sorted: sorted, order: Array(weights.indices), weights: weights)
+    }
+
+    /// The same, with value i's weight `weights[order[i]]` (weights kept in
+    /// the runs' original order, `order` the sorting permutation). A plain
+    /// loop over buffers: the bootstrap calls it thousands of times.
+    public static func summary(sorted: [Double], order: [Int], weights: [Int]) -> [Double] {
+        sorted.withUnsafeBufferPointer { values in
+            order.withUnsafeBufferPointer { order in
+                weights.withUnsafeBufferPointer { weights in
+                    var n = 0
+                    var index = 0
+                    while index < order.count { n += weights[order[index]]; index += 1 }
+                    guard n > 0 else { return [Double.nan, .nan, .nan] }
+                    let k = n / 4, lowerMiddle = (n - 1) / 2, upperMiddle = n / 2
+                    var position = 0, total = 0.0, middle = 0.0
+                    var lowerMedian = 0.0, upperMedian = 0.0
+                    index = 0
+                    while index < values.count {
+                        let count = weights[order[index]]
+                        if count > 0 {
+                            let value = values[index]
+                            let end = position + count  // this value fills positions position..<end
+                            total += value * Double(count)
+                            let overlap = min(end, n - k) - max(position, k)
+                            if overlap > 0 { middle += value * Double(overlap) }
+                            if position <= lowerMiddle && lowerMiddle < end { lowerMedian = value }
+                            if position <= upperMiddle && upperMiddle < end { upperMedian = value }
+                            position = end
+                        }
+                        index += 1
+                    }
+                    return [(lowerMedian + upperMedian) / 2, middle / Double(n - 2 * k), total / Double(n)]
+                }
+            }
+        }
+    }
+
     /// The names of `summary`'s three statistics, in its order.
     public static let summaryNames = ["median", "iqm", "mean"]
 }

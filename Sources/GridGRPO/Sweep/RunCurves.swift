@@ -17,6 +17,9 @@ public struct RunCurves: Sendable {
     /// The first iteration whose greedy policy is optimal from every start configuration.
     public var firstOptimal: Int?
     public var evaluationPaths: [String] = []
+    /// The SHA-256 of the weights the last evaluation evaluated (its
+    /// recorded `weights` input): which policy the run ended with.
+    public var finalWeightsSHA256 = ""
 
     public static func load(directory: String, config: PipelineConfig) throws -> RunCurves {
         var run = RunCurves(directory: directory, config: config)
@@ -35,7 +38,8 @@ public struct RunCurves: Sendable {
                 }
             }
             let path = folder + "/" + Stage.evaluate.output(for: config.algorithm)
-            let (summary, _) = try ArtifactSchema.readEvaluationSummary(path: path)
+            let (summary, provenance) = try ArtifactSchema.readEvaluationSummary(path: path)
+            run.finalWeightsSHA256 = provenance.inputs.first { $0.role == InputRole.weights.rawValue }?.sha256 ?? ""
             run.evaluationPaths.append(path)
             run.steps.append(steps)
             run.seconds.append(seconds)

@@ -10,7 +10,8 @@ import Foundation
 /// - `/runs/`: one entry per finished run: `setting` (index), `seed`, `reached`,
 ///   `iterations_to_optimum`, `env_steps_to_optimum`, `seconds_to_optimum`
 ///   (censored at the budget when not reached), `final_fraction_optimal`,
-///   `final_eval_sha256` ([runs, 32] bytes of its last eval.h5's SHA-256).
+///   `final_weights_sha256` ([runs, 32]: the SHA-256 of the weights its last
+///   eval.h5 evaluated, as that file records it; zeros if it records none).
 /// - `/settings/NNN/`: attributes `name`, `base_config`, `values`, `runs`,
 ///   `reached`; a group per metric with attributes `median`, `median_low`,
 ///   `median_high`, `iqm`, …, `mean_high`, `censored_runs`; datasets
@@ -47,7 +48,7 @@ public enum SweepData {
             for metric in RunOutcome.Metric.allCases {
                 try runs.write(metric.rawValue, outcomes.map { $0.value(metric) })
             }
-            try runs.write("final_eval_sha256", outcomes.flatMap { bytes(hex: $0.finalEvaluationSHA256) }, shape: [outcomes.count, 32])
+            try runs.write("final_weights_sha256", outcomes.flatMap { bytes(hex: $0.finalWeightsSHA256) }, shape: [outcomes.count, 32])
 
             let grid = try root.createGroup("grid")
             try grid.write("env_steps", summary.stepGrid)

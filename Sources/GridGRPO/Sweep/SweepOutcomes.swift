@@ -21,12 +21,13 @@ public struct RunOutcome: Sendable {
     public var finalOptimalFraction: Double
     public var curveSteps: [Double]
     public var curveOptimalFraction: [Double]
-    /// SHA-256 of its last eval.h5 (provenance of the aggregate).
-    public var finalEvaluationSHA256: String
+    /// SHA-256 of the weights its last evaluation evaluated (recorded in
+    /// that eval.h5): the provenance of the aggregate, without rehashing.
+    public var finalWeightsSHA256: String
 
     public var censored: Bool { !reached }
 
-    public init(setting: Int, seed: UInt64, relativePath: String, curves: RunCurves, finalEvaluationSHA256: String) {
+    public init(setting: Int, seed: UInt64, relativePath: String, curves: RunCurves) {
         self.setting = setting
         self.seed = seed
         self.relativePath = relativePath
@@ -39,7 +40,7 @@ public struct RunOutcome: Sendable {
         finalOptimalFraction = curves.optimalFraction[last]
         curveSteps = curves.steps
         curveOptimalFraction = curves.optimalFraction
-        self.finalEvaluationSHA256 = finalEvaluationSHA256
+        finalWeightsSHA256 = curves.finalWeightsSHA256
     }
 
     /// The metrics a sweep reports, in the table's order.
@@ -75,7 +76,7 @@ public struct RunOutcome: Sendable {
     /// naming the first, unless `allowUnfinished` (the Slurm aggregation
     /// job, which runs after the array whatever became of its tasks): then
     /// they are listed and left out.
-    public static func load(_ plan: SweepPlan, allowUnfinished: Bool, threads: Int = 0) throws -> (outcomes: [RunOutcome], unfinished: [String]) {
+    public static func load(_ plan: SweepPlan, allowUnfinished: Bool) throws -> (outcomes: [RunOutcome], unfinished: [String]) {
         var finished: [SweepPlan.Run] = [], unfinished: [String] = []
         for run in plan.runs {
             if plan.isFinished(run) { finished.append(run) } else { unfinished.append(run.relativePath) }
@@ -84,16 +85,9 @@ public struct RunOutcome: Sendable {
             throw GridGRPOError("\(plan.directory)/\(first): not finished (\(unfinished.count) of \(plan.runs.count) runs are not); run make sweep first")
         }
         guard !finished.isEmpty else { throw GridGRPOError("\(plan.directory): no run of sweep '\(plan.sweep.name)' has finished yet") }
-        // HDF5 reads are serial (withHDF5); the digests of the last evaluations go over the threads
-        let curves = try finished.map { try RunCurves.load(directory: $0.directory, config: $0.config) }
-        let paths = curves.map { $0.evaluationPaths.last ?? "" }
-        let digests: [Result<String, GridGRPOError>] = Parallel.map(chunks: paths.count, threads: Parallel.workerCount(threads)) { index in
-            do { return .success(try SHA256.hex(ofFile: paths[index])) } catch { return .failure(GridGRPOError("\(paths[index]): cannot read")) }
-        }
-        var outcomes: [RunOutcome] = []
-        for (index, run) in finished.enumerated() {
-            outcomes.append(RunOutcome(setting: run.setting, seed: run.seed, relativePath: run.relativePath,
-                                       curves: curves[index], finalEvaluationSHA256: try digests[index].get()))
+        let outcomes = try finished.map { run in
+            RunOutcome(setting: run.setting, seed: run.seed, relativePath: run.relativePath,
+                       curves: try RunCurves.load(directory: run.directory, config: run.config))
         }
         return (outcomes, unfinished)
     }

@@ -45,35 +45,58 @@ public struct SweepSummary: Sendable {
     /// have more than 300 entries).
     public static let maximumSettingsForImprovement = 25
 
+    /// The curves' resolution: 51 points from 0 to the largest run's steps
+    /// (and from 0 to 1 for the profile's thresholds).
+    public static let gridIntervals = 50
+
     public static func compute(plan: SweepPlan, outcomes: [RunOutcome], unfinished: [String], threads: Int = 0) -> SweepSummary {
         let bootstrap = plan.sweep.bootstrap
         let maximumSteps = outcomes.map { $0.curveSteps.last ?? 0 }.max() ?? 0
-        let stepGrid = (0...100).map { maximumSteps * Double($0) / 100 }
-        let thresholds = (0...100).map { Double($0) / 100 }
+        let stepGrid = (0...gridIntervals).map { maximumSteps * Double($0) / Double(gridIntervals) }
+        let thresholds = (0...gridIntervals).map { Double($0) / Double(gridIntervals) }
         var settings: [Setting] = []
         var groups: [[RunOutcome]] = []
         for setting in plan.settings {
             let members = outcomes.filter { $0.setting == setting.index }
             groups.append(members)
-            let metrics = RunOutcome.Metric.allCases.map { metric -> Metric in
+            // One bootstrap per setting: every statistic of a replicate is
+            // computed on the same resample of the setting's runs.
+            let metrics = RunOutcome.Metric.allCases
+            let sortedMetrics = metrics.map { metric -> (order: [Int], values: [Double]) in
                 let values = members.map { $0.value(metric) }
-                return Metric(metric: metric, values: values, censored: members.map { metric.isCost && $0.censored },
-                              statistics: Bootstrap.summary(values, name: "\(metric.rawValue)/\(setting.name)", settings: bootstrap, threads: threads))
+                let order = values.indices.sorted { values[$0] < values[$1] }
+                return (order, order.map { values[$0] })
             }
             let curves = members.map { Profiles.stepCurve(xs: $0.curveSteps, ys: $0.curveOptimalFraction, grid: stepGrid) }
-            let efficiency = Bootstrap.intervals([curves], name: "efficiency/\(setting.name)", settings: bootstrap, threads: threads) {
-                Profiles.meanCurve($0[0])
+            let costs = Profiles.SortedRuns(members.map(\.steps), censored: members.map(\.censored))
+            let finals = Profiles.SortedRuns(members.map(\.finalOptimalFraction))
+            let intervals = Bootstrap.intervals(counts: [members.count], name: "setting/\(setting.name)", settings: bootstrap, threads: threads) { weights in
+                let w = weights[0]
+                return sortedMetrics.flatMap { RobustStatistics.summary(sorted: $0.values, order: $0.order, weights: w) }
+                    + Profiles.meanCurve(curves, weights: w)
+                    + costs.reachedWithin(weights: w, thresholds: stepGrid)
+                    + finals.scoreProfile(weights: w, thresholds: thresholds)
             }
-            let costs = members.map { ProbabilityOfImprovement.Run($0.steps, censored: $0.censored) }
-            let reachedWithin = Bootstrap.intervals([costs], name: "reached/\(setting.name)", settings: bootstrap, threads: threads) {
-                Profiles.reachedWithin($0[0], thresholds: stepGrid)
+            guard intervals.count == 3 * metrics.count + 2 * stepGrid.count + thresholds.count else {
+                // a setting without finished runs: no curve, NaN statistics
+                let empty = Bootstrap.Interval(point: .nan, low: .nan, high: .nan)
+                settings.append(Setting(name: setting.name, runs: 0, reached: 0, seeds: [],
+                                        metrics: metrics.map { Metric(metric: $0, values: [], censored: [], statistics: [empty, empty, empty]) },
+                                        efficiency: [], reachedWithin: [], profile: []))
+                continue
             }
-            let finals = members.map(\.finalOptimalFraction)
-            let profile = Bootstrap.intervals([finals], name: "profile/\(setting.name)", settings: bootstrap, threads: threads) {
-                Profiles.scoreProfile($0[0], thresholds: thresholds)
+            var offset = 0
+            func take(_ count: Int) -> [Bootstrap.Interval] {
+                defer { offset += count }
+                return Array(intervals[offset..<offset + count])
             }
+            let metricSummaries = metrics.map { metric in
+                Metric(metric: metric, values: members.map { $0.value(metric) },
+                       censored: members.map { metric.isCost && $0.censored }, statistics: take(3))
+            }
+            let efficiency = take(stepGrid.count), reachedWithin = take(stepGrid.count), profile = take(thresholds.count)
             settings.append(Setting(name: setting.name, runs: members.count, reached: members.filter(\.reached).count,
-                                    seeds: members.map(\.seed), metrics: metrics, efficiency: efficiency,
+                                    seeds: members.map(\.seed), metrics: metricSummaries, efficiency: efficiency,
                                     reachedWithin: reachedWithin, profile: profile))
         }
         var improvement = [[Bootstrap.Interval?]](repeating: [Bootstrap.Interval?](repeating: nil, count: settings.count), count: settings.count)

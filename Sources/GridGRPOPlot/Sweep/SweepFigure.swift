@@ -88,10 +88,10 @@ public enum SweepFigure {
     }
 
     /// Writes the figure with its provenance (the sweep file's digest and
-    /// every run's last evaluation) in tEXt chunks and no timestamp.
+    /// each run's final weights' digest) in tEXt chunks and no timestamp.
     public static func write(_ summary: SweepSummary, plan: SweepPlan, to path: String) throws {
         let canvas = try render(summary)
-        let inputs = summary.outcomes.map { "\($0.relativePath)/eval.h5 sha256:\($0.finalEvaluationSHA256)" }
+        let inputs = summary.outcomes.map { "\($0.relativePath) final weights sha256:\($0.finalWeightsSHA256)" }
         let text = [("Title", "Sweep \(summary.name): sample efficiency, runs at the optimum, performance profile, aggregate estimates"),
                     ("Software", "GridGRPO sweep"), ("gridgrpo.schema", "gridgrpo.figure"), ("gridgrpo.schema_version", "1"),
                     ("gridgrpo.figure", "sweep"), ("gridgrpo.sweep_file_sha256", plan.sweep.digest),
