@@ -6,9 +6,25 @@
 # from the stage registry in Sources/GridGRPO/Pipeline/Stage.swift and the
 # config, into $(ARTIFACTS)/dag.mk, which this file includes.
 
-CONFIG    ?= pipeline.yaml
 ARTIFACTS ?= artifacts
+# The config: pipeline.yaml, except for a run directory other than the default
+# that already records its config (a sweep's run, a run made earlier with
+# CONFIG=…): `make ARTIFACTS=that/dir` then keeps running that run's own
+# config.yaml instead of replacing it with pipeline.yaml.
+ifeq ($(origin CONFIG),undefined)
+CONFIG := $(if $(and $(filter-out artifacts artifacts/,$(ARTIFACTS)),$(wildcard $(ARTIFACTS)/config.yaml)),$(ARTIFACTS)/config.yaml,pipeline.yaml)
+endif
 COMPARE_DIR ?= artifacts/compare
+# Sweeps (README "Sweeps"): make sweep SWEEP=sweeps/NAME.yaml [SCHEDULER=slurm].
+SWEEP     ?=
+SCHEDULER ?= local
+ifneq ($(filter compare,$(MAKECMDGOALS)),)
+SWEEP     := sweeps/compare.yaml
+SWEEP_DIR := $(COMPARE_DIR)
+endif
+ifeq ($(origin SWEEP_DIR),undefined)
+SWEEP_DIR := artifacts/sweeps/$(basename $(notdir $(SWEEP)))
+endif
 SWIFT     ?= swift
 BIN       := .build/release
 BUILD_STAMP := $(BIN)/.stages-built
@@ -48,13 +64,23 @@ define check-path
 $(if $(or $(call unsafe-rest,$(subst $$,$$$$,$(value $(1))),$(SAFE_CHARACTERS)),$(filter-out 0 1,$(words $(value $(1))))),\
   $(error $(1)='$(value $(1))' holds characters make cannot pass safely to the shell (allowed: letters, digits, . _ - / +); choose another path))
 endef
-$(foreach variable,ARTIFACTS CONFIG COMPARE_DIR ITER,$(eval $(call check-path,$(variable))))
+$(foreach variable,ARTIFACTS CONFIG COMPARE_DIR ITER SWEEP SWEEP_DIR,$(eval $(call check-path,$(variable))))
+SWEEP_GOALS := sweep sweep-status compare
+ifneq ($(filter $(SWEEP_GOALS),$(MAKECMDGOALS)),)
+ifeq ($(SWEEP),)
+$(error make sweep and sweep-status need SWEEP=sweeps/NAME.yaml, the sweep file)
+endif
+ifeq ($(filter local slurm,$(SCHEDULER)),)
+$(error SCHEDULER='$(SCHEDULER)': choose local (the default) or slurm)
+endif
+endif
 
 ifeq ($(GRIDGRPO_LOCKED),)
 GOALS := $(or $(MAKECMDGOALS),all)
 PARALLEL := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
-# `make compare` also holds its comparison directory's lock.
-LOCKS := $(ARTIFACTS)/.make.lock $(if $(filter compare,$(GOALS)),$(COMPARE_DIR)/.make.lock)
+# A sweep (and `make compare`) holds its sweep directory's lock instead;
+# `make sweep-status` only reads, and takes no lock.
+LOCKS := $(if $(filter-out $(SWEEP_GOALS),$(GOALS)),$(ARTIFACTS)/.make.lock) $(if $(filter sweep compare,$(GOALS)),$(SWEEP_DIR)/.make.lock)
 # The lock is held by the make that runs the goals (flock -F execs it), which
 # this recipe waits for; SIGTERM, SIGINT or SIGHUP to this make is passed on to
 # it, so killing `make` stops the run (the interrupted stage's temporary file
@@ -62,11 +88,11 @@ LOCKS := $(ARTIFACTS)/.make.lock $(if $(filter compare,$(GOALS)),$(COMPARE_DIR)/
 # too and previews the goals under the lock.
 .PHONY: $(GOALS)
 $(firstword $(GOALS)):
-	@mkdir -p $(dir $(LOCKS)); \
+	@$(if $(strip $(LOCKS)),mkdir -p $(dir $(LOCKS));) \
 	$(foreach lock,$(LOCKS),flock -n -E 75 -F $(lock)) $(MAKE) $(PARALLEL) --no-print-directory GRIDGRPO_LOCKED=1 $(GOALS) & pid=$$!; \
 	trap 'kill -TERM $$pid 2>/dev/null' TERM INT HUP; \
 	wait $$pid; status=$$?; while kill -0 $$pid 2>/dev/null; do wait $$pid; status=$$?; done; \
-	if [ $$status = 75 ]; then echo "another make is running on $(ARTIFACTS)/$(if $(filter compare,$(GOALS)), or $(COMPARE_DIR)/) (it holds $(firstword $(LOCKS))$(if $(filter compare,$(GOALS)), or $(lastword $(LOCKS)))): wait for it, or give this run its own ARTIFACTS=dir"; fi; \
+	if [ $$status = 75 ]; then echo "another make is running on $(patsubst %/.make.lock,%/,$(firstword $(LOCKS)))$(if $(word 2,$(LOCKS)), or $(patsubst %/.make.lock,%/,$(lastword $(LOCKS)))) (it holds $(firstword $(LOCKS))$(if $(word 2,$(LOCKS)), or $(lastword $(LOCKS)))): wait for it, or give this run its own $(if $(filter sweep compare,$(GOALS)),SWEEP_DIR,ARTIFACTS)=dir"; fi; \
 	exit $$status
 $(wordlist 2,$(words $(GOALS)),$(GOALS)):
 	@:
@@ -75,7 +101,7 @@ else
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 .DEFAULT_GOAL := all
-.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures compare bench docs
+.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures compare bench docs sweep sweep-status
 
 ## help: list the targets and variables
 help:
@@ -84,7 +110,10 @@ help:
 	@echo "make plot                 the figures in $(ARTIFACTS)/figures/ (and the run they need)"
 	@echo "make report               $(ARTIFACTS)/report.html, self-contained (figures embedded)"
 	@echo "make readme-figures       copy the figures to docs/figures/ for the README"
-	@echo "make -j2 compare          blog vs GRPO vs Dr. GRPO, seeds 0-4: $(COMPARE_DIR)/compare.png, compare.md"
+	@echo "make sweep SWEEP=sweeps/NAME.yaml   every run of a sweep, then its statistics: SWEEP_DIR/sweep.h5, sweep.png, sweep.md"
+	@echo "make sweep SWEEP=… SCHEDULER=slurm  submit the sweep's unfinished runs as one Slurm job array (SLURM_ARGS=… passed on)"
+	@echo "make sweep-status SWEEP=…           each run: not started, queued, running, done or failed"
+	@echo "make compare              the sweep sweeps/compare.yaml (blog vs GRPO vs Dr. GRPO, seeds 0-4) in $(COMPARE_DIR)/"
 	@echo "make ARTIFACT             build one artifact and what it needs, e.g."
 	@echo "                          make $(ARTIFACTS)/iter-0007/pairs.h5"
 	@echo "make STAGE ITER=n         rerun one stage of iteration n now, e.g. make rollout ITER=7"
@@ -95,6 +124,8 @@ help:
 	@echo "make clean                remove $(ARTIFACTS)/ (keeps the build)"
 	@echo ""
 	@echo "variables: CONFIG=$(CONFIG)  ARTIFACTS=$(ARTIFACTS)  V=1 (echo stage commands)"
+	@echo "           CONFIG defaults to ARTIFACTS/config.yaml when ARTIFACTS is another run directory that has one"
+	@echo "           SWEEP=…  SWEEP_DIR=$(SWEEP_DIR) (default artifacts/sweeps/NAME)  SCHEDULER=local|slurm  SLURM_ARGS=…"
 	@echo "           JOBS=$(JOBS) stages at a time (default: the cores; -jN or JOBS=1 to choose):"
 	@echo "           safe, every rule names exactly the files its stage reads"
 
@@ -168,37 +199,39 @@ $(ARTIFACTS)/dag.mk: $(ARTIFACTS)/config.yaml $(BUILD_STAMP)
 
 FORCE:
 
-# make compare: the blog's method, GRPO and Dr. GRPO for seeds 0–4, each run in
-# its own directory, all of their rules in this one make (so -j2 runs them side
-# by side), then one figure and one table from all of them.
-COMPARE_SEEDS   ?= 0 1 2 3 4
-COMPARE_CONFIGS := preference=pipeline.yaml grpo=configs/grpo.yaml drgrpo=configs/drgrpo.yaml
-COMPARE_RUNS    := $(foreach m,$(COMPARE_CONFIGS),$(foreach s,$(COMPARE_SEEDS),$(word 1,$(subst =, ,$(m)))-seed$(s)))
+# make sweep SWEEP=sweeps/NAME.yaml: the sweep file expands (`sweep plan`)
+# into one ordinary run directory per (setting, seed) under SWEEP_DIR. Locally,
+# every run's rules are included in this one make (so -jN runs them side by
+# side; each rule names every file its stage reads), then `sweep aggregate`
+# writes SWEEP_DIR/sweep.h5, sweep.png and sweep.md. With SCHEDULER=slurm the
+# runs not yet finished go to Slurm as one job array (one task per run, each
+# `make ARTIFACTS=RUN`), with an aggregation job after it; make returns at once.
+# `make compare` is the sweep sweeps/compare.yaml in $(COMPARE_DIR).
+SWEEP_FLAGS = --sweep $(SWEEP) --directory $(SWEEP_DIR)
+ifneq ($(filter sweep compare,$(MAKECMDGOALS)),)
+ifeq ($(SCHEDULER),local)
+$(SWEEP_DIR)/sweep.mk: FORCE | $(BUILD_STAMP)
+	$(Q)$(BIN)/sweep plan $(SWEEP_FLAGS) --output $@
+include $(SWEEP_DIR)/sweep.mk
 
-# $(1): run name, $(2): config file, $(3): seed
-define COMPARE_RUN
-$(COMPARE_DIR)/$(1)/config.yaml: $(2)
-	@mkdir -p $$(@D)
-	@sed 's/^seed:.*/seed: $(3)/' $$< > $$@.tmp && mv $$@.tmp $$@
-$(COMPARE_DIR)/$(1)/compare.mk: $(COMPARE_DIR)/$(1)/config.yaml $(BUILD_STAMP)
-	$(Q)$(BIN)/dag --config $$< --artifacts $(COMPARE_DIR)/$(1) --prefix $(subst -,_,$(1))_ --stamps $(COMPARE_DIR)/$(1)/params --prune $(COMPARE_DIR)/$(1) --output $$@
-endef
-# Only `make compare` defines the comparison runs' rules, so that any one of
-# them can also be treated as an ordinary run (make plot ARTIFACTS=…).
-ifneq ($(filter compare,$(MAKECMDGOALS)),)
-$(foreach m,$(COMPARE_CONFIGS),$(foreach s,$(COMPARE_SEEDS),$(eval $(call COMPARE_RUN,$(word 1,$(subst =, ,$(m)))-seed$(s),$(word 2,$(subst =, ,$(m))),$(s)))))
-include $(foreach r,$(COMPARE_RUNS),$(COMPARE_DIR)/$(r)/compare.mk)
+## sweep: every run of the sweep, then its statistics, figure and table
+sweep compare: $(SWEEP_AGGREGATE)
+	@echo "done: $(words $(SWEEP_RUN_DIRS)) runs in $(SWEEP_DIR)/; $(SWEEP_DIR)/sweep.md, sweep.png, sweep.h5"
+else
+# SLURM_ARGS (e.g. --partition=gpu --time=00:30:00 --account=lab) reaches
+# sbatch through the environment, never through a shell.
+export SLURM_ARGS
+sweep compare: | $(BUILD_STAMP)
+	$(BIN)/sweep submit $(SWEEP_FLAGS) --bin $(abspath $(BIN))
 endif
-COMPARE_INPUTS = $(foreach r,$(COMPARE_RUNS),$($(subst -,_,$(r))_FINAL_BEST) $($(subst -,_,$(r))_OUTPUTS_evaluate) $($(subst -,_,$(r))_OUTPUTS_rollout))
+endif
 
-## compare: blog vs GRPO vs Dr. GRPO, seeds 0–4 → $(COMPARE_DIR)/compare.png and compare.md
-compare: $(COMPARE_DIR)/compare.png
-
-$(COMPARE_DIR)/compare.png: $$(COMPARE_INPUTS) | $(BUILD_STAMP)
-	$(Q)$(BIN)/plot compare --runs $(addprefix $(COMPARE_DIR)/,$(COMPARE_RUNS)) --output $@ --table $(COMPARE_DIR)/compare.md
+## sweep-status: each run of the sweep: not started, queued, running, done or failed
+sweep-status: | $(BUILD_STAMP)
+	@$(BIN)/sweep status $(SWEEP_FLAGS)
 
 # Targets that need no DAG do not build the binaries just to read it.
-NO_DAG_GOALS := help deps clean build test test-deps compare bench docs
+NO_DAG_GOALS := help deps clean build test test-deps compare bench docs sweep sweep-status
 ifneq ($(filter-out $(NO_DAG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(ARTIFACTS)/dag.mk
 endif

@@ -18,6 +18,9 @@ public struct RandomStream: Sendable {
         case evaluate = 4
         /// GRPO: the start configuration shared by a group's episodes (index = group).
         case group = 5
+        /// Sweep statistics: bootstrap resamples (iteration = the statistic's
+        /// key, index = the replicate), so the intervals are reproducible.
+        case bootstrap = 6
     }
 
     public static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15

@@ -36,34 +36,14 @@ public enum Comparison {
     public static func loadRun(_ directory: String) throws -> Run {
         let configPath = directory + "/config.yaml"
         let config = try PipelineConfig.loadInput(path: configPath)
+        let curves = try RunCurves.load(directory: directory, config: config)
         var run = Run(directory: directory, method: methodName(config), seed: config.seed)
-        run.inputs.append(try .input("config", path: configPath))
-        let recordsPath = directory + "/" + StageRecord.fileName
-        let times = StageRecord.latest(try StageRecord.read(path: recordsPath))
-        var steps = 0.0, seconds = 0.0
-        for iteration in 0...config.iterations {
-            let folder = "\(directory)/\(StageGraph.iterationDirectory(iteration))"
-            if iteration > 0 {
-                let rollout = folder + "/rollout.h5"
-                steps += Double(try withHDF5 {
-                    let reader = try HDF5Reader(path: rollout)
-                    return try reader.root.attribute("step_count", as: Int64.self)
-                })
-                for stage in [Stage.rollout, .pair, .update] {
-                    guard let record = times[StageRecord.key(stage.rawValue, iteration)] else {
-                        throw GridGRPOError("\(recordsPath): no time for \(stage.rawValue) of iteration \(iteration)")
-                    }
-                    seconds += record.milliseconds / 1000
-                }
-            }
-            let (summary, _) = try ArtifactSchema.readEvaluationSummary(path: folder + "/eval.h5", config: config)
-            run.inputs.append(try .input("evaluation", path: folder + "/eval.h5"))
-            run.steps.append(steps)
-            run.seconds.append(seconds)
-            run.successRate.append(summary.successRate)
-            run.optimalityGap.append(summary.meanOptimalityGap)
-            if summary.allOptimal && run.firstOptimal == nil { run.firstOptimal = iteration }
-        }
+        run.steps = curves.steps
+        run.seconds = curves.seconds
+        run.successRate = curves.successRate
+        run.optimalityGap = curves.optimalityGap
+        run.firstOptimal = curves.firstOptimal
+        run.inputs = [try .input("config", path: configPath)] + (try curves.evaluationPaths.map { try .input("evaluation", path: $0) })
         return run
     }
 
