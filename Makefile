@@ -30,8 +30,9 @@ BIN       := .build/release
 BUILD_STAMP := $(BIN)/.stages-built
 SOURCES   := Package.swift $(shell find Sources -type f 2>/dev/null)
 
-# System packages (Debian) the build and the inspection commands need.
-APT_PACKAGES := pkg-config libhdf5-dev hdf5-tools libcairo2-dev libpng-dev fonts-dejavu-core
+# System packages (Debian) the build and the inspection commands need, and
+# Slurm with munge for sweeps on Slurm (the one-node test and laptop recipe).
+APT_PACKAGES := pkg-config libhdf5-dev hdf5-tools libcairo2-dev libpng-dev fonts-dejavu-core slurm-wlm munge
 
 # V=1 echoes every stage command; by default each stage prints one summary line.
 ifeq ($(V),1)
@@ -138,6 +139,8 @@ deps:
 	pkg-config --exists cairo 2>/dev/null || missing="$$missing libcairo2-dev"; \
 	pkg-config --exists libpng16 2>/dev/null || missing="$$missing libpng-dev"; \
 	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	command -v sbatch >/dev/null 2>&1 && command -v slurmctld >/dev/null 2>&1 || missing="$$missing slurm-wlm"; \
+	command -v munged >/dev/null 2>&1 || missing="$$missing munge"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
@@ -215,7 +218,7 @@ else
 # sbatch through the environment, never through a shell.
 export SLURM_ARGS
 sweep compare: | $(BUILD_STAMP)
-	$(BIN)/sweep submit $(SWEEP_FLAGS) --bin $(abspath $(BIN))
+	$(Q)$(BIN)/sweep submit $(SWEEP_FLAGS) --bin $(abspath $(BIN))
 endif
 endif
 
