@@ -30,8 +30,10 @@ BIN       := .build/release
 BUILD_STAMP := $(BIN)/.stages-built
 SOURCES   := Package.swift $(shell find Sources -type f 2>/dev/null)
 
-# System packages (Debian) the build and the inspection commands need.
-APT_PACKAGES := pkg-config libhdf5-dev hdf5-tools libssl-dev libcairo2-dev libpng-dev fonts-dejavu-core
+# System packages (Debian) the build and the inspection commands need, and
+# Slurm with munge for sweeps on Slurm (the one-node test and laptop recipe;
+# optional: installed when root, otherwise only noted).
+APT_PACKAGES := pkg-config libhdf5-dev hdf5-tools libssl-dev libcairo2-dev libpng-dev fonts-dejavu-core slurm-wlm munge
 
 # V=1 echoes every stage command; by default each stage prints one summary line.
 ifeq ($(V),1)
@@ -139,15 +141,18 @@ deps:
 	pkg-config --exists cairo 2>/dev/null || missing="$$missing libcairo2-dev"; \
 	pkg-config --exists libpng16 2>/dev/null || missing="$$missing libpng-dev"; \
 	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
-	  else \
-	    echo "missing system packages; run:"; \
-	    echo "  sudo apt-get install -y $(APT_PACKAGES)"; \
-	    exit 1; \
-	  fi; \
+	optional=""; \
+	command -v sbatch >/dev/null 2>&1 && command -v slurmctld >/dev/null 2>&1 || optional="$$optional slurm-wlm"; \
+	command -v munged >/dev/null 2>&1 || optional="$$optional munge"; \
+	if [ -n "$$missing$$optional" ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing:$$missing$$optional"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+	elif [ -n "$$missing" ]; then \
+	  echo "missing system packages; run:"; \
+	  echo "  sudo apt-get install -y $(APT_PACKAGES)"; \
+	  exit 1; \
+	elif [ -n "$$optional" ]; then \
+	  echo "note: without$$optional, SCHEDULER=slurm sweeps and the Slurm test are unavailable (sudo apt-get install -y$$optional)"; \
 	fi
 
 ## build: release binaries of the stage executables
@@ -222,7 +227,7 @@ else
 # sbatch through the environment, never through a shell.
 export SLURM_ARGS
 sweep compare: | $(BUILD_STAMP)
-	$(BIN)/sweep submit $(SWEEP_FLAGS) --bin $(abspath $(BIN))
+	$(Q)$(BIN)/sweep submit $(SWEEP_FLAGS) --bin $(abspath $(BIN))
 endif
 endif
 

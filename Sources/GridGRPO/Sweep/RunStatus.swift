@@ -7,7 +7,7 @@ public enum RunState: Equatable, Sendable {
     case notStarted
     /// Waiting in the Slurm queue.
     case queued
-    /// A make holds its lock, or Slurm runs its task; `iteration` iterations evaluated.
+    /// A make holds its lock, or Slurm runs its task; `iteration` iterations trained.
     case running(iteration: Int, of: Int)
     /// Started, stopped before the end, no error recorded (an interrupted local make).
     case stopped(iteration: Int, of: Int)
@@ -56,14 +56,16 @@ public enum RunStatus {
         return Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) * 1e-9
     }
 
-    /// How many iterations have an evaluation, counting up from iteration 1.
-    public static func evaluatedIterations(directory: String, config: PipelineConfig) -> Int {
-        var count = 0
-        while count < config.iterations,
-              FileManager.default.fileExists(atPath: "\(directory)/\(StageGraph.iterationDirectory(count + 1))/eval.h5") {
-            count += 1
+    /// The last iteration whose update has written its weights (0 if none):
+    /// how far training got. (With make -j an iteration's evaluation may
+    /// lag behind the next iteration's update.)
+    public static func trainedIterations(directory: String, config: PipelineConfig) -> Int {
+        var iteration = config.iterations
+        while iteration > 0,
+              !FileManager.default.fileExists(atPath: "\(directory)/\(StageGraph.iterationDirectory(iteration))/\(Stage.update.output(for: config.algorithm))") {
+            iteration -= 1
         }
-        return count
+        return iteration
     }
 
     /// The state the run's files show; `locks` from `heldLocks()`.
@@ -72,7 +74,7 @@ public enum RunStatus {
             let best = try? ArtifactSchema.readBest(path: directory + "/best.h5", config: config)
             return .done(firstOptimal: best?.best.firstAllOptimalIteration, iterations: config.iterations)
         }
-        let progress = evaluatedIterations(directory: directory, config: config)
+        let progress = trainedIterations(directory: directory, config: config)
         if let lock = FileIdentity(path: directory + "/.make.lock"), locks.contains(lock) {
             return .running(iteration: progress, of: config.iterations)
         }

@@ -28,7 +28,7 @@ public enum SweepStatus {
                 case "PENDING", "REQUEUED", "REQUEUE_HOLD", "SUSPENDED", "CONFIGURING":
                     state = .queued
                 default:
-                    state = .running(iteration: RunStatus.evaluatedIterations(directory: run.directory, config: run.config),
+                    state = .running(iteration: RunStatus.trainedIterations(directory: run.directory, config: run.config),
                                      of: run.config.iterations)
                 }
             } else if !state.isDone, case .running = state {
