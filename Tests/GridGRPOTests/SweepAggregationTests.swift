@@ -33,16 +33,24 @@ struct SweepAggregationTests {
     static func writeTemplate(_ template: Template, config: PipelineConfig, to directory: String) throws {
         for (iteration, fraction) in template.fractions.enumerated() {
             let folder = "\(directory)/\(StageGraph.iterationDirectory(iteration))"
+            // every start configuration of the grid, the first `fraction` of
+            // them solved in the fewest moves, the rest two moves longer
             var evaluation = Evaluation()
-            let optimal = Int(fraction * 4)
-            evaluation.agents = [0, 1, 2, 3]
-            evaluation.goals = [1, 2, 3, 4]
-            evaluation.distances = [1, 1, 1, 1]
-            evaluation.optimalReturns = [1, 1, 1, 1]
-            evaluation.lengths = (0..<4).map { $0 < optimal ? 1 : 3 }
-            evaluation.returns = evaluation.lengths.map { Float(1 - 0.1 * Double($0 - 1)) }
-            evaluation.successes = [true, true, true, true]
-            evaluation.sampledEpisodes = 1
+            let world = config.world
+            let configurations = world.allConfigurations()
+            let optimal = Int(fraction * Double(configurations.count))
+            for (index, start) in configurations.enumerated() {
+                let distance = world.manhattanDistance(start.agent, start.goal)
+                let length = index < optimal ? distance : distance + 2
+                evaluation.agents.append(start.agent)
+                evaluation.goals.append(start.goal)
+                evaluation.distances.append(distance)
+                evaluation.optimalReturns.append(world.optimalReturn(distance: distance))
+                evaluation.lengths.append(length)
+                evaluation.returns.append(world.optimalReturn(distance: length))
+                evaluation.successes.append(true)
+            }
+            evaluation.sampledEpisodes = config.evaluation.sampledEpisodes
             try ArtifactSchema.writeEvaluation(evaluation, provenance: Provenance(schema: .evaluation, stage: .evaluate, iteration: iteration,
                                                                                  config: config, inputs: []), to: folder + "/eval.h5")
             guard iteration > 0 else { continue }
@@ -116,7 +124,15 @@ struct SweepAggregationTests {
         let seconds = Date().timeIntervalSince(start)
         print(String(format: "sweep of 1000 synthetic runs: expansion %.2f s; aggregation %.2f s (reading %.2f s)",
                      expansionSeconds, seconds, loaded.timeIntervalSince(start)))
-        #expect(seconds < 10, "aggregation took \(seconds) s")
+        // The target, 10 s, is for the release binaries (`make sweep`); this
+        // test may run in a debug build on a shared machine, where every
+        // eval.h5 is read with its full checks: it allows three times that.
+        #if DEBUG
+        let bound = 30.0
+        #else
+        let bound = 10.0
+        #endif
+        #expect(seconds < bound, "aggregation took \(seconds) s")
 
         // every run counted, censored runs included at their budget
         #expect(outcomes.count == 1000 && unfinished.isEmpty)
