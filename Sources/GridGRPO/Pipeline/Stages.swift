@@ -82,7 +82,7 @@ public enum Stages {
         // Episodes are sampled and appended in fixed blocks, so memory stays
         // bounded however many a rollout holds; the policy table is shared.
         let episodeCount = config.rolloutEpisodes
-        let table = PolicyTable.shared(policy: agent.policy, cells: world.cellCount, episodes: episodeCount, threads: workers)
+        let table = PolicyTable.shared(policy: agent.policy, world: world, episodes: episodeCount, threads: workers)
         let writer = try RolloutWriter(path: output, world: world, gamma: config.rollout.gamma, provenance: provenance,
                                        grouped: config.algorithm == .grpo)
         var returnSum = 0.0, successes = 0, steps = 0

@@ -18,6 +18,9 @@ public struct RandomStream: Sendable {
         case evaluate = 4
         /// GRPO: the start configuration shared by a group's episodes (index = group).
         case group = 5
+        /// The cells of a seed-drawn layout (iteration 0, index 0). Tagged 16,
+        /// apart from the low tags other features take.
+        case layout = 16
     }
 
     public static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15
