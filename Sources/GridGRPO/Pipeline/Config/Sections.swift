@@ -16,7 +16,7 @@ public struct EnvironmentConfig: ConfigSection {
     // fixed: at their defaults they are left out of it, so the open grid's
     // artifacts keep their bytes (Tests/Fixtures/canonical-json/README.md).
     public static let keys: [ConfigKey<EnvironmentConfig>] = [
-        .number("grid_size", \.gridSize, in: 2...32, "N: the grid is N×N", allowedNote: "2…32 (per layout: rules below)"),
+        .number("grid_size", \.gridSize, in: 2...32, "N: the grid is N×N (each layout's sizes: the layout rule below)"),
         .number("max_steps", \.maxSteps, in: 1...100_000, "episodes end (truncated) after this many moves"),
         .choice("layout", \.layout,
                 "which cells are floor, wall (`#`) and lava (`~`): `open` the blog's grid; `four_rooms` walls at N/2 with one gap "
