@@ -27,7 +27,7 @@ public struct GridMap: Codable, Equatable, Sendable {
         while rows.last?.isEmpty == true { rows.removeLast() }
         guard !rows.isEmpty else { throw GridGRPOError("key '\(key)' holds no rows (allowed: N rows of N cells, '.' floor, '#' wall, '~' lava)") }
         guard Self.sizes.contains(rows.count) else {
-            throw GridGRPOError("key '\(key)' has \(rows.count) rows, outside the allowed sizes \(Self.sizes.lowerBound)...\(Self.sizes.upperBound)")
+            throw GridGRPOError("key '\(key)' has \(rows.count) row(s), outside the allowed sizes \(Self.sizes.lowerBound)...\(Self.sizes.upperBound)")
         }
         let width = rows[0].count
         for (index, row) in rows.enumerated() {
