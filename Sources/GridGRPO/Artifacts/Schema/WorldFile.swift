@@ -62,7 +62,7 @@ extension ArtifactSchema {
         let penalty = try group.attribute(Layout.lavaPenalty)
         if world.hasLava {
             try check.require(penalty == world.lavaPenalty, "/\(Layout.group)@\(Layout.lavaPenalty.name)",
-                              "is \(penalty), but the config's environment.lava_penalty is \(world.lavaPenalty)")
+                              "is \(penalty): a \(layout) world with another lava penalty than \(expected), whose environment.lava_penalty is \(world.lavaPenalty)")
         }
     }
 }
