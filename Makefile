@@ -9,6 +9,7 @@
 CONFIG    ?= pipeline.yaml
 ARTIFACTS ?= artifacts
 COMPARE_DIR ?= artifacts/compare
+WORLDS_DIR ?= artifacts/compare-worlds
 SWIFT     ?= swift
 BIN       := .build/release
 BUILD_STAMP := $(BIN)/.stages-built
@@ -48,13 +49,13 @@ define check-path
 $(if $(or $(call unsafe-rest,$(subst $$,$$$$,$(value $(1))),$(SAFE_CHARACTERS)),$(filter-out 0 1,$(words $(value $(1))))),\
   $(error $(1)='$(value $(1))' holds characters make cannot pass safely to the shell (allowed: letters, digits, . _ - / +); choose another path))
 endef
-$(foreach variable,ARTIFACTS CONFIG COMPARE_DIR ITER,$(eval $(call check-path,$(variable))))
+$(foreach variable,ARTIFACTS CONFIG COMPARE_DIR WORLDS_DIR ITER,$(eval $(call check-path,$(variable))))
 
 ifeq ($(GRIDGRPO_LOCKED),)
 GOALS := $(or $(MAKECMDGOALS),all)
 PARALLEL := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 # `make compare` also holds its comparison directory's lock.
-LOCKS := $(ARTIFACTS)/.make.lock $(if $(filter compare,$(GOALS)),$(COMPARE_DIR)/.make.lock)
+LOCKS := $(ARTIFACTS)/.make.lock $(if $(filter compare,$(GOALS)),$(COMPARE_DIR)/.make.lock) $(if $(filter compare-worlds,$(GOALS)),$(WORLDS_DIR)/.make.lock)
 # The lock is held by the make that runs the goals (flock -F execs it), which
 # this recipe waits for; SIGTERM, SIGINT or SIGHUP to this make is passed on to
 # it, so killing `make` stops the run (the interrupted stage's temporary file
@@ -66,7 +67,7 @@ $(firstword $(GOALS)):
 	$(foreach lock,$(LOCKS),flock -n -E 75 -F $(lock)) $(MAKE) $(PARALLEL) --no-print-directory GRIDGRPO_LOCKED=1 $(GOALS) & pid=$$!; \
 	trap 'kill -TERM $$pid 2>/dev/null' TERM INT HUP; \
 	wait $$pid; status=$$?; while kill -0 $$pid 2>/dev/null; do wait $$pid; status=$$?; done; \
-	if [ $$status = 75 ]; then echo "another make is running on $(ARTIFACTS)/$(if $(filter compare,$(GOALS)), or $(COMPARE_DIR)/) (it holds $(firstword $(LOCKS))$(if $(filter compare,$(GOALS)), or $(lastword $(LOCKS)))): wait for it, or give this run its own ARTIFACTS=dir"; fi; \
+	if [ $$status = 75 ]; then echo "another make is running on $(ARTIFACTS)/$(if $(filter compare,$(GOALS)), or $(COMPARE_DIR)/)$(if $(filter compare-worlds,$(GOALS)), or $(WORLDS_DIR)/) (it holds $(firstword $(LOCKS))$(if $(filter compare compare-worlds,$(GOALS)), or $(lastword $(LOCKS)))): wait for it, or give this run its own ARTIFACTS=dir"; fi; \
 	exit $$status
 $(wordlist 2,$(words $(GOALS)),$(GOALS)):
 	@:
@@ -75,7 +76,7 @@ else
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 .DEFAULT_GOAL := all
-.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures compare bench docs
+.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures compare compare-worlds bench docs
 
 ## help: list the targets and variables
 help:
@@ -85,6 +86,7 @@ help:
 	@echo "make report               $(ARTIFACTS)/report.html, self-contained (figures embedded)"
 	@echo "make readme-figures       copy the figures to docs/figures/ for the README"
 	@echo "make -j2 compare          blog vs GRPO vs Dr. GRPO, seeds 0-4: $(COMPARE_DIR)/compare.png, compare.md"
+	@echo "make -j2 compare-worlds   the same on four_rooms, maze and lava_gap: $(WORLDS_DIR)/compare-WORLD.png, .md"
 	@echo "make ARTIFACT             build one artifact and what it needs, e.g."
 	@echo "                          make $(ARTIFACTS)/iter-0007/pairs.h5"
 	@echo "make STAGE ITER=n         rerun one stage of iteration n now, e.g. make rollout ITER=7"
@@ -197,8 +199,42 @@ compare: $(COMPARE_DIR)/compare.png
 $(COMPARE_DIR)/compare.png: $$(COMPARE_INPUTS) | $(BUILD_STAMP)
 	$(Q)$(BIN)/plot compare --runs $(addprefix $(COMPARE_DIR)/,$(COMPARE_RUNS)) --output $@ --table $(COMPARE_DIR)/compare.md
 
+# make compare-worlds: the blog's method, GRPO and Dr. GRPO on the harder
+# worlds, seeds 0–4: configs/WORLD.yaml (the blog's method) and
+# configs/WORLD-grpo.yaml, configs/WORLD-drgrpo.yaml, each run in its own
+# directory, all of their rules in this one make, then per world one figure
+# and one table (compare-WORLD.png, compare-WORLD.md).
+WORLDS        := four_rooms maze lava_gap
+WORLD_METHODS := preference grpo drgrpo
+world-config   = configs/$(1)$(if $(filter preference,$(2)),,-$(2)).yaml
+WORLD_RUNS    := $(foreach w,$(WORLDS),$(foreach m,$(WORLD_METHODS),$(foreach s,$(COMPARE_SEEDS),$(w)-$(m)-seed$(s))))
+world-runs     = $(filter $(1)-%,$(WORLD_RUNS))
+world-inputs   = $(foreach r,$(call world-runs,$(1)),$($(subst -,_,$(r))_FINAL_BEST) $($(subst -,_,$(r))_OUTPUTS_evaluate) $($(subst -,_,$(r))_OUTPUTS_rollout))
+
+# $(1): run name, $(2): config file, $(3): seed
+define WORLD_RUN
+$(WORLDS_DIR)/$(1)/config.yaml: $(2)
+	@mkdir -p $$(@D)
+	@sed 's/^seed:.*/seed: $(3)/' $$< > $$@.tmp && mv $$@.tmp $$@
+$(WORLDS_DIR)/$(1)/compare.mk: $(WORLDS_DIR)/$(1)/config.yaml $(BUILD_STAMP)
+	$(Q)$(BIN)/dag --config $$< --artifacts $(WORLDS_DIR)/$(1) --prefix $(subst -,_,$(1))_ --stamps $(WORLDS_DIR)/$(1)/params --prune $(WORLDS_DIR)/$(1) --output $$@
+endef
+# $(1): world
+define WORLD_PLOT
+$(WORLDS_DIR)/compare-$(1).png: $$$$(call world-inputs,$(1)) | $(BUILD_STAMP)
+	$(Q)$(BIN)/plot compare --runs $(addprefix $(WORLDS_DIR)/,$(call world-runs,$(1))) --output $$@ --table $(WORLDS_DIR)/compare-$(1).md
+endef
+ifneq ($(filter compare-worlds,$(MAKECMDGOALS)),)
+$(foreach w,$(WORLDS),$(foreach m,$(WORLD_METHODS),$(foreach s,$(COMPARE_SEEDS),$(eval $(call WORLD_RUN,$(w)-$(m)-seed$(s),$(call world-config,$(w),$(m)),$(s))))))
+$(foreach w,$(WORLDS),$(eval $(call WORLD_PLOT,$(w))))
+include $(foreach r,$(WORLD_RUNS),$(WORLDS_DIR)/$(r)/compare.mk)
+endif
+
+## compare-worlds: blog vs GRPO vs Dr. GRPO on four_rooms, maze and lava_gap, seeds 0–4
+compare-worlds: $(foreach w,$(WORLDS),$(WORLDS_DIR)/compare-$(w).png)
+
 # Targets that need no DAG do not build the binaries just to read it.
-NO_DAG_GOALS := help deps clean build test test-deps compare bench docs
+NO_DAG_GOALS := help deps clean build test test-deps compare compare-worlds bench docs
 ifneq ($(filter-out $(NO_DAG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(ARTIFACTS)/dag.mk
 endif

@@ -76,7 +76,8 @@ struct LayoutConfigTests {
 
     @Test func layoutSizesAndPenaltiesAreChecked() {
         #expect(error("environment: {layout: mazes}\n") == "test.yaml: key 'environment.layout' is 'mazes' (allowed: open, four_rooms, maze, lava_gap, map)")
-        #expect(error("environment: {layout: maze, grid_size: 8}\n") == "test.yaml: key 'environment.grid_size' is 8, but layout maze needs a size odd and at least 5 (maze cells on even rows and columns)")
+        #expect(error("environment: {layout: maze, grid_size: 4}\n") == "test.yaml: key 'environment.grid_size' is 4, but layout maze needs a size at least 5 (maze cells on even rows and columns; an even size leaves the last row and column wall)")
+        #expect(error("environment: {layout: maze, grid_size: 32}\n") == "(no error)")
         #expect(error("environment: {layout: four_rooms, grid_size: 4}\n") == "test.yaml: key 'environment.grid_size' is 4, but layout four_rooms needs a size at least 5 (two walls, rooms of at least 2×2)")
         #expect(error("environment: {layout: lava_gap, grid_size: 2}\n") == "test.yaml: key 'environment.grid_size' is 2, but layout lava_gap needs a size at least 3 (a lava column with floor on both sides)")
         #expect(error("environment: {lava_penalty: 1}\n") == "test.yaml: key 'environment.lava_penalty' is 1.0, outside the allowed range -100.0...0.0")

@@ -129,7 +129,7 @@ struct WorldTests {
         #expect(world.returnRange.contains(episodes.returns[0]) && world.returnRange.lowerBound <= -0.1 * 29 - 1)
     }
 
-    @Test(arguments: [5, 7, 9, 15, 31])
+    @Test(arguments: [5, 7, 9, 15, 31, 32])
     func mazesArePerfectDeterministicAndSeedDependent(size: Int) {
         var drawn: Set<[CellKind]> = []
         for seed: UInt64 in 0..<6 {
@@ -150,6 +150,7 @@ struct WorldTests {
                 if cell + size < world.cellCount && world.isFloor(cell + size) { edges += 1 }
             }
             #expect(edges == floor.count - 1, "a tree: \(edges) passages between \(floor.count) cells")
+            if size % 2 == 0 { #expect((0..<size).allSatisfy { !world.isFloor((size - 1) * size + $0) && !world.isFloor($0 * size + size - 1) }) }
         }
         // A 5×5 maze has 3×3 nodes and few spanning trees: seeds may share one.
         #expect(drawn.count >= (size == 5 ? 3 : 6), "each seed draws its own maze")

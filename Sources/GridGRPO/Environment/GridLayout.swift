@@ -41,7 +41,7 @@ public enum GridLayout: String, Codable, Sendable, CaseIterable {
         switch self {
         case .open, .map: return ({ _ in true }, "any size")
         case .fourRooms: return ({ $0 >= 5 }, "at least 5 (two walls, rooms of at least 2×2)")
-        case .maze: return ({ $0 >= 5 && $0 % 2 == 1 }, "odd and at least 5 (maze cells on even rows and columns)")
+        case .maze: return ({ $0 >= 5 }, "at least 5 (maze cells on even rows and columns; an even size leaves the last row and column wall)")
         case .lavaGap: return ({ $0 >= 3 }, "at least 3 (a lava column with floor on both sides)")
         }
     }

@@ -50,7 +50,8 @@ public enum LayoutGenerator {
     /// moves to an unvisited neighbour node (up, right, down, left order,
     /// one drawn uniformly among those unvisited), carving the cell between,
     /// and backs up when none is left. Every node is reached exactly once, so
-    /// the floor is a tree: one path between any two cells.
+    /// the floor is a tree: one path between any two cells. On an even N the
+    /// last row and column hold no node and stay wall.
     public static func maze(size n: Int, random: inout RandomStream) -> [CellKind] {
         var cells = [CellKind](repeating: .wall, count: n * n)
         let nodes = (n + 1) / 2

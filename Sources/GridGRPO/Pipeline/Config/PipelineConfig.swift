@@ -66,7 +66,7 @@ public struct PipelineConfig: ConfigSection {
                 throw GridGRPOError("key 'update.minibatch_episodes' is \(minibatch), but only rollout.pairs = \(pairs) preferred episodes exist per iteration (allowed: 1...\(pairs))")
             }
         },
-        ConfigRule("Layouts: `environment.map` is given exactly when `environment.layout` is `map`, and is `grid_size` rows of `grid_size` cells; `four_rooms` needs `grid_size` ≥ 5, `maze` an odd `grid_size` ≥ 5, `lava_gap` `grid_size` ≥ 3; and the layout has two floor cells connected by moves (a start configuration).") { config in
+        ConfigRule("Layouts: `environment.map` is given exactly when `environment.layout` is `map`, and is `grid_size` rows of `grid_size` cells; `four_rooms` needs `grid_size` ≥ 5, `maze` `grid_size` ≥ 5 (an even size leaves the last row and column wall), `lava_gap` `grid_size` ≥ 3; and the layout has two floor cells connected by moves (a start configuration).") { config in
             try checkLayout(config.environment, world: { config.world })
         },
         ConfigRule("Memory: the episodes of an iteration × `environment.max_steps` ≤ 50,000,000 (the update holds a whole rollout, about \(PipelineConfig.bytesPerRolloutStep) bytes a step: \(PipelineConfig.maximumRolloutSteps * PipelineConfig.bytesPerRolloutStep / 1_000_000_000) GB at the bound; rollout and evaluate stream and stay far below).") { config in
