@@ -56,7 +56,7 @@ public enum Report {
         details { margin: .5em 0; }
         </style></head><body>
         <h1>GridGRPO run report</h1>
-        <p>\(config.algorithm == .grpo ? "Group Relative Policy Optimization (no value network)" : "The blog's preference method (preference pairs + PPO with a value network)") on the \(config.environment.gridSize)×\(config.environment.gridSize) grid world,
+        <p>\(config.algorithm == .grpo ? "Group Relative Policy Optimization (no value network)" : "The blog's preference method (preference pairs + PPO with a value network)") on the \(WorldPicks.name(config.world)),
         seed \(config.seed), \(config.iterations) iterations. Every number below was read from the run's HDF5 artifacts; every figure was rendered from them by the <code>plot</code> stage.</p>
 
         """
@@ -64,6 +64,11 @@ public enum Report {
         // Config
         html += "<h2>1. Config</h2>\n<div class=\"cell\"><div class=\"label\">In [1]: cat config.yaml</div>\n"
         html += "<pre>\(escape(configText))</pre>\n"
+        let world = config.world
+        if world.layout != .open {
+            html += "<p>The \(escape(world.layout.rawValue)) layout this config gives (seed \(config.seed); <code>.</code> floor, <code>#</code> wall, <code>~</code> lava; \(world.configurationCount) start configurations):</p>\n"
+            html += "<pre>\(escape(world.map.rows.map { $0.map(String.init).joined(separator: " ") }.joined(separator: "\n")))</pre>\n"
+        }
         html += "<p>Resolved config digest: <code>sha256:\(config.digest)</code> (each artifact records, as <code>config</code> and <code>config_digest</code>, only the sections its stage reads: <code>params/STAGE.json</code>).</p></div>\n"
 
         // Stages

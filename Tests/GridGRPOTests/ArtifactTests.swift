@@ -47,18 +47,18 @@ struct ArtifactTests {
         var agent = Agent.initial(world: config.world, hiddenSize: 8, seed: 2)
         let metrics = try preferenceUpdate(agent: &agent, episodes: episodes, pairs: pairs, config: config.update,
                                        world: config.world, seed: 2, iteration: 1)
-        try ArtifactSchema.writeWeights(agent, metrics: metrics, provenance: provenance(.weights), to: directory + "/weights.h5")
+        try ArtifactSchema.writeWeights(agent, world: config.world, metrics: metrics, provenance: provenance(.weights), to: directory + "/weights.h5")
         let weights = try ArtifactSchema.readWeights(path: directory + "/weights.h5", config: config)
         #expect(weights.agent == agent)
         #expect(weights.metrics == metrics)
 
         let evaluation = Evaluation.run(policy: agent.policy, world: config.world, sampledEpisodes: config.evaluation.sampledEpisodes, seed: 2, iteration: 1)
-        try ArtifactSchema.writeEvaluation(evaluation, provenance: provenance(.evaluation), to: directory + "/eval.h5")
+        try ArtifactSchema.writeEvaluation(evaluation, world: config.world, provenance: provenance(.evaluation), to: directory + "/eval.h5")
         #expect(try ArtifactSchema.readEvaluation(path: directory + "/eval.h5", config: config).evaluation == evaluation)
 
         let best = ArtifactSchema.Best(policy: agent.policy, value: agent.value, iteration: 1, summary: evaluation.summary,
                                        firstAllOptimalIteration: nil)
-        try ArtifactSchema.writeBest(best, provenance: provenance(.best), to: directory + "/best.h5")
+        try ArtifactSchema.writeBest(best, world: config.world, provenance: provenance(.best), to: directory + "/best.h5")
         #expect(try ArtifactSchema.readBest(path: directory + "/best.h5", config: config).best == best)
     }
 
@@ -127,14 +127,14 @@ struct ArtifactTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var agent = Agent.initial(world: config.world, hiddenSize: 8, seed: 2)
         agent.policy.parameters[3] = .nan
-        try ArtifactSchema.writeWeights(agent, metrics: nil, provenance: provenance(.weights, 0), to: directory + "/w.h5")
+        try ArtifactSchema.writeWeights(agent, world: config.world, metrics: nil, provenance: provenance(.weights, 0), to: directory + "/w.h5")
         #expect(throws: GridGRPOError("\(directory)/w.h5:/policy/network.0.weight: holds nan at index 3, expected weights (finite, in -10000.0...10000.0)")) {
             try ArtifactSchema.readWeights(path: directory + "/w.h5", config: config)
         }
         var other = config
         other.network.hiddenSize = 16
         agent.policy.parameters[3] = 0
-        try ArtifactSchema.writeWeights(agent, metrics: nil, provenance: provenance(.weights, 0), to: directory + "/w.h5")
+        try ArtifactSchema.writeWeights(agent, world: config.world, metrics: nil, provenance: provenance(.weights, 0), to: directory + "/w.h5")
         #expect(throws: GridGRPOError("\(directory)/w.h5: /policy/network.0.weight has shape [8, 18], but the config (grid_size, hidden_size) needs [16, 18]")) {
             try ArtifactSchema.readWeights(path: directory + "/w.h5", config: other)
         }
@@ -170,7 +170,7 @@ struct HDF5HandleTests {
         var (agent, metrics, source) = try ArtifactSchema.readWeights(path: dir(1) + "/weights.h5", config: try PipelineConfig.load(path: run.config))
         agent.policy.parameters = agent.policy.parameters.map { $0 * 1e30 }
         let huge = run.directory + "/huge.h5"
-        try ArtifactSchema.writeWeights(agent, metrics: metrics, provenance: source, to: huge)
+        try ArtifactSchema.writeWeights(agent, world: try PipelineConfig.load(path: run.config).world, metrics: metrics, provenance: source, to: huge)
         let output = run.directory + "/out.h5"
         let first = agent.policy.parameters[0]
         #expect(throws: GridGRPOError("\(huge):/policy/network.0.weight: holds \(first) at index 0, expected weights (finite, in -10000.0...10000.0)")) {

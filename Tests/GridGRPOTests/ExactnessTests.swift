@@ -108,7 +108,7 @@ struct ExactnessTests {
             streams.append(stream)
         }
         for chunk in [1, 7, 1000] {
-            for table in [nil, PolicyTable.complete(policy: agent.policy, cells: world.cellCount, threads: 2)] {
+            for table in [nil, PolicyTable.complete(policy: agent.policy, world: world, threads: 2)] {
                 let episodes = runEpisodes(policy: agent.policy, table: table, world: world, starts: starts, streams: streams,
                                            selection: .sample, gamma: Float(config.rollout.gamma), threads: 2, episodesPerChunk: chunk)
                 #expect(episodes == single, "chunks of \(chunk), table \(table == nil ? "filled lazily" : "complete")")

@@ -95,14 +95,14 @@ struct HostileInputTests {
         let other = Evaluation.run(policy: Agent.initial(world: small.world, hiddenSize: 8, seed: 1).policy, world: small.world,
                                    sampledEpisodes: config.evaluation.sampledEpisodes, seed: 1, iteration: 2)
         let wrongGrid = run.directory + "/wrong-grid.h5"
-        try ArtifactSchema.writeEvaluation(other, provenance: evaluation.provenance, to: wrongGrid)
+        try ArtifactSchema.writeEvaluation(other, world: small.world, provenance: evaluation.provenance, to: wrongGrid)
         try launchHostile("checkpoint", try stage(.checkpoint, run, .evaluation, wrongGrid, output: output))
             .expectRefusal("eval of another grid", mentioning: "configuration_count", output: output)
         // weights of 3e38 written through the writer
         var huge = agent
         huge.policy.parameters[5] = 3e38
         let hugePath = run.directory + "/huge.h5"
-        try ArtifactSchema.writeWeights(huge, metrics: nil, provenance: try ArtifactSchema.readWeights(path: dir + "/weights.h5", config: config).provenance, to: hugePath)
+        try ArtifactSchema.writeWeights(huge, world: config.world, metrics: nil, provenance: try ArtifactSchema.readWeights(path: dir + "/weights.h5", config: config).provenance, to: hugePath)
         try launchHostile("evaluate", try stage(.evaluate, run, .weights, hugePath, output: output))
             .expectRefusal("3e38 weights", mentioning: "expected weights", output: output)
         // a hard-link cycle inspect must not recurse into

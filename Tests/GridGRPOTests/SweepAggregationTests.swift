@@ -51,7 +51,7 @@ struct SweepAggregationTests {
                 evaluation.successes.append(true)
             }
             evaluation.sampledEpisodes = config.evaluation.sampledEpisodes
-            try ArtifactSchema.writeEvaluation(evaluation, provenance: Provenance(schema: .evaluation, stage: .evaluate, iteration: iteration,
+            try ArtifactSchema.writeEvaluation(evaluation, world: world, provenance: Provenance(schema: .evaluation, stage: .evaluate, iteration: iteration,
                                                                                  config: config, inputs: []), to: folder + "/eval.h5")
             guard iteration > 0 else { continue }
             let length = template.steps[iteration - 1]

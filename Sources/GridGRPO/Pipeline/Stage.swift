@@ -134,7 +134,7 @@ public enum Stage: String, CaseIterable, Sendable {
         case .update:
             return "The blog's method: update.epochs epochs of PPO-clip (advantage = return-to-go − V(s)) and value MSE over the preferred episodes in minibatches of update.minibatch_episodes, with Adam. grpo: grpo.inner_epochs passes of the clipped group-relative objective with the k3 KL penalty toward the reference policy, in minibatches of grpo.minibatch_groups groups; no value network. Writes /metrics too, and refuses to write weights that hold NaN or Inf."
         case .evaluate:
-            return "One row per start/goal configuration (N²·(N²−1), 600 on 5×5): greedy return, length, success and the optimal return 1 − 0.1·(d − 1); attributes summarise success rate, fraction optimal, mean return, mean optimality gap, and the blog's sampled average return over evaluation.sampled_episodes random starts with sampled actions."
+            return "One row per start/goal configuration (distinct floor cells, the goal reachable: N²·(N²−1) on the open grid, 600 on 5×5): greedy return, length, success and the optimal return 1 − 0.1·(d − 1), d the fewest moves by breadth-first search from the goal; attributes summarise success rate, fraction optimal, mean return, mean optimality gap, and the blog's sampled average return over evaluation.sampled_episodes random starts with sampled actions."
         case .checkpoint:
             return "The weights with the highest exhaustive greedy mean return so far, the iteration that produced them, its evaluation summary, and the first iteration whose greedy policy was optimal from every configuration. A tie keeps the earlier iteration."
         }

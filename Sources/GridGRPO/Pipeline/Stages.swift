@@ -63,7 +63,7 @@ public enum Stages {
                                   withValue: config.algorithm == .preference)
         let provenance = Provenance(schema: .weights, stage: .initialize, iteration: 0, config: config,
                                     inputs: [])
-        try ArtifactSchema.writeWeights(agent, metrics: nil, provenance: provenance, to: output)
+        try ArtifactSchema.writeWeights(agent, world: config.world, metrics: nil, provenance: provenance, to: output)
         let value = agent.value.map { "and value \($0.parameters.count) " } ?? "(no value network) "
         return label(.initialize, 0) + "policy \(agent.policy.parameters.count) \(value)parameters, seed \(config.seed)"
     }
@@ -82,7 +82,7 @@ public enum Stages {
         // Episodes are sampled and appended in fixed blocks, so memory stays
         // bounded however many a rollout holds; the policy table is shared.
         let episodeCount = config.rolloutEpisodes
-        let table = PolicyTable.shared(policy: agent.policy, cells: world.cellCount, episodes: episodeCount, threads: workers)
+        let table = PolicyTable.shared(policy: agent.policy, world: world, episodes: episodeCount, threads: workers)
         let writer = try RolloutWriter(path: output, world: world, gamma: config.rollout.gamma, provenance: provenance,
                                        grouped: config.algorithm == .grpo)
         var returnSum = 0.0, successes = 0, steps = 0
@@ -201,7 +201,7 @@ public enum Stages {
             throw GridGRPOError("update diverged at iteration \(iteration) after Adam step \(metrics.gradientSteps): weights became NaN or Inf; lower the learning rate. Nothing was written.")
         }
         let provenance = Provenance(schema: .weights, stage: .update, iteration: iteration, config: config, inputs: inputs)
-        try ArtifactSchema.writeWeights(agent, metrics: metrics, provenance: provenance, to: output)
+        try ArtifactSchema.writeWeights(agent, world: config.world, metrics: metrics, provenance: provenance, to: output)
         let epochs = metrics.policyLoss.count
         var summary = "\(metrics.trainingSteps) steps × \(epochs) epochs, \(metrics.gradientSteps) Adam steps, policy loss \(number(Double(metrics.policyLoss.last ?? 0)))"
         if let valueLoss = metrics.valueLoss.last { summary += ", value loss \(number(Double(valueLoss)))" }
@@ -221,7 +221,7 @@ public enum Stages {
                                         threads: try workers(threads, config))
         let provenance = Provenance(schema: .evaluation, stage: .evaluate, iteration: iteration, config: config,
                                     inputs: [try .input(.weights, path: weightsPath)])
-        try ArtifactSchema.writeEvaluation(evaluation, provenance: provenance, to: output)
+        try ArtifactSchema.writeEvaluation(evaluation, world: config.world, provenance: provenance, to: output)
         let optimal = (0..<evaluation.count).filter(evaluation.isOptimal).count
         return label(.evaluate, iteration) + "optimal \(optimal)/\(evaluation.count), success \(percent(evaluation.successRate)), mean gap \(number(evaluation.meanOptimalityGap)), sampled return \(number(Double(evaluation.sampledAverageReturn)))"
     }
@@ -263,7 +263,7 @@ public enum Stages {
             throw GridGRPOError("checkpoint at iteration \(iteration) needs --previous (the best.h5 of iteration \(iteration - 1))")
         }
         let provenance = Provenance(schema: .best, stage: .checkpoint, iteration: iteration, config: config, inputs: inputs)
-        try ArtifactSchema.writeBest(best, provenance: provenance, to: output)
+        try ArtifactSchema.writeBest(best, world: config.world, provenance: provenance, to: output)
         let firstOptimal = best.firstAllOptimalIteration.map { ", first all-optimal at iteration \($0)" } ?? ""
         return label(.checkpoint, iteration) + "\(verdict) (mean return \(number(best.summary.meanReturn)) of optimal \(number(best.summary.meanOptimalReturn)))\(firstOptimal)"
     }

@@ -21,6 +21,9 @@ public struct RandomStream: Sendable {
         /// Sweep statistics: bootstrap resamples (iteration = the statistic's
         /// key, index = the replicate), so the intervals are reproducible.
         case bootstrap = 6
+        /// The cells of a seed-drawn layout (iteration 0, index 0). Tagged 16,
+        /// apart from the low tags other features take.
+        case layout = 16
     }
 
     public static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15

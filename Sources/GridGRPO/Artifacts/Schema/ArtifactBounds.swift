@@ -11,7 +11,8 @@ public struct ArtifactBounds: Sendable {
     public let pairs: Int
     public let groupSize: Int
     public let groupCount: Int
-    /// Rows of an evaluation: every start configuration, N²·(N²−1).
+    /// Rows of an evaluation: every start configuration of the world,
+    /// N²·(N²−1) on the open grid (`GridWorld.configurationCount`).
     public let evaluationRows: Int
     /// Entries of each `/metrics` series: update.epochs, or grpo.inner_epochs.
     public let epochs: Int
@@ -31,14 +32,12 @@ public struct ArtifactBounds: Sendable {
     public init(config: PipelineConfig, path: String = "the config") throws {
         world = config.world
         algorithm = config.algorithm
-        let cells = world.cellCount
-        let (rows, rowsOverflow) = cells.multipliedReportingOverflow(by: max(0, cells - 1))
         episodes = config.rolloutEpisodes
         let (steps, stepsOverflow) = episodes.multipliedReportingOverflow(by: world.maxSteps)
-        guard !rowsOverflow, !stepsOverflow, episodes >= 0, world.maxSteps >= 1, world.size >= 2 else {
+        guard !stepsOverflow, episodes >= 0, world.maxSteps >= 1, world.size >= 2 else {
             throw GridGRPOError("\(path): the config's sizes (grid_size, max_steps, episodes) are outside what an artifact can hold")
         }
-        evaluationRows = rows
+        evaluationRows = world.configurationCount
         maximumSteps = steps
         pairs = config.rollout.pairs
         groupSize = config.grpo.groupSize
@@ -49,24 +48,21 @@ public struct ArtifactBounds: Sendable {
         hiddenSize = config.network.hiddenSize
     }
 
-    /// The lowest return an episode can have (every move −0.1, max_steps of
-    /// them) and the highest (+1 on the first move), with a margin for Float
-    /// rounding of the running sum.
-    public var returnRange: ClosedRange<Float> {
-        let lowest = Float(GridWorld.stepReward) * Float(world.maxSteps)
-        return (lowest - abs(lowest) * 1e-3 - 1e-3)...(GridWorld.goalReward + 1e-4)
-    }
+    /// The lowest and highest return an episode can have (`GridWorld.returnRange`).
+    public var returnRange: ClosedRange<Float> { world.returnRange }
 
     /// The largest element count of any dataset of `kind`, for `inspect`'s
     /// walk over a file's datasets (which it does not know by name).
     public func largestDataset(of kind: ArtifactKind) -> Int {
         let network = hiddenSize * max(hiddenSize, world.observationSize)
+        // /world/cell_type holds N² cells in the world-dependent kinds.
+        let cells = world.cellCount
         switch kind {
-        case .rollout: return max(maximumSteps, episodes + 1)
+        case .rollout: return max(maximumSteps, episodes + 1, cells)
         case .pairs: return pairs
         case .groups: return max(episodes, groupCount)
-        case .weights, .best: return max(network, epochs)
-        case .evaluation: return evaluationRows
+        case .weights, .best: return max(network, epochs, cells)
+        case .evaluation: return max(evaluationRows, cells)
         }
     }
 }

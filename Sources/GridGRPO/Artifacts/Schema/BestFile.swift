@@ -10,8 +10,8 @@ public enum BestLayout {
     static let selectionRuleText = "highest exhaustive greedy mean return; ties keep the earlier iteration"
 
     public static let layout = ArtifactLayout(
-        file: "best.h5", groups: [NetworkLayout.policy, NetworkLayout.value], datasets: [],
-        attributes: [bestIteration.name, firstAllOptimalIteration.name, selectionRule.name] + SummaryLayout.names)
+        file: "best.h5", groups: WorldLayout.groups + [NetworkLayout.policy, NetworkLayout.value], datasets: WorldLayout.datasets,
+        attributes: WorldLayout.attributes + [bestIteration.name, firstAllOptimalIteration.name, selectionRule.name] + SummaryLayout.names)
 }
 
 extension ArtifactSchema {
@@ -25,9 +25,9 @@ extension ArtifactSchema {
         public var firstAllOptimalIteration: Int?
     }
 
-    public static func writeBest(_ best: Best, provenance: Provenance, to path: String) throws {
+    public static func writeBest(_ best: Best, world: GridWorld, provenance: Provenance, to path: String) throws {
         typealias Layout = BestLayout
-        try writeArtifact(to: path, provenance: provenance) { root in
+        try writeArtifact(to: path, provenance: provenance, world: world) { root in
             try root.setAttribute(Layout.bestIteration, Int64(best.iteration))
             try root.setAttribute(Layout.firstAllOptimalIteration, Int64(best.firstAllOptimalIteration ?? -1))
             try root.setAttribute(Layout.selectionRule, Layout.selectionRuleText)
@@ -44,7 +44,7 @@ extension ArtifactSchema {
         typealias Layout = BestLayout
         let bounds = try ArtifactBounds(config: config, path: path)
         let check = DomainCheck(path: path)
-        return try readArtifact(path, .best) { root, provenance in
+        return try readArtifact(path, .best, world: bounds.world) { root, provenance in
             try checkAlgorithm(root, path: path, config: config)
             let own = max(0, provenance.iteration)
             let iteration = try check.count(try root.attribute(Layout.bestIteration), in: 0...own, Layout.bestIteration.name)

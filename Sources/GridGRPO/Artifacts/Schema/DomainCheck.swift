@@ -21,6 +21,15 @@ struct DomainCheck {
         }
     }
 
+    /// Every value a floor cell of `world` (where an agent or a goal can stand).
+    func floorCells(_ values: [Int], world: GridWorld, _ name: String) throws {
+        if let index = values.firstIndex(where: { !(0..<world.cellCount).contains($0) || !world.isFloor($0) }) {
+            let value = values[index]
+            let what = (0..<world.cellCount).contains(value) ? "a \(world.kinds[value]) cell" : "outside 0..<\(world.cellCount)"
+            throw fail(name, "holds \(value) at index \(index), \(what); expected floor cells of the \(world.size)×\(world.size) \(world.layout.rawValue) grid")
+        }
+    }
+
     /// A 0/1 flag per row.
     func flags(_ values: [UInt8], _ name: String) throws -> [Bool] {
         if let index = values.firstIndex(where: { $0 > 1 }) {

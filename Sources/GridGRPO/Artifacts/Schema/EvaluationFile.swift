@@ -12,9 +12,9 @@ public enum EvaluationLayout {
     public static let optimal = Dataset<UInt8>("optimal")
 
     public static let layout = ArtifactLayout(
-        file: "eval.h5", groups: [],
-        datasets: [agent.path, goal.path, distance.path, optimalReturn.path, greedyReturn.path, length.path, success.path, optimal.path],
-        attributes: [configurationCount.name] + SummaryLayout.names)
+        file: "eval.h5", groups: WorldLayout.groups,
+        datasets: WorldLayout.datasets + [agent.path, goal.path, distance.path, optimalReturn.path, greedyReturn.path, length.path, success.path, optimal.path],
+        attributes: WorldLayout.attributes + [configurationCount.name] + SummaryLayout.names)
 }
 
 /// The attributes that summarise an evaluation (`EvaluationSummary`), on the
@@ -74,9 +74,9 @@ extension ArtifactSchema {
         return summary
     }
 
-    public static func writeEvaluation(_ evaluation: Evaluation, provenance: Provenance, to path: String) throws {
+    public static func writeEvaluation(_ evaluation: Evaluation, world: GridWorld, provenance: Provenance, to path: String) throws {
         typealias Layout = EvaluationLayout
-        try writeArtifact(to: path, provenance: provenance) { root in
+        try writeArtifact(to: path, provenance: provenance, world: world) { root in
             try root.setAttribute(Layout.configurationCount, Int64(evaluation.count))
             try writeSummary(evaluation.summary, to: root)
             try root.write(Layout.agent, evaluation.agents.map(Int32.init))
@@ -94,7 +94,7 @@ extension ArtifactSchema {
     /// iterations (each checked as `readSummary` does).
     public static func readEvaluationSummary(path: String, config: PipelineConfig) throws -> (summary: EvaluationSummary, provenance: Provenance) {
         let bounds = try ArtifactBounds(config: config, path: path)
-        return try readArtifact(path, .evaluation) { root, provenance in
+        return try readArtifact(path, .evaluation, world: bounds.world) { root, provenance in
             try checkConfigurationCount(root, path: path, bounds: bounds)
             return (try readSummary(from: root, path: path, bounds: bounds, exactSampled: true), provenance)
         }
@@ -104,7 +104,7 @@ extension ArtifactSchema {
         let recorded = try root.attribute(EvaluationLayout.configurationCount)
         guard recorded == Int64(bounds.evaluationRows) else {
             throw DomainCheck(path: path).fail(EvaluationLayout.configurationCount.name,
-                                               "is \(recorded), but the config's \(bounds.world.size)×\(bounds.world.size) grid has \(bounds.evaluationRows) start configurations")
+                                               "is \(recorded), but the config's \(bounds.world.size)×\(bounds.world.size) \(bounds.world.layout.rawValue) grid has \(bounds.evaluationRows) start configurations")
         }
     }
 
@@ -115,7 +115,7 @@ extension ArtifactSchema {
         typealias Layout = EvaluationLayout
         let bounds = try ArtifactBounds(config: config, path: path)
         let check = DomainCheck(path: path), rows = bounds.evaluationRows, shape = [rows]
-        return try readArtifact(path, .evaluation) { root, provenance in
+        return try readArtifact(path, .evaluation, world: bounds.world) { root, provenance in
             try checkConfigurationCount(root, path: path, bounds: bounds)
             var evaluation = Evaluation()
             evaluation.agents = try root.read(Layout.agent, shape: shape).map(Int.init)
@@ -139,24 +139,28 @@ extension ArtifactSchema {
         }
     }
 
-    /// Row i is configuration i of `GridWorld.allConfigurations()`; its
-    /// distance the Manhattan distance, its optimal return 1 − 0.1·(d − 1),
-    /// its return no better than that; a success takes at least d moves, a
-    /// failure exactly max_steps; the optimal flag is success in d moves.
+    /// Row i is configuration i of `GridWorld.allConfigurations()` (the
+    /// world's own: floor cells, the goal reachable); its distance the fewest
+    /// moves by breadth-first search (`GridWorld.shortestPaths`), its optimal
+    /// return 1 − 0.1·(d − 1), its return no better than that; a success
+    /// takes at least d moves, a failure exactly max_steps (or, with lava, at
+    /// most max_steps: the last onto lava); the optimal flag is success in d moves.
     static func checkRows(_ evaluation: Evaluation, optimal: [Bool], world: GridWorld, check: DomainCheck) throws {
         typealias Layout = EvaluationLayout
+        let paths = world.shortestPaths()
         for (i, configuration) in world.allConfigurations().enumerated() {
             try check.require(evaluation.agents[i] == configuration.agent && evaluation.goals[i] == configuration.goal, Layout.agent.path,
                               "row \(i) is (\(evaluation.agents[i]), \(evaluation.goals[i])), expected configuration (\(configuration.agent), \(configuration.goal)) of the canonical order")
-            let distance = world.manhattanDistance(configuration.agent, configuration.goal)
+            let distance = paths.distance(from: configuration.agent, to: configuration.goal)
             try check.require(evaluation.distances[i] == distance, Layout.distance.path, "row \(i) is \(evaluation.distances[i]), expected \(distance)")
             try check.require(evaluation.optimalReturns[i] == world.optimalReturn(distance: distance), Layout.optimalReturn.path,
                               "row \(i) is \(evaluation.optimalReturns[i]), expected \(world.optimalReturn(distance: distance)) for distance \(distance)")
             try check.require(evaluation.returns[i] <= evaluation.optimalReturns[i] + 1e-4, Layout.greedyReturn.path,
                               "row \(i) is \(evaluation.returns[i]), better than the optimum \(evaluation.optimalReturns[i]) (the gap must be ≥ 0)")
             let length = evaluation.lengths[i], success = evaluation.successes[i]
-            try check.require(success ? (distance...world.maxSteps).contains(length) : length == world.maxSteps, Layout.length.path,
-                              "row \(i) is \(length) \(success ? "with" : "without") success, expected \(success ? "\(distance)...\(world.maxSteps)" : "max_steps \(world.maxSteps)")")
+            let failed = world.hasLava ? (1...world.maxSteps).contains(length) : length == world.maxSteps
+            try check.require(success ? (distance...world.maxSteps).contains(length) : failed, Layout.length.path,
+                              "row \(i) is \(length) \(success ? "with" : "without") success, expected \(success ? "\(distance)...\(world.maxSteps)" : world.hasLava ? "1...max_steps \(world.maxSteps) (lava ends an episode)" : "max_steps \(world.maxSteps)")")
             try check.require(optimal[i] == evaluation.isOptimal(i), Layout.optimal.path, "row \(i) disagrees with its success and length")
         }
     }

@@ -26,7 +26,7 @@ public enum GroupsLayout {
 extension ArtifactSchema {
     public static func writeGroups(_ groups: GroupAdvantages, config: GRPOConfig, provenance: Provenance, to path: String) throws {
         typealias Layout = GroupsLayout
-        try writeArtifact(to: path, provenance: provenance) { root in
+        try writeArtifact(to: path, provenance: provenance, world: nil) { root in
             try root.setAttribute(Layout.groupSize, Int64(groups.groupSize))
             try root.setAttribute(Layout.groupCount, Int64(groups.groupCount))
             try root.setAttribute(Layout.scale, config.scale.rawValue)
@@ -51,7 +51,7 @@ extension ArtifactSchema {
         let check = DomainCheck(path: path)
         let (groupSize, groupCount) = (bounds.groupSize, bounds.groupCount)
         let episodeCount = groupSize * groupCount
-        return try readArtifact(path, .groups) { root, provenance in
+        return try readArtifact(path, .groups, world: nil) { root, provenance in
             let size = try root.attribute(Layout.groupSize), recorded = try root.attribute(Layout.groupCount)
             guard size == groupSize, recorded == groupCount else {
                 throw GridGRPOError("\(path): \(recorded) groups of \(size), but the config's grpo has \(groupCount) groups of \(groupSize) (groups from another rollout?)")

@@ -21,7 +21,7 @@ public enum PairsLayout {
 extension ArtifactSchema {
     public static func writePairs(_ pairs: PreferencePairs, provenance: Provenance, to path: String) throws {
         typealias Layout = PairsLayout
-        try writeArtifact(to: path, provenance: provenance) { root in
+        try writeArtifact(to: path, provenance: provenance, world: nil) { root in
             try root.setAttribute(Layout.pairCount, Int64(pairs.count))
             try root.setAttribute(Layout.tieCount, Int64(pairs.ties.filter { $0 }.count))
             try root.setAttribute(Layout.tieRule, Layout.tieRuleText)
@@ -40,7 +40,7 @@ extension ArtifactSchema {
         typealias Layout = PairsLayout
         let bounds = try ArtifactBounds(config: config, path: path)
         let count = bounds.pairs, check = DomainCheck(path: path)
-        return try readArtifact(path, .pairs) { root, provenance in
+        return try readArtifact(path, .pairs, world: nil) { root, provenance in
             let recorded = try root.attribute(Layout.pairCount)
             guard recorded == count else {
                 throw check.fail(Layout.pairCount.name, "is \(recorded), but the config's rollout.pairs is \(count)")

@@ -9,8 +9,9 @@ public enum RolloutLayout {
     /// Per episode.
     public static let episodes = "episodes"
     public static let offsets = Dataset<Int64>("offsets", in: episodes)
-    public static let agentStart = Dataset<UInt8>("agent_start", in: episodes)
-    public static let goal = Dataset<UInt8>("goal", in: episodes)
+    /// Cells: uint8 up to 256 cells, uint16 on larger grids (`CellDataset`).
+    public static let agentStart = CellDataset("agent_start", in: episodes)
+    public static let goal = CellDataset("goal", in: episodes)
     public static let episodeReturn = Dataset<Float>("return", in: episodes)
     public static let length = Dataset<Int32>("length", in: episodes)
     public static let success = Dataset<UInt8>("success", in: episodes)
@@ -19,17 +20,17 @@ public enum RolloutLayout {
 
     /// Per step.
     public static let steps = "steps"
-    public static let agentCell = Dataset<UInt8>("agent_cell", in: steps)
+    public static let agentCell = CellDataset("agent_cell", in: steps)
     public static let action = Dataset<UInt8>("action", in: steps)
     public static let reward = Dataset<Float>("reward", in: steps)
     public static let logProb = Dataset<Float>("log_prob", in: steps)
     public static let returnToGo = Dataset<Float>("return_to_go", in: steps)
 
     public static let layout = ArtifactLayout(
-        file: "rollout.h5", groups: [episodes, steps],
-        datasets: [offsets.path, agentStart.path, goal.path, episodeReturn.path, length.path, success.path, group.path,
+        file: "rollout.h5", groups: WorldLayout.groups + [episodes, steps],
+        datasets: WorldLayout.datasets + [offsets.path, agentStart.path, goal.path, episodeReturn.path, length.path, success.path, group.path,
                    agentCell.path, action.path, reward.path, logProb.path, returnToGo.path],
-        attributes: [gridSize.name, maxSteps.name, gamma.name, episodeCount.name, stepCount.name])
+        attributes: WorldLayout.attributes + [gridSize.name, maxSteps.name, gamma.name, episodeCount.name, stepCount.name])
 }
 
 extension ArtifactSchema {
@@ -41,7 +42,7 @@ extension ArtifactSchema {
 
     /// The step count a rollout.h5 records, without reading its episodes.
     public static func readRolloutSummary(path: String) throws -> Int {
-        try readArtifact(path, .rollout) { root, _ in
+        try readArtifact(path, .rollout, world: nil) { root, _ in
             Int(try root.attribute(RolloutLayout.stepCount))
         }
     }
@@ -54,7 +55,7 @@ extension ArtifactSchema {
         typealias Layout = RolloutLayout
         let bounds = try ArtifactBounds(config: config, path: path)
         let world = bounds.world, check = DomainCheck(path: path)
-        return try readArtifact(path, .rollout) { root, provenance in
+        return try readArtifact(path, .rollout, world: world) { root, provenance in
             let gridSize = try root.attribute(Layout.gridSize)
             guard gridSize == world.size else {
                 throw GridGRPOError("\(path): made for \(Layout.gridSize.name) \(gridSize), but the config says \(world.size)")
@@ -78,13 +79,8 @@ extension ArtifactSchema {
             }
             var episodes = Episodes()
             episodes.offsets = offsets.map(Int.init)
-            let cells = 0..<world.cellCount
-            let starts = try perEpisode.read(Layout.agentStart, shape: [count])
-            try check.values(starts, in: cells, Layout.agentStart.path, "cells of the \(world.size)×\(world.size) grid")
-            let goals = try perEpisode.read(Layout.goal, shape: [count])
-            try check.values(goals, in: cells, Layout.goal.path, "cells of the \(world.size)×\(world.size) grid")
-            episodes.starts = starts.map(Int.init)
-            episodes.goals = goals.map(Int.init)
+            episodes.starts = try perEpisode.readCells(Layout.agentStart, shape: [count], world: world, check: check)
+            episodes.goals = try perEpisode.readCells(Layout.goal, shape: [count], world: world, check: check)
             episodes.returns = try perEpisode.read(Layout.episodeReturn, shape: [count])
             try check.values(episodes.returns, in: bounds.returnRange, Layout.episodeReturn.path, "episode returns")
             let lengths = try perEpisode.read(Layout.length, shape: [count])
@@ -102,15 +98,14 @@ extension ArtifactSchema {
                 episodes.groups = groups.map(Int.init)
             }
             let steps = try root.openGroup(Layout.steps)
-            let agentCells = try steps.read(Layout.agentCell, shape: [stepCount])
-            try check.values(agentCells, in: cells, Layout.agentCell.path, "cells of the \(world.size)×\(world.size) grid")
+            episodes.agentCells = try steps.readCells(Layout.agentCell, shape: [stepCount], world: world, check: check)
             let actions = try steps.read(Layout.action, shape: [stepCount])
             try check.values(actions, in: 0..<GridWorld.actionCount, Layout.action.path, "actions")
-            episodes.agentCells = agentCells.map(Int.init)
             episodes.actions = actions.map(Int.init)
             episodes.rewards = try steps.read(Layout.reward, shape: [stepCount])
-            if let index = episodes.rewards.firstIndex(where: { $0 != GridWorld.stepReward && $0 != GridWorld.goalReward }) {
-                throw check.fail(Layout.reward.path, "holds \(episodes.rewards[index]) at index \(index), expected \(GridWorld.stepReward) or \(GridWorld.goalReward)")
+            let rewards = [GridWorld.stepReward, GridWorld.goalReward] + (world.hasLava ? [world.lavaPenalty] : [])
+            if let index = episodes.rewards.firstIndex(where: { !rewards.contains($0) }) {
+                throw check.fail(Layout.reward.path, "holds \(episodes.rewards[index]) at index \(index), expected \(rewards.map { "\($0)" }.joined(separator: " or "))")
             }
             episodes.logProbs = try steps.read(Layout.logProb, shape: [stepCount])
             try check.values(episodes.logProbs, in: -Float.greatestFiniteMagnitude...0, Layout.logProb.path, "log-probabilities")
@@ -121,30 +116,34 @@ extension ArtifactSchema {
         }
     }
 
-    /// Each episode as the grid world plays it: distinct start and goal, the
-    /// first step at the start, each step where the previous move led, the
-    /// goal reward only on the move that reaches the goal (and then success),
-    /// a failed episode cut at max_steps, and the return the sum of the rewards.
+    /// Each episode as the grid world plays it: a start configuration (distinct
+    /// floor cells, the goal reachable), the first step at the start, each step
+    /// where the previous move led, each reward the one the move gives (goal,
+    /// lava or step), no step after the goal or lava, a success flag that says
+    /// whether the goal was reached, an episode that ends neither way cut at
+    /// max_steps, and the return the sum of the rewards.
     static func checkEpisodes(_ episodes: Episodes, world: GridWorld, check: DomainCheck) throws {
         typealias Layout = RolloutLayout
         for e in 0..<episodes.count {
             let start = episodes.starts[e], goal = episodes.goals[e]
             try check.require(start != goal, Layout.goal.path, "episode \(e) starts on its goal cell \(goal)")
-            var cell = start, sum = 0.0, reached = false
+            try check.require(world.isConfiguration(agent: start, goal: goal), Layout.goal.path,
+                              "episode \(e)'s goal \(goal) cannot be reached from its start \(start) in the \(world.layout.rawValue) grid")
+            var cell = start, sum = 0.0, reached = false, ended = false
             for step in episodes.steps(e) {
+                try check.require(!ended, Layout.offsets.path, "episode \(e) goes on after \(reached ? "reaching its goal" : "stepping onto lava")")
                 try check.require(episodes.agentCells[step] == cell, Layout.agentCell.path,
                                   "step \(step) (episode \(e)) is at cell \(episodes.agentCells[step]), but the previous move led to \(cell)")
-                cell = world.move(cell, episodes.actions[step])
-                reached = cell == goal
-                try check.require((episodes.rewards[step] == GridWorld.goalReward) == reached, Layout.reward.path,
-                                  "step \(step) (episode \(e)) has reward \(episodes.rewards[step]), which the move to cell \(cell) does not give")
-                try check.require(!reached || step == episodes.offsets[e + 1] - 1, Layout.offsets.path,
-                                  "episode \(e) goes on after reaching its goal")
+                let outcome = world.step(agent: cell, goal: goal, action: episodes.actions[step])
+                cell = outcome.agent
+                (reached, ended) = (outcome.reachedGoal, outcome.ended)
+                try check.require(episodes.rewards[step] == outcome.reward, Layout.reward.path,
+                                  "step \(step) (episode \(e)) has reward \(episodes.rewards[step]), but the move to cell \(cell) gives \(outcome.reward)")
                 sum += Double(episodes.rewards[step])
             }
             try check.require(episodes.successes[e] == reached, Layout.success.path, "episode \(e)'s flag disagrees with its moves")
-            try check.require(reached || episodes.length(e) == world.maxSteps, Layout.offsets.path,
-                              "episode \(e) stops after \(episodes.length(e)) moves without reaching its goal, expected max_steps \(world.maxSteps)")
+            try check.require(ended || episodes.length(e) == world.maxSteps, Layout.offsets.path,
+                              "episode \(e) stops after \(episodes.length(e)) moves without reaching its goal\(world.hasLava ? " or lava" : ""), expected max_steps \(world.maxSteps)")
             try check.require(abs(Double(episodes.returns[e]) - sum) <= 1e-3 + 1e-5 * Double(episodes.length(e)), Layout.episodeReturn.path,
                               "episode \(e) has return \(episodes.returns[e]), but its rewards sum to \(sum)")
         }
@@ -159,7 +158,8 @@ public final class RolloutWriter {
     private let writer: HDF5Writer
     private let groups: HDF5Appendable<Int32>?
     private let offsets: HDF5Appendable<Int64>
-    private let agentStart, goal, success, agentCell, action: HDF5Appendable<UInt8>
+    private let agentStart, goal, agentCell: CellColumn
+    private let success, action: HDF5Appendable<UInt8>
     private let returns, reward, logProb, returnToGo: HDF5Appendable<Float>
     private let episodeLengths: HDF5Appendable<Int32>
 
@@ -168,6 +168,7 @@ public final class RolloutWriter {
             let writer = try HDF5Writer(path: path)
             let root = writer.root
             try provenance.write(to: root)
+            try ArtifactSchema.writeWorld(world, to: root)
             try root.setAttribute(Layout.gridSize, Int64(world.size))
             try root.setAttribute(Layout.maxSteps, Int64(world.maxSteps))
             try root.setAttribute(Layout.gamma, gamma)
@@ -175,13 +176,13 @@ public final class RolloutWriter {
             let steps = try root.createGroup(Layout.steps)
             return (writer,
                     try perEpisode.createAppendable(Layout.offsets),
-                    try perEpisode.createAppendable(Layout.agentStart),
-                    try perEpisode.createAppendable(Layout.goal),
+                    try CellColumn(Layout.agentStart, in: perEpisode, cellCount: world.cellCount),
+                    try CellColumn(Layout.goal, in: perEpisode, cellCount: world.cellCount),
                     try perEpisode.createAppendable(Layout.episodeReturn),
                     try perEpisode.createAppendable(Layout.length),
                     try perEpisode.createAppendable(Layout.success),
                     grouped ? try perEpisode.createAppendable(Layout.group) : nil,
-                    try steps.createAppendable(Layout.agentCell),
+                    try CellColumn(Layout.agentCell, in: steps, cellCount: world.cellCount),
                     try steps.createAppendable(Layout.action),
                     try steps.createAppendable(Layout.reward),
                     try steps.createAppendable(Layout.logProb),
@@ -195,13 +196,13 @@ public final class RolloutWriter {
         try withHDF5 {
             let stepCount = agentCell.count
             try offsets.append(part.offsets.dropFirst().map { Int64($0 + stepCount) })
-            try agentStart.append(part.starts.map { UInt8($0) })
-            try goal.append(part.goals.map { UInt8($0) })
+            try agentStart.append(part.starts)
+            try goal.append(part.goals)
             try returns.append(part.returns)
             try episodeLengths.append((0..<part.count).map { Int32(part.length($0)) })
             try success.append(part.successes.map { UInt8($0 ? 1 : 0) })
             try groups?.append(part.groups.map(Int32.init))
-            try agentCell.append(part.agentCells.map { UInt8($0) })
+            try agentCell.append(part.agentCells)
             try action.append(part.actions.map { UInt8($0) })
             try reward.append(part.rewards)
             try logProb.append(part.logProbs)
@@ -214,7 +215,11 @@ public final class RolloutWriter {
         try withHDF5 {
             try writer.root.setAttribute(Layout.episodeCount, Int64(agentStart.count))
             try writer.root.setAttribute(Layout.stepCount, Int64(agentCell.count))
-            for dataset in [agentStart, goal, success, agentCell, action] { dataset.close() }
+            agentStart.close()
+            goal.close()
+            success.close()
+            agentCell.close()
+            action.close()
             for dataset in [returns, reward, logProb, returnToGo] { dataset.close() }
             for dataset in [episodeLengths, groups].compactMap({ $0 }) { dataset.close() }
             offsets.close()

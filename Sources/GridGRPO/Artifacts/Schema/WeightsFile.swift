@@ -18,20 +18,20 @@ public enum WeightsLayout {
 
     public static let layout = ArtifactLayout(
         file: "weights.h5",
-        groups: [NetworkLayout.policy, NetworkLayout.value, NetworkLayout.adam,
+        groups: WorldLayout.groups + [NetworkLayout.policy, NetworkLayout.value, NetworkLayout.adam,
                  "\(NetworkLayout.adam)/\(NetworkLayout.policy)", "\(NetworkLayout.adam)/\(NetworkLayout.value)",
                  "\(NetworkLayout.adam)/\(NetworkLayout.policy)/\(NetworkLayout.firstMoment)",
                  "\(NetworkLayout.adam)/\(NetworkLayout.policy)/\(NetworkLayout.secondMoment)",
                  "\(NetworkLayout.adam)/\(NetworkLayout.value)/\(NetworkLayout.firstMoment)",
                  "\(NetworkLayout.adam)/\(NetworkLayout.value)/\(NetworkLayout.secondMoment)", metrics],
-        datasets: [policyLoss.path, valueLoss.path, referenceKL.path, clipFraction.path, approxKL.path],
-        attributes: [NetworkLayout.adamStep.name, droppedGroups.name, meanAdvantage.name, trainingSteps.name, gradientSteps.name])
+        datasets: WorldLayout.datasets + [policyLoss.path, valueLoss.path, referenceKL.path, clipFraction.path, approxKL.path],
+        attributes: WorldLayout.attributes + [NetworkLayout.adamStep.name, droppedGroups.name, meanAdvantage.name, trainingSteps.name, gradientSteps.name])
 }
 
 extension ArtifactSchema {
-    public static func writeWeights(_ agent: Agent, metrics: UpdateMetrics?, provenance: Provenance, to path: String) throws {
+    public static func writeWeights(_ agent: Agent, world: GridWorld, metrics: UpdateMetrics?, provenance: Provenance, to path: String) throws {
         typealias Layout = WeightsLayout
-        try writeArtifact(to: path, provenance: provenance) { root in
+        try writeArtifact(to: path, provenance: provenance, world: world) { root in
             try writeNetwork(agent.policy, to: try root.createGroup(NetworkLayout.policy))
             if let value = agent.value { try writeNetwork(value, to: try root.createGroup(NetworkLayout.value)) }
             let adam = try root.createGroup(NetworkLayout.adam)
@@ -55,7 +55,7 @@ extension ArtifactSchema {
     }
 
     public static func readWeights(path: String, config: PipelineConfig) throws -> (agent: Agent, metrics: UpdateMetrics?, provenance: Provenance) {
-        try readArtifact(path, .weights) { root, provenance in
+        try readArtifact(path, .weights, world: config.world) { root, provenance in
             try checkAlgorithm(root, path: path, config: config)
             var agent = templateAgent(config)
             agent.policy = try readNetwork(from: root, name: NetworkLayout.policy, path: path, like: agent.policy)
@@ -73,7 +73,7 @@ extension ArtifactSchema {
 
     /// Only the `/metrics` group of an update's `weights.h5`.
     public static func readUpdateMetrics(path: String, config: PipelineConfig) throws -> (metrics: UpdateMetrics, provenance: Provenance) {
-        try readArtifact(path, .weights) { root, provenance in
+        try readArtifact(path, .weights, world: config.world) { root, provenance in
             (try readMetrics(from: root, path: path, config: config, exact: true), provenance)
         }
     }
