@@ -6,17 +6,40 @@
 # from the stage registry in Sources/GridGRPO/Pipeline/Stage.swift and the
 # config, into $(ARTIFACTS)/dag.mk, which this file includes.
 
-CONFIG    ?= pipeline.yaml
 ARTIFACTS ?= artifacts
+# The config: pipeline.yaml, except for a run directory other than the default
+# that already records its config (a sweep's run, a run made earlier with
+# CONFIG=…): `make ARTIFACTS=that/dir` then keeps running that run's own
+# config.yaml instead of replacing it with pipeline.yaml.
+ifeq ($(origin CONFIG),undefined)
+CONFIG := $(if $(and $(filter-out artifacts artifacts/,$(ARTIFACTS)),$(wildcard $(ARTIFACTS)/config.yaml)),$(ARTIFACTS)/config.yaml,pipeline.yaml)
+endif
 COMPARE_DIR ?= artifacts/compare
 LABELS_DIR ?= artifacts/label-efficiency
+# Sweeps (README "Sweeps"): make sweep SWEEP=sweeps/NAME.yaml [SCHEDULER=slurm].
+SWEEP     ?=
+SCHEDULER ?= local
+ifneq ($(filter compare,$(MAKECMDGOALS)),)
+SWEEP     := sweeps/compare.yaml
+SWEEP_DIR := $(COMPARE_DIR)
+endif
+ifneq ($(filter label-efficiency,$(MAKECMDGOALS)),)
+SWEEP     := sweeps/label-efficiency.yaml
+SWEEP_DIR := $(LABELS_DIR)
+endif
+ifeq ($(origin SWEEP_DIR),undefined)
+SWEEP_DIR := artifacts/sweeps/$(basename $(notdir $(SWEEP)))
+endif
 SWIFT     ?= swift
 BIN       := .build/release
 BUILD_STAMP := $(BIN)/.stages-built
 SOURCES   := Package.swift $(shell find Sources -type f 2>/dev/null)
 
-# System packages (Debian) the build and the inspection commands need.
-APT_PACKAGES := pkg-config libhdf5-dev hdf5-tools libssl-dev libcairo2-dev libpng-dev fonts-dejavu-core
+# System packages (Debian) the build and the inspection commands need, and
+# Slurm with munge for sweeps on Slurm (the one-node test and laptop recipe)
+# and tmux (the test of labelling by hand in a real terminal); these last
+# three are optional: installed when root, otherwise only noted.
+APT_PACKAGES := pkg-config libhdf5-dev hdf5-tools libssl-dev libcairo2-dev libpng-dev fonts-dejavu-core slurm-wlm munge tmux
 
 # V=1 echoes every stage command; by default each stage prints one summary line.
 ifeq ($(V),1)
@@ -49,13 +72,23 @@ define check-path
 $(if $(or $(call unsafe-rest,$(subst $$,$$$$,$(value $(1))),$(SAFE_CHARACTERS)),$(filter-out 0 1,$(words $(value $(1))))),\
   $(error $(1)='$(value $(1))' holds characters make cannot pass safely to the shell (allowed: letters, digits, . _ - / +); choose another path))
 endef
-$(foreach variable,ARTIFACTS CONFIG COMPARE_DIR LABELS_DIR ITER,$(eval $(call check-path,$(variable))))
+$(foreach variable,ARTIFACTS CONFIG COMPARE_DIR LABELS_DIR ITER SWEEP SWEEP_DIR,$(eval $(call check-path,$(variable))))
+SWEEP_GOALS := sweep sweep-status compare label-efficiency
+ifneq ($(filter $(SWEEP_GOALS),$(MAKECMDGOALS)),)
+ifeq ($(SWEEP),)
+$(error make sweep and sweep-status need SWEEP=sweeps/NAME.yaml, the sweep file)
+endif
+ifeq ($(filter local slurm,$(SCHEDULER)),)
+$(error SCHEDULER='$(SCHEDULER)': choose local (the default) or slurm)
+endif
+endif
 
 ifeq ($(GRIDGRPO_LOCKED),)
 GOALS := $(or $(MAKECMDGOALS),all)
 PARALLEL := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
-# `make compare` and `make label-efficiency` also hold their directory's lock.
-LOCKS := $(ARTIFACTS)/.make.lock $(if $(filter compare,$(GOALS)),$(COMPARE_DIR)/.make.lock) $(if $(filter label-efficiency,$(GOALS)),$(LABELS_DIR)/.make.lock)
+# A sweep (and `make compare`, `make label-efficiency`) holds its sweep directory's lock instead;
+# `make sweep-status` only reads, and takes no lock.
+LOCKS := $(if $(filter-out $(SWEEP_GOALS),$(GOALS)),$(ARTIFACTS)/.make.lock) $(if $(filter sweep compare label-efficiency,$(GOALS)),$(SWEEP_DIR)/.make.lock)
 # The lock is held by the make that runs the goals (flock -F execs it), which
 # this recipe waits for; SIGTERM, SIGINT or SIGHUP to this make is passed on to
 # it, so killing `make` stops the run (the interrupted stage's temporary file
@@ -63,11 +96,11 @@ LOCKS := $(ARTIFACTS)/.make.lock $(if $(filter compare,$(GOALS)),$(COMPARE_DIR)/
 # too and previews the goals under the lock.
 .PHONY: $(GOALS)
 $(firstword $(GOALS)):
-	@mkdir -p $(dir $(LOCKS)); \
+	@$(if $(strip $(LOCKS)),mkdir -p $(dir $(LOCKS));) \
 	$(foreach lock,$(LOCKS),flock -n -E 75 -F $(lock)) $(MAKE) $(PARALLEL) --no-print-directory GRIDGRPO_LOCKED=1 $(GOALS) & pid=$$!; \
 	trap 'kill -TERM $$pid 2>/dev/null' TERM INT HUP; \
 	wait $$pid; status=$$?; while kill -0 $$pid 2>/dev/null; do wait $$pid; status=$$?; done; \
-	if [ $$status = 75 ]; then echo "another make is running on $(ARTIFACTS)/$(if $(filter compare,$(GOALS)), or $(COMPARE_DIR)/)$(if $(filter label-efficiency,$(GOALS)), or $(LABELS_DIR)/) (it holds $(firstword $(LOCKS))$(if $(word 2,$(LOCKS)), or $(lastword $(LOCKS)))): wait for it, or give this run its own ARTIFACTS=dir"; fi; \
+	if [ $$status = 75 ]; then echo "another make is running on $(patsubst %/.make.lock,%/,$(firstword $(LOCKS)))$(if $(word 2,$(LOCKS)), or $(patsubst %/.make.lock,%/,$(lastword $(LOCKS)))) (it holds $(firstword $(LOCKS))$(if $(word 2,$(LOCKS)), or $(lastword $(LOCKS)))): wait for it, or give this run its own $(if $(filter sweep compare label-efficiency,$(GOALS)),SWEEP_DIR,ARTIFACTS)=dir"; fi; \
 	exit $$status
 $(wordlist 2,$(words $(GOALS)),$(GOALS)):
 	@:
@@ -76,7 +109,7 @@ else
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 .DEFAULT_GOAL := all
-.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures compare label-efficiency bench docs
+.PHONY: all help deps build test test-deps clean FORCE plot report readme-figures compare label-efficiency label-by-hand bench docs sweep sweep-status
 
 ## help: list the targets and variables
 help:
@@ -85,8 +118,11 @@ help:
 	@echo "make plot                 the figures in $(ARTIFACTS)/figures/ (and the run they need)"
 	@echo "make report               $(ARTIFACTS)/report.html, self-contained (figures embedded)"
 	@echo "make readme-figures       copy the figures to docs/figures/ for the README"
-	@echo "make -j2 compare          blog vs GRPO vs Dr. GRPO, seeds 0-4: $(COMPARE_DIR)/compare.png, compare.md"
-	@echo "make -j2 label-efficiency learned reward (configs/labeller*.yaml), seeds 0-4: $(LABELS_DIR)/label_efficiency.png, .md"
+	@echo "make sweep SWEEP=sweeps/NAME.yaml   every run of a sweep, then its statistics: SWEEP_DIR/sweep.h5, sweep.png, sweep.md"
+	@echo "make sweep SWEEP=… SCHEDULER=slurm  submit the sweep's unfinished runs as one Slurm job array (SLURM_ARGS=… passed on)"
+	@echo "make sweep-status SWEEP=…           each run: not started, queued, running, done or failed"
+	@echo "make compare              the sweep sweeps/compare.yaml (blog vs GRPO vs Dr. GRPO, seeds 0-4) in $(COMPARE_DIR)/"
+	@echo "make label-efficiency     the sweep sweeps/label-efficiency.yaml (learned reward, seeds 0-4): $(LABELS_DIR)/label_efficiency.png, .md"
 	@echo "make label-by-hand ITER=n label iteration n's pairs yourself (a config with preference.source: file)"
 	@echo "make ARTIFACT             build one artifact and what it needs, e.g."
 	@echo "                          make $(ARTIFACTS)/iter-0007/pairs.h5"
@@ -98,6 +134,8 @@ help:
 	@echo "make clean                remove $(ARTIFACTS)/ (keeps the build)"
 	@echo ""
 	@echo "variables: CONFIG=$(CONFIG)  ARTIFACTS=$(ARTIFACTS)  V=1 (echo stage commands)"
+	@echo "           CONFIG defaults to ARTIFACTS/config.yaml when ARTIFACTS is another run directory that has one"
+	@echo "           SWEEP=…  SWEEP_DIR=$(SWEEP_DIR) (default artifacts/sweeps/NAME)  SCHEDULER=local|slurm  SLURM_ARGS=…"
 	@echo "           JOBS=$(JOBS) stages at a time (default: the cores; -jN or JOBS=1 to choose):"
 	@echo "           safe, every rule names exactly the files its stage reads"
 
@@ -111,15 +149,19 @@ deps:
 	pkg-config --exists cairo 2>/dev/null || missing="$$missing libcairo2-dev"; \
 	pkg-config --exists libpng16 2>/dev/null || missing="$$missing libpng-dev"; \
 	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
-	  else \
-	    echo "missing system packages; run:"; \
-	    echo "  sudo apt-get install -y $(APT_PACKAGES)"; \
-	    exit 1; \
-	  fi; \
+	optional=""; \
+	command -v sbatch >/dev/null 2>&1 && command -v slurmctld >/dev/null 2>&1 || optional="$$optional slurm-wlm"; \
+	command -v munged >/dev/null 2>&1 || optional="$$optional munge"; \
+	command -v tmux >/dev/null 2>&1 || optional="$$optional tmux"; \
+	if [ -n "$$missing$$optional" ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing:$$missing$$optional"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+	elif [ -n "$$missing" ]; then \
+	  echo "missing system packages; run:"; \
+	  echo "  sudo apt-get install -y $(APT_PACKAGES)"; \
+	  exit 1; \
+	elif [ -n "$$optional" ]; then \
+	  echo "note: without$$optional, SCHEDULER=slurm sweeps and the Slurm test (slurm-wlm, munge) or the hand-labelling test (tmux) are unavailable (sudo apt-get install -y$$optional)"; \
 	fi
 
 ## build: release binaries of the stage executables
@@ -140,7 +182,7 @@ $(BUILD_STAMP): $(SOURCES) | deps
 # Then the exactness tests again, optimised as the binaries are, in their own build
 # directory so the release binaries in $(BIN) are not rebuilt with -enable-testing.
 test: | deps test-deps
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED HDF5_USE_FILE_LOCKING=FALSE $(SWIFT) test
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test -c release --scratch-path .build/release-tests --filter ExactnessTests
 
 test-deps:
@@ -172,64 +214,47 @@ $(ARTIFACTS)/dag.mk: $(ARTIFACTS)/config.yaml $(BUILD_STAMP)
 
 FORCE:
 
-# make compare: the blog's method, GRPO and Dr. GRPO for seeds 0–4, each run in
-# its own directory, all of their rules in this one make (so -j2 runs them side
-# by side), then one figure and one table from all of them.
-COMPARE_SEEDS   ?= 0 1 2 3 4
-COMPARE_CONFIGS := preference=pipeline.yaml grpo=configs/grpo.yaml drgrpo=configs/drgrpo.yaml
-COMPARE_RUNS    := $(foreach m,$(COMPARE_CONFIGS),$(foreach s,$(COMPARE_SEEDS),$(word 1,$(subst =, ,$(m)))-seed$(s)))
+# make sweep SWEEP=sweeps/NAME.yaml: the sweep file expands (`sweep plan`)
+# into one ordinary run directory per (setting, seed) under SWEEP_DIR. Locally,
+# every run's rules are included in this one make (so -jN runs them side by
+# side; each rule names every file its stage reads), then `sweep aggregate`
+# writes SWEEP_DIR/sweep.h5, sweep.png and sweep.md. With SCHEDULER=slurm the
+# runs not yet finished go to Slurm as one job array (one task per run, each
+# `make ARTIFACTS=RUN`), with an aggregation job after it; make returns at once.
+# `make compare` is the sweep sweeps/compare.yaml in $(COMPARE_DIR);
+# `make label-efficiency` the sweep sweeps/label-efficiency.yaml in
+# $(LABELS_DIR), and then its figure of labels spent against optimality.
+SWEEP_FLAGS = --sweep $(SWEEP) --directory $(SWEEP_DIR)
+ifneq ($(filter sweep compare label-efficiency,$(MAKECMDGOALS)),)
+ifeq ($(SCHEDULER),local)
+$(SWEEP_DIR)/sweep.mk: FORCE | $(BUILD_STAMP)
+	$(Q)$(BIN)/sweep plan $(SWEEP_FLAGS) --output $@
+include $(SWEEP_DIR)/sweep.mk
 
-# $(1): run name, $(2): config file, $(3): seed
-define COMPARE_RUN
-$(COMPARE_DIR)/$(1)/config.yaml: $(2)
-	@mkdir -p $$(@D)
-	@sed 's/^seed:.*/seed: $(3)/' $$< > $$@.tmp && mv $$@.tmp $$@
-$(COMPARE_DIR)/$(1)/compare.mk: $(COMPARE_DIR)/$(1)/config.yaml $(BUILD_STAMP)
-	$(Q)$(BIN)/dag --config $$< --artifacts $(COMPARE_DIR)/$(1) --prefix $(subst -,_,$(1))_ --stamps $(COMPARE_DIR)/$(1)/params --prune $(COMPARE_DIR)/$(1) --output $$@
-endef
-# Only `make compare` defines the comparison runs' rules, so that any one of
-# them can also be treated as an ordinary run (make plot ARTIFACTS=…).
-ifneq ($(filter compare,$(MAKECMDGOALS)),)
-$(foreach m,$(COMPARE_CONFIGS),$(foreach s,$(COMPARE_SEEDS),$(eval $(call COMPARE_RUN,$(word 1,$(subst =, ,$(m)))-seed$(s),$(word 2,$(subst =, ,$(m))),$(s)))))
-include $(foreach r,$(COMPARE_RUNS),$(COMPARE_DIR)/$(r)/compare.mk)
-endif
-COMPARE_INPUTS = $(foreach r,$(COMPARE_RUNS),$($(subst -,_,$(r))_FINAL_BEST) $($(subst -,_,$(r))_OUTPUTS_evaluate) $($(subst -,_,$(r))_OUTPUTS_rollout))
-
-# make label-efficiency: runs that learn the reward from a simulated labeller
-# (configs/labeller*.yaml), seeds 0–4, each in its own directory, all in this
-# one make, then one figure and one table of labels spent vs optimality.
-LABELS_SEEDS   ?= 0 1 2 3 4
-LABELS_CONFIGS := disagreement=configs/labeller.yaml random=configs/labeller-random.yaml deterministic=configs/labeller-deterministic.yaml rationality10=configs/labeller-beta10.yaml grpo=configs/labeller-grpo.yaml
-LABELS_RUNS    := $(foreach m,$(LABELS_CONFIGS),$(foreach s,$(LABELS_SEEDS),labels-$(word 1,$(subst =, ,$(m)))-seed$(s)))
-
-# $(1): run name, $(2): config file, $(3): seed
-define LABELS_RUN
-$(LABELS_DIR)/$(1)/config.yaml: $(2)
-	@mkdir -p $$(@D)
-	@sed 's/^seed:.*/seed: $(3)/' $$< > $$@.tmp && mv $$@.tmp $$@
-$(LABELS_DIR)/$(1)/labels.mk: $(LABELS_DIR)/$(1)/config.yaml $(BUILD_STAMP)
-	$(Q)$(BIN)/dag --config $$< --artifacts $(LABELS_DIR)/$(1) --prefix $(subst -,_,$(1))_ --stamps $(LABELS_DIR)/$(1)/params --prune $(LABELS_DIR)/$(1) --output $$@
-endef
-ifneq ($(filter label-efficiency,$(MAKECMDGOALS)),)
-$(foreach m,$(LABELS_CONFIGS),$(foreach s,$(LABELS_SEEDS),$(eval $(call LABELS_RUN,labels-$(word 1,$(subst =, ,$(m)))-seed$(s),$(word 2,$(subst =, ,$(m))),$(s)))))
-include $(foreach r,$(LABELS_RUNS),$(LABELS_DIR)/$(r)/labels.mk)
-endif
-LABELS_INPUTS = $(foreach r,$(LABELS_RUNS),$($(subst -,_,$(r))_FINAL_BEST) $($(subst -,_,$(r))_OUTPUTS_evaluate))
+## sweep: every run of the sweep, then its statistics, figure and table
+sweep compare: $(SWEEP_AGGREGATE)
+	@echo "done: $(words $(SWEEP_RUN_DIRS)) runs in $(SWEEP_DIR)/; $(SWEEP_DIR)/sweep.md, sweep.png, sweep.h5"
 
 ## label-efficiency: labels spent vs configurations solved optimally, per labeller and selection, seeds 0–4
-label-efficiency: $(LABELS_DIR)/label_efficiency.png
+label-efficiency: $(SWEEP_DIR)/label_efficiency.png
+	@echo "done: $(words $(SWEEP_RUN_DIRS)) runs in $(SWEEP_DIR)/; $(SWEEP_DIR)/label_efficiency.png, label_efficiency.md, sweep.md"
+$(SWEEP_DIR)/label_efficiency.png: $(SWEEP_AGGREGATE) | $(BUILD_STAMP)
+	$(Q)$(BIN)/plot label-efficiency --runs $(SWEEP_RUN_DIRS) --output $@ --table $(SWEEP_DIR)/label_efficiency.md
+else
+# SLURM_ARGS (e.g. --partition=gpu --time=00:30:00 --account=lab) reaches
+# sbatch through the environment, never through a shell.
+export SLURM_ARGS
+sweep compare label-efficiency: | $(BUILD_STAMP)
+	$(Q)$(BIN)/sweep submit $(SWEEP_FLAGS) --bin $(abspath $(BIN))
+endif
+endif
 
-$(LABELS_DIR)/label_efficiency.png: $$(LABELS_INPUTS) | $(BUILD_STAMP)
-	$(Q)$(BIN)/plot label-efficiency --runs $(addprefix $(LABELS_DIR)/,$(LABELS_RUNS)) --output $@ --table $(LABELS_DIR)/label_efficiency.md
-
-## compare: blog vs GRPO vs Dr. GRPO, seeds 0–4 → $(COMPARE_DIR)/compare.png and compare.md
-compare: $(COMPARE_DIR)/compare.png
-
-$(COMPARE_DIR)/compare.png: $$(COMPARE_INPUTS) | $(BUILD_STAMP)
-	$(Q)$(BIN)/plot compare --runs $(addprefix $(COMPARE_DIR)/,$(COMPARE_RUNS)) --output $@ --table $(COMPARE_DIR)/compare.md
+## sweep-status: each run of the sweep: not started, queued, running, done or failed
+sweep-status: | $(BUILD_STAMP)
+	@$(BIN)/sweep status $(SWEEP_FLAGS)
 
 # Targets that need no DAG do not build the binaries just to read it.
-NO_DAG_GOALS := help deps clean build test test-deps compare label-efficiency bench docs
+NO_DAG_GOALS := help deps clean build test test-deps compare label-efficiency bench docs sweep sweep-status
 ifneq ($(filter-out $(NO_DAG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(ARTIFACTS)/dag.mk
 endif

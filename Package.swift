@@ -7,11 +7,13 @@ import PackageDescription
 /// ArgumentParser); the tools parse theirs with ArgumentParser.
 let stages = ["rollout", "label", "reward", "pair", "update", "evaluate", "checkpoint"]
 let tools = ["dag", "inspect", "bench"]
+/// Tools that also draw (they load Cairo through GridGRPOPlot).
+let drawingTools = ["sweep"]
 
 let package = Package(
     name: "GridGRPO",
     products: [.library(name: "GridGRPO", targets: ["GridGRPO"]), .executable(name: "plot", targets: ["plot"])]
-        + (stages + tools).map { .executable(name: $0, targets: [$0]) },
+        + (stages + tools + drawingTools).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -62,7 +64,7 @@ let package = Package(
         // Fixtures/ holds numbers made once by real PyTorch (scripts/torch_fixtures.py);
         // the tests read them by path.
         .testTarget(name: "GridGRPOTests",
-                    dependencies: ["GridGRPO", "GridGRPOPlot", "CPNG", "plot"] + (stages + tools).map { .target(name: $0) },
+                    dependencies: ["GridGRPO", "GridGRPOPlot", "CPNG", "plot"] + (stages + tools + drawingTools).map { .target(name: $0) },
                     exclude: ["Fixtures"]),
     ] + stages.map {
         .executableTarget(name: $0, dependencies: ["GridGRPO"])
@@ -71,6 +73,11 @@ let package = Package(
             name: $0,
             dependencies: ["GridGRPO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
                 + ($0 == "bench" ? ["GridGRPOBench"] : [])
+        )
+    } + drawingTools.map {
+        .executableTarget(
+            name: $0,
+            dependencies: ["GridGRPO", "GridGRPOPlot", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         )
     }
 )

@@ -10,12 +10,14 @@ static inline hid_t gg_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t gg_h5t_native_int32(void) { return H5T_NATIVE_INT32; }
 static inline hid_t gg_h5t_native_int64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t gg_h5t_native_uint8(void) { return H5T_NATIVE_UINT8; }
+static inline hid_t gg_h5t_native_uint16(void) { return H5T_NATIVE_UINT16; }
 static inline hid_t gg_h5t_native_int8(void) { return H5T_NATIVE_INT8; }
 static inline hid_t gg_h5t_ieee_f32le(void) { return H5T_IEEE_F32LE; }
 static inline hid_t gg_h5t_ieee_f64le(void) { return H5T_IEEE_F64LE; }
 static inline hid_t gg_h5t_std_i32le(void) { return H5T_STD_I32LE; }
 static inline hid_t gg_h5t_std_i64le(void) { return H5T_STD_I64LE; }
 static inline hid_t gg_h5t_std_u8le(void) { return H5T_STD_U8LE; }
+static inline hid_t gg_h5t_std_u16le(void) { return H5T_STD_U16LE; }
 static inline hid_t gg_h5t_std_i8le(void) { return H5T_STD_I8LE; }
 static inline hid_t gg_h5t_c_s1(void) { return H5T_C_S1; }
 
@@ -35,4 +37,37 @@ static inline unsigned gg_h5f_obj_all(void) { return H5F_OBJ_ALL; }
 
 /// Silences HDF5's own error stack printer: GridGRPO reports errors itself.
 static inline void gg_h5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+/// The kind of the link `name` in the group `loc` (H5L_TYPE_HARD, H5L_TYPE_SOFT,
+/// H5L_TYPE_EXTERNAL, a user-defined type), without following it; -1 on error.
+static inline int gg_link_type(hid_t loc, const char *name) {
+    H5L_info_t info;
+    if (H5Lget_info(loc, name, &info, H5P_DEFAULT) < 0) return -1;
+    return (int)info.type;
+}
+static inline int gg_link_type_hard(void) { return (int)H5L_TYPE_HARD; }
+static inline int gg_link_type_soft(void) { return (int)H5L_TYPE_SOFT; }
+static inline int gg_link_type_external(void) { return (int)H5L_TYPE_EXTERNAL; }
+
+/// The address of an open object in its file (unique within the file: two
+/// hard links to one object give the same address); 0 with ok = 0 on error.
+static inline unsigned long long gg_object_address(hid_t object, int *ok) {
+    H5O_info_t info;
+    if (H5Oget_info2(object, &info, H5O_INFO_BASIC) < 0) { *ok = 0; return 0; }
+    *ok = 1;
+    return (unsigned long long)info.addr;
+}
+
+/// 1 when a dataset's raw data is stored inside its own file (contiguous,
+/// chunked or compact, no external raw-data files), 0 when it lives elsewhere
+/// (external storage, a virtual dataset mapping other files), -1 on error.
+static inline int gg_dataset_data_is_internal(hid_t dataset) {
+    hid_t dcpl = H5Dget_create_plist(dataset);
+    if (dcpl < 0) return -1;
+    H5D_layout_t layout = H5Pget_layout(dcpl);
+    int external = H5Pget_external_count(dcpl);
+    H5Pclose(dcpl);
+    if (layout < 0 || external < 0) return -1;
+    return (layout == H5D_CONTIGUOUS || layout == H5D_CHUNKED || layout == H5D_COMPACT) && external == 0;
+}
 #endif

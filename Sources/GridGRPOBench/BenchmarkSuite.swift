@@ -41,6 +41,20 @@ public enum BenchmarkSuite {
                           higherIsBetter: false, peakFraction: tableFlops / evaluation / peakFlops,
                           note: "greedy from all 600 plus the blog's 100 sampled episodes, 1 thread; most greedy episodes loop until max_steps"))
 
+        progress("worlds: 32×32 maze rollout, 19×19 four_rooms evaluation …")
+        let maze = Benchmark.worldRollout(.maze, size: 32, threads: 1)
+        rows.append(.init(name: "rollout env steps/s, 32×32 maze, 1 thread", value: maze.stepsPerSecond, unit: "steps/s",
+                          target: one.stepsPerSecond / 2, higherIsBetter: true, peakFraction: nil,
+                          note: String(format: "%d steps of 16384 random-walk episodes, policy table (%d states) included; %.2f× the open 5×5 grid's per step (target ≥ 0.5×)",
+                                       maze.steps, maze.tableStates, maze.stepsPerSecond / one.stepsPerSecond)))
+        let rooms = Benchmark.worldConfig(.fourRooms, size: 19)
+        let roomsPolicy = Benchmark.initialPolicy(rooms)
+        let roomsSeconds = Benchmark.worldEvaluation(policy: roomsPolicy, config: rooms, threads: 1)
+        let roomsStates = Double(PolicyTable(world: rooms.world).stateCount)
+        rows.append(.init(name: "exhaustive evaluation, 19×19 four_rooms", value: roomsSeconds * 1000, unit: "ms", target: 50,
+                          higherIsBetter: false, peakFraction: roomsStates * Benchmark.forwardFlops(roomsPolicy) / roomsSeconds / peakFlops,
+                          note: "initial policy (most greedy episodes loop until max_steps 100), \(rooms.world.configurationCount) configurations, \(Int(roomsStates)) table states, 1 thread"))
+
         progress("stage start-up …")
         let directory = scratch + "/stage"
         try? FileManager.default.removeItem(atPath: scratch)

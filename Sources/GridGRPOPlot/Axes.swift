@@ -2,20 +2,29 @@ import Foundation
 
 /// Tick positions at "nice" steps (1, 2, 2.5 or 5 × 10^k) covering a data
 /// range with about `target` ticks, as plotting libraries choose them.
+/// Bounded for any finite input: at most `maximumTicks(target)` ticks, and
+/// none once a step no longer moves the value (a range far below the
+/// values' precision, such as 1e17 ± 1).
 public func niceTicks(_ lower: Double, _ upper: Double, target: Int = 6) -> [Double] {
-    guard upper > lower, lower.isFinite, upper.isFinite else { return [lower] }
+    guard upper > lower, lower.isFinite, upper.isFinite, (upper - lower).isFinite else { return [lower] }
     let rough = (upper - lower) / Double(max(target - 1, 1))
     let magnitude = pow(10, floor(log10(rough)))
     let step = [1, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude
+    guard step.isFinite, step > 0 else { return [lower] }
     let first = ceil(lower / step - 1e-9) * step
     var ticks: [Double] = []
     var value = first
-    while value <= upper + step * 1e-9 {
+    let limit = maximumTicks(target)
+    while value <= upper + step * 1e-9, ticks.count < limit {
+        if let last = ticks.last, !(value > last) { break }
         ticks.append(abs(value) < step * 1e-9 ? 0 : value)
         value += step
     }
     return ticks
 }
+
+/// Nice steps give at most `target` + 2 ticks; the bound leaves room.
+func maximumTicks(_ target: Int) -> Int { 2 * max(target, 1) + 4 }
 
 /// A tick label with just enough decimals for the tick step.
 public func tickLabel(_ value: Double, step: Double) -> String {
@@ -28,7 +37,14 @@ public func tickLabel(_ value: Double, step: Double) -> String {
 /// A data range expanded to nice tick boundaries.
 public func niceRange(_ lower: Double, _ upper: Double, target: Int = 6) -> ClosedRange<Double> {
     var lower = lower, upper = upper
-    if upper - lower < 1e-12 { lower -= 0.5; upper += 0.5 }
+    guard lower.isFinite, upper.isFinite else { return 0...1 }
+    // A flat series gets ±0.5 around it (±a millionth of it for values so
+    // large that 0.5 would not move them: the range must never be empty).
+    if upper - lower < 1e-12 {
+        let half = max(0.5, abs(lower) * 1e-6)
+        lower -= half
+        upper += half
+    }
     // a little headroom so curves never run along the frame
     let pad = (upper - lower) * 0.03
     lower -= pad

@@ -40,4 +40,7 @@ public enum Palette {
     public static let panel = Color(hex: 0xf7f7f7)
     public static let agent = Color(hex: 0x1f77b4)
     public static let goal = Color(hex: 0x2ca02c)
+    /// Cells of a layout: wall and lava.
+    public static let wall = Color(hex: 0x3b3b3b)
+    public static let lava = Color(hex: 0xe4572e)
 }

@@ -19,12 +19,12 @@ public struct PreferenceHistory {
     public var reward: [RewardMetrics] = []
     public var inputs: [Provenance.Input] = []
 
-    public init(evaluationPaths: [String], rewardPaths: [String]) throws {
+    public init(config: PipelineConfig, evaluationPaths: [String], rewardPaths: [String]) throws {
         guard !evaluationPaths.isEmpty else { throw GridGRPOError("no eval.h5 files given: the run is empty (run `make` first)") }
         var rows: [Int: (EvaluationSummary, EvaluationLabels)] = [:]
         var read: [Provenance.Input] = []
         for path in evaluationPaths {
-            let (summary, labels, provenance) = try ArtifactSchema.readEvaluationLabels(path: path)
+            let (summary, labels, provenance) = try ArtifactSchema.readEvaluationLabels(path: path, config: config)
             guard let labels else { throw GridGRPOError("\(path): records no labels spent (a run with preference.source: return?)") }
             guard rows[provenance.iteration] == nil else { throw GridGRPOError("\(path): a second eval.h5 for iteration \(provenance.iteration)") }
             rows[provenance.iteration] = (summary, labels)
@@ -32,7 +32,7 @@ public struct PreferenceHistory {
         }
         var rewards: [Int: RewardMetrics] = [:]
         for path in rewardPaths {
-            let (metrics, provenance) = try ArtifactSchema.readRewardMetrics(path: path)
+            let (metrics, provenance) = try ArtifactSchema.readRewardMetrics(path: path, config: config)
             guard rewards[provenance.iteration] == nil else { throw GridGRPOError("\(path): a second reward.h5 for iteration \(provenance.iteration)") }
             rewards[provenance.iteration] = metrics
             read.append(try .input("reward", path: path))

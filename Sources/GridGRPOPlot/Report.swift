@@ -13,9 +13,28 @@ public enum Report {
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
     static func number(_ value: Double) -> String { value.isFinite ? String(format: "%.4f", value) : "–" }
 
+    /// The report's own provenance, machine-readable for `inspect --verify`:
+    /// the config's digest and the SHA-256 of every file the report was made
+    /// from (config.yaml, each eval.h5 and weights.h5, best.h5, each figure).
+    public static let provenanceMarker = ReportProvenance.marker
+
+    static func provenanceRecord(configPath: String, config: PipelineConfig, history: RunHistory, figurePaths: [String]) throws -> String {
+        var inputs = ([try Provenance.Input.input("config", path: configPath)] + history.inputs).map {
+            ReportProvenance.Input(name: $0.name, sha256: $0.sha256)
+        }
+        for path in figurePaths {
+            inputs.append(.init(name: "figures/" + URL(fileURLWithPath: path).lastPathComponent, sha256: try SHA256.hex(ofFile: path)))
+        }
+        let record = ReportProvenance(configDigest: "sha256:" + config.digest, inputs: inputs)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(record), as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
+        return provenanceMarker + json + "</script>\n"
+    }
+
     public static func build(configPath: String, evaluationPaths: [String], weightsPaths: [String], bestPath: String,
                              figurePaths: [String], recordsPath: String?, rewardPaths: [String] = [], output: String) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         let history = try RunHistory(config: config, evaluationPaths: evaluationPaths, weightsPaths: weightsPaths, bestPath: bestPath)
         let configText = (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? ""
         var html = """
@@ -37,7 +56,7 @@ public enum Report {
         details { margin: .5em 0; }
         </style></head><body>
         <h1>GridGRPO run report</h1>
-        <p>\(config.algorithm == .grpo ? "Group Relative Policy Optimization (no value network)" : "The blog's preference method (preference pairs + PPO with a value network)") on the \(config.environment.gridSize)×\(config.environment.gridSize) grid world,
+        <p>\(config.algorithm == .grpo ? "Group Relative Policy Optimization (no value network)" : "The blog's preference method (preference pairs + PPO with a value network)") on the \(WorldPicks.name(config.world)),
         seed \(config.seed), \(config.iterations) iterations. Every number below was read from the run's HDF5 artifacts; every figure was rendered from them by the <code>plot</code> stage.</p>
 
         """
@@ -45,6 +64,11 @@ public enum Report {
         // Config
         html += "<h2>1. Config</h2>\n<div class=\"cell\"><div class=\"label\">In [1]: cat config.yaml</div>\n"
         html += "<pre>\(escape(configText))</pre>\n"
+        let world = config.world
+        if world.layout != .open {
+            html += "<p>The \(escape(world.layout.rawValue)) layout this config gives (seed \(config.seed); <code>.</code> floor, <code>#</code> wall, <code>~</code> lava; \(world.configurationCount) start configurations):</p>\n"
+            html += "<pre>\(escape(world.map.rows.map { $0.map(String.init).joined(separator: " ") }.joined(separator: "\n")))</pre>\n"
+        }
         html += "<p>Resolved config digest: <code>sha256:\(config.digest)</code> (each artifact records, as <code>config</code> and <code>config_digest</code>, only the sections its stage reads: <code>params/STAGE.json</code>).</p></div>\n"
 
         // Stages
@@ -120,7 +144,9 @@ public enum Report {
             html += "<tr><td class=\"text\"><code>\(escape(name))</code></td><td class=\"text\">\(provenance.stage)</td><td>\(provenance.iteration)</td>"
             html += "<td class=\"text\"><code>\((digests[name] ?? "").prefix(16))…</code></td><td class=\"text\"><code>\(inputs)</code></td></tr>\n"
         }
-        html += "</table></div>\n</body></html>\n"
+        html += "</table></div>\n"
+        html += try provenanceRecord(configPath: configPath, config: config, history: history, figurePaths: figurePaths)
+        html += "</body></html>\n"
 
         try AtomicFile.write(Data(html.utf8), to: output)
         return "plot       report.html  \(html.utf8.count / 1024) KB, \(figurePaths.count) figures"

@@ -5,7 +5,7 @@ import GridGRPO
 /// labels spent to the optimum, and the reward model per iteration.
 extension Report {
     static func preferenceSection(config: PipelineConfig, evaluationPaths: [String], rewardPaths: [String]) throws -> String {
-        let history = try PreferenceHistory(evaluationPaths: evaluationPaths, rewardPaths: rewardPaths)
+        let history = try PreferenceHistory(config: config, evaluationPaths: evaluationPaths, rewardPaths: rewardPaths)
         let preference = config.preference
         let labeller = preference.source == .file ? "a person (labels typed with <code>make label-by-hand</code>)"
             : "the simulated labeller: P(a ≻ b) = ε/2 + (1 − ε)·σ(β·(U_a − U_b)) with β = \(preference.beta.map { $0.configText } ?? "∞ (deterministic)"), ε = \(preference.errorRate.configText)"

@@ -27,7 +27,7 @@ public struct RunHistory {
         }
         var byIteration: [Int: EvaluationSummary] = [:]
         for path in evaluationPaths {
-            let (summary, provenance) = try ArtifactSchema.readEvaluationSummary(path: path)
+            let (summary, provenance) = try ArtifactSchema.readEvaluationSummary(path: path, config: config)
             guard byIteration[provenance.iteration] == nil else {
                 throw GridGRPOError("\(path): a second eval.h5 for iteration \(provenance.iteration)")
             }
@@ -37,7 +37,7 @@ public struct RunHistory {
         }
         var metrics: [Int: UpdateMetrics] = [:]
         for path in weightsPaths {
-            let (update, provenance) = try ArtifactSchema.readUpdateMetrics(path: path)
+            let (update, provenance) = try ArtifactSchema.readUpdateMetrics(path: path, config: config)
             metrics[provenance.iteration] = update
             inputs.append(try .input("weights", path: path))
             provenances.append((inputs[inputs.count - 1].name, provenance))

@@ -40,7 +40,7 @@ struct Rules: ParsableCommand {
     var prune: String?
 
     func run() throws {
-        let pipeline = try PipelineConfig.load(path: config)
+        let pipeline = try PipelineConfig.loadInput(path: config)
         if let stamps { try StageGraph.writeParameterStamps(config: pipeline, directory: stamps) }
         if let prune {
             let removed = try StageGraph.prune(config: pipeline, directory: prune)

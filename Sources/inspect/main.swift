@@ -10,8 +10,8 @@ struct Inspect: ParsableCommand {
         inspect FILE                  schema, provenance, attributes, datasets with shapes and min/max/mean/norm
         inspect rollout.h5 --episode 3   replay an episode as the blog's text frames
         inspect eval.h5 --worst 10    the configurations furthest from optimal
-        inspect --verify artifacts/   every artifact's recorded inputs against the files on disk;
-                                      exits 1 and names the chain if any is stale, missing or from another run
+        inspect --verify artifacts/   every file make produces against the run's config and the files on disk
+                                      (see the README); exits 1, names each problem, its chain and the fix
         Add --json for machine-readable output.
         """)
 
@@ -31,6 +31,9 @@ struct Inspect: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            // JSON has no NaN or Infinity: a file that holds them (inspect
+            // shows damaged files too) gets the strings "NaN", "Infinity", "-Infinity".
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
             print(String(decoding: try encoder.encode(value), as: UTF8.self))
         } else {
             print(text)
@@ -44,8 +47,8 @@ struct Inspect: ParsableCommand {
         if let verify {
             let (checked, problems) = try Inspector.verify(runDirectory: verify)
             let text = problems.isEmpty
-                ? "\(verify): all \(checked) artifacts match their recorded inputs and the run's config"
-                : (problems.map { "\($0.file): \($0.message)" } + ["\(problems.count) problem(s) in \(checked) artifacts"]).joined(separator: "\n")
+                ? "\(verify): all \(checked) files check: each artifact against its recorded inputs, its folder, its values and the run's config; the final best.h5, every best.h5's weights and summary, the parameter stamps, dag.mk, the figures and the report against what they record"
+                : (problems.map { "\($0.file): \($0.message)" } + ["\(problems.count) problem(s) in \(checked) files"]).joined(separator: "\n")
             try emit(Verification(run: verify, checked: checked, problems: problems), text: text)
             if !problems.isEmpty { throw ExitCode(1) }
         } else if let file {

@@ -62,10 +62,10 @@ struct CheckpointTests {
             let weights = folder + "/weights.h5", eval = folder + "/eval.h5", best = folder + "/best.h5"
             let agent = Agent.initial(world: world, hiddenSize: 4, seed: UInt64(100 + iteration))
             agents.append(agent)
-            try ArtifactSchema.writeWeights(agent, metrics: nil, provenance: Provenance(
+            try ArtifactSchema.writeWeights(agent, world: config.world, metrics: nil, provenance: Provenance(
                 schema: .weights, stage: iteration == 0 ? .initialize : .update, iteration: iteration, config: config, inputs: []),
                 to: weights)
-            try ArtifactSchema.writeEvaluation(evaluation(failing: step.failing), provenance: Provenance(
+            try ArtifactSchema.writeEvaluation(evaluation(failing: step.failing), world: config.world, provenance: Provenance(
                 schema: .evaluation, stage: .evaluate, iteration: iteration, config: config,
                 inputs: [try .input("weights", path: weights)]), to: eval)
             let previous = iteration == 0 ? nil : "\(directory)/\(StageGraph.iterationDirectory(iteration - 1))/best.h5"

@@ -42,10 +42,13 @@ struct ConfigReferenceTests {
 
     /// (key, default, allowed) of every key as the README's hand-written table
     /// listed them, except the two bounds a cross-key rule sets, written there
-    /// as "1…P" and "1…S".
+    /// as "1…P" and "1…S"; grid sizes up to 32 and the layout keys came with
+    /// the harder worlds (issue 11).
     static let readmeTable: [(String, String, String)] = [
         ("seed", "0", "0…2⁶³−1"), ("iterations", "20", "1…10000"), ("algorithm", "preference", "preference, grpo"),
-        ("environment.grid_size", "5", "2…16"), ("environment.max_steps", "100", "1…100000"),
+        ("environment.grid_size", "5", "2…32"), ("environment.max_steps", "100", "1…100000"),
+        ("environment.layout", "open", "open, four_rooms, maze, lava_gap, map"),
+        ("environment.map", "none", "N rows of N cells: . floor, # wall, ~ lava"), ("environment.lava_penalty", "-1", "-100…0"),
         ("network.hidden_size", "64", "1…1024"),
         ("rollout.pairs", "512", "1…1000000"), ("rollout.gamma", "0.99", "0…1"),
         ("update.epochs", "4", "1…1000"), ("update.minibatch_episodes", "16", "1…rollout.pairs"),
@@ -79,8 +82,8 @@ struct ConfigReferenceTests {
     @Test func theTableHasOneRowPerKeyAndSection() {
         let table = ConfigReference.markdown(readBy: ConfigReference.readers())
         let rows = table.split(separator: "\n").dropFirst(2)
-        #expect(rows.count == 31 + 6)
-        #expect(rows.contains("| `environment.grid_size` | 5 | 2…16 | initialize, rollout, pair, update, evaluate, checkpoint | N: the grid is N×N |"))
+        #expect(rows.count == 34 + 6)
+        #expect(rows.contains("| `environment.grid_size` | 5 | 2…32 | initialize, rollout, pair, update, evaluate, checkpoint | N: the grid is N×N (each layout's sizes: the layout rule below) |"))
         #expect(rows.contains("| **`evaluation`** |  | section | evaluate | the evaluation of every iteration's weights |"))
         #expect(rows.contains("| `iterations` | 20 | 1…10000 | dag | how many rollout → pair → update → evaluate → checkpoint iterations the Makefile runs |"))
         #expect(!table.contains("—"), "a top-level key without readers")

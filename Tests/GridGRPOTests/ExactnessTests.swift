@@ -108,7 +108,7 @@ struct ExactnessTests {
             streams.append(stream)
         }
         for chunk in [1, 7, 1000] {
-            for table in [nil, PolicyTable.complete(policy: agent.policy, cells: world.cellCount, threads: 2)] {
+            for table in [nil, PolicyTable.complete(policy: agent.policy, world: world, threads: 2)] {
                 let episodes = runEpisodes(policy: agent.policy, table: table, world: world, starts: starts, streams: streams,
                                            selection: .sample, gamma: Float(config.rollout.gamma), threads: 2, episodesPerChunk: chunk)
                 #expect(episodes == single, "chunks of \(chunk), table \(table == nil ? "filled lazily" : "complete")")
@@ -198,7 +198,7 @@ struct ExactnessTests {
         _ = try Stages.rollout(configPath: configPath, weightsPath: directory + "/w.h5", iteration: 1, output: directory + "/r.h5")
         let policy = try ArtifactSchema.readWeights(path: directory + "/w.h5", config: config).agent.policy
         let expected = sampleRollout(policy: policy, config: config, iteration: 1, threads: 2)
-        let stored = try ArtifactSchema.readRollout(path: directory + "/r.h5", world: config.world).episodes
+        let stored = try ArtifactSchema.readRollout(path: directory + "/r.h5", config: config).episodes
         #expect(stored == expected)
         #expect(stored.count == config.rolloutEpisodes)
     }

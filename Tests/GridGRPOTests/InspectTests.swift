@@ -39,7 +39,7 @@ struct InspectTests {
         let run = try SmallRun(algorithm: .preference)
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let rollout = run.directory + "/iter-0001/rollout.h5"
-        let episodes = try ArtifactSchema.readRollout(path: rollout, world: GridWorld(size: 3, maxSteps: 20)).episodes
+        let episodes = try ArtifactSchema.readRollout(path: rollout, config: try PipelineConfig.load(path: run.config)).episodes
         let frames = try Inspector.replay(rolloutPath: rollout, episode: 2)
         #expect(frames.components(separatedBy: "Agent chooses").count - 1 == episodes.length(2))
         #expect(frames.contains(GridWorld(size: 3, maxSteps: 20).render(agent: episodes.starts[2], goal: episodes.goals[2])))
@@ -53,7 +53,7 @@ struct InspectTests {
         let run = try SmallRun(algorithm: .grpo)
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let rows = try Inspector.worst(evaluationPath: run.evaluations[0], count: 5)
-        let evaluation = try ArtifactSchema.readEvaluation(path: run.evaluations[0]).evaluation
+        let evaluation = try ArtifactSchema.readEvaluation(path: run.evaluations[0], config: try PipelineConfig.load(path: run.config)).evaluation
         #expect(rows.count == 5)
         #expect(rows.map(\.gap) == Array(evaluation.optimalityGaps.sorted(by: >).prefix(5)))
         #expect(rows.allSatisfy { $0.agent.allSatisfy { (0..<3).contains($0) } })
@@ -64,7 +64,7 @@ struct InspectTests {
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let clean = try Inspector.verify(runDirectory: run.directory)
         #expect(clean.problems.isEmpty, "\(clean.problems)")
-        #expect(clean.checked == 3 + 3 * 5)
+        #expect(clean.checked == 3 + 3 * 5 + 1 + 7)   // the artifacts, config.yaml, the stamps
         // Rerun the rollout of iteration 2 with another seed: its consumers are now stale,
         // and what was made from them cannot be trusted either.
         let other = run.directory + "/other.yaml"
@@ -75,7 +75,7 @@ struct InspectTests {
         let found = try Inspector.verify(runDirectory: run.directory).problems
         let byFile = Dictionary(grouping: found, by: \.file)
         #expect(byFile["iter-0002/rollout.h5"]?.contains { $0.message.contains("made with parameters") } == true)
-        #expect(byFile["iter-0002/pairs.h5"]?.contains { $0.message.contains("its rollout input iter-0002/rollout.h5 changed since") } == true)
+        #expect(byFile["iter-0002/pairs.h5"]?.contains { $0.message.contains("cannot be trusted: iter-0002/pairs.h5 ← iter-0002/rollout.h5") } == true)
         #expect(byFile["iter-0003/weights.h5"]?.contains { $0.message.contains("cannot be trusted: iter-0003/weights.h5 ← iter-0002/weights.h5") } == true)
         #expect(byFile["iter-0001/weights.h5"] == nil)
     }
@@ -91,7 +91,7 @@ struct InspectTests {
         let rows = try JSONDecoder().decode([Inspector.EvaluationRow].self, from: Data(json.output.utf8))
         #expect(rows.count == 3)
         let verify = try runProcess(binary, ["--verify", run.directory])
-        #expect(verify.status == 0 && verify.output.contains("all 18 artifacts match"), "\(verify.output)")
+        #expect(verify.status == 0 && verify.output.contains("all 26 files check"), "\(verify.output)")
         let garbage = run.directory + "/garbage.h5"
         #expect(FileManager.default.createFile(atPath: garbage, contents: Data(repeating: 7, count: 100)))
         let bad = try runProcess(binary, [garbage])

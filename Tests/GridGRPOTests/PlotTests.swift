@@ -201,7 +201,7 @@ struct PlotTests {
                              figurePaths: [curves], recordsPath: nil, rewardPaths: run.rewards, output: run.directory + "/report.html")
         let report = try String(contentsOfFile: run.directory + "/report.html", encoding: .utf8)
         #expect(report.contains("Preferences: learning the reward from labels") && report.contains("held-out accuracy"))
-        let history = try PreferenceHistory(evaluationPaths: run.evaluations, rewardPaths: run.rewards)
+        let history = try PreferenceHistory(config: try PipelineConfig.load(path: run.config), evaluationPaths: run.evaluations, rewardPaths: run.rewards)
         #expect(history.labelsSpent == [0, 6, 12, 18] && history.rewardIterations == [1, 2, 3])
     }
 

@@ -29,7 +29,7 @@ struct PreferenceEndToEndTests {
         let parsed = try PipelineConfig.load(path: config)
         let best = try ArtifactSchema.readBest(path: root + "/a/best.h5", config: parsed)
         #expect(best.best.summary.allOptimal, "the greedy policy is optimal from all 72 configurations")
-        let history = try PreferenceHistory(evaluationPaths: (0...12).map { root + "/a/" + StageGraph.iterationDirectory($0) + "/eval.h5" },
+        let history = try PreferenceHistory(config: parsed, evaluationPaths: (0...12).map { root + "/a/" + StageGraph.iterationDirectory($0) + "/eval.h5" },
                                             rewardPaths: [])
         let reached = try #require(history.labelsToOptimum)
         #expect(reached.labels <= 200 && reached.labels == 20 * reached.iteration, "optimal after \(reached.labels) labels")
@@ -101,7 +101,7 @@ struct PreferenceEndToEndTests {
         }
 
         func start(_ command: String) throws {
-            let said = try tmux(["new-session", "-d", "-s", session, "-x", "200", "-y", "100", command + "; echo EXIT-$?; sleep 60"])
+            let said = try tmux(["new-session", "-d", "-s", session, "-x", "200", "-y", "100", command + "; echo EXIT-$?; sleep 600"])
             if !said.isEmpty { throw GridGRPOError("tmux new-session: \(said)") }
         }
 
@@ -155,11 +155,11 @@ struct PreferenceEndToEndTests {
                 && stopped.output.contains("make label-by-hand ITER=0001"), "\(stopped.output)")
 
         // iteration 1: not an answer, then 1, skip, 2, = (the budget of 3 ends it)
-        let first = try labelByHand(iteration: 1, root: root, config: config, answers: ["maybe", "1", "s", "2", "="], prompts: 6)
+        let first = try labelByHand(iteration: 1, root: root, config: config, answers: ["maybe", "1", "s", "2", "="], prompts: 5)
         #expect(first.contains("Episode 1:") && first.contains("Episode 2:") && first.contains("Start") && first.contains("Agent chooses"), "\(first)")
         #expect(first.contains("'maybe' is not an answer.") && first.contains("done: 3 answers") && first.contains("EXIT-0"), "\(first)")
         let parsed = try PipelineConfig.load(path: config)
-        let (labels, info, _) = try ArtifactSchema.readLabels(path: hand1, world: parsed.world)
+        let (labels, info, _) = try ArtifactSchema.readLabels(path: hand1, config: parsed)
         #expect(labels.preferences == [1, 0, 0.5] && labels.byPerson == [true, true, true] && info.typed && info.answeredBy == "person")
 
         // the run goes on to iteration 2's labels; there the person answers once and quits
@@ -169,9 +169,9 @@ struct PreferenceEndToEndTests {
         #expect(second.contains("quit: keeping 1 answer") && second.contains("EXIT-0"), "\(second)")
         let finished = try e2e.make([], artifacts: root + "/a", config: config)
         #expect(finished.status == 0, "\(finished.output)")
-        let (all, allInfo, _) = try ArtifactSchema.readLabels(path: root + "/a/iter-0002/labels.h5", world: parsed.world)
+        let (all, allInfo, _) = try ArtifactSchema.readLabels(path: root + "/a/iter-0002/labels.h5", config: parsed)
         #expect(all.preferences == [1, 0, 0.5, 0] && all.byPerson.allSatisfy { $0 } && allInfo.answeredBy == "person" && !allInfo.typed)
-        #expect(try ArtifactSchema.readEvaluationLabels(path: root + "/a/iter-0002/eval.h5").labels?.personLabels == 4)
+        #expect(try ArtifactSchema.readEvaluationLabels(path: root + "/a/iter-0002/eval.h5", config: parsed).labels?.personLabels == 4)
         #expect(try Inspector.verify(runDirectory: root + "/a").problems.isEmpty)
 
         // reruns never touch a person's labels: the label stage by name, a

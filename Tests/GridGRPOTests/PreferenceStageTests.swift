@@ -11,15 +11,15 @@ struct PreferenceStageTests {
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let config = try PipelineConfig.load(path: run.config)
         let folder = run.directory + "/iter-0002"
-        let (labels, info, provenance) = try ArtifactSchema.readLabels(path: folder + "/labels.h5", world: config.world)
+        let (labels, info, provenance) = try ArtifactSchema.readLabels(path: folder + "/labels.h5", config: config)
         #expect(labels.count == 12 && info.newLabels == 6 && info.answeredBy == "simulated" && !info.typed)
         #expect(labels.iterations == [Int](repeating: 1, count: 6) + [Int](repeating: 2, count: 6))
         #expect(provenance.inputs.map(\.role) == ["params", "rollout", "labels", "reward"])
         // the first iteration's labels are carried over unchanged, episodes included
-        let first = try ArtifactSchema.readLabels(path: run.directory + "/iter-0001/labels.h5", world: config.world).labels
+        let first = try ArtifactSchema.readLabels(path: run.directory + "/iter-0001/labels.h5", config: config).labels
         #expect(Array(labels.preferences.prefix(6)) == first.preferences && Array(labels.agentCells.prefix(first.stepCount)) == first.agentCells)
         // the stored episodes are the rollout's
-        let (episodes, _) = try ArtifactSchema.readRollout(path: folder + "/rollout.h5", world: config.world)
+        let (episodes, _) = try ArtifactSchema.readRollout(path: folder + "/rollout.h5", config: config)
         let label = 7, episode = labels.firstEpisodes[label]
         #expect(Array(labels.actions[labels.steps(2 * label)]) == Array(episodes.actions[episodes.steps(episode)]))
 
@@ -28,9 +28,9 @@ struct PreferenceStageTests {
         #expect(rewardSource.inputs.map(\.role) == ["params", "labels", "reward", "rollout"])
         #expect(ensemble.scale > 0 && ensemble.shift == 0)
         // pair and update recorded the very reward model they used
-        let pairs = try ArtifactSchema.readPairs(path: folder + "/pairs.h5", episodeCount: episodes.count).provenance
+        let pairs = try ArtifactSchema.readPairs(path: folder + "/pairs.h5", config: config).provenance
         #expect(pairs.inputs.first { $0.role == "reward" }?.sha256 == (try SHA256.hex(ofFile: folder + "/reward.h5")))
-        let (_, spent, _) = try ArtifactSchema.readEvaluationLabels(path: folder + "/eval.h5")
+        let (_, spent, _) = try ArtifactSchema.readEvaluationLabels(path: folder + "/eval.h5", config: config)
         #expect(spent?.labelsSpent == 12 && spent?.personLabels == 0)
         #expect(try Inspector.verify(runDirectory: run.directory).problems.isEmpty)
     }
@@ -41,6 +41,7 @@ struct PreferenceStageTests {
         let world = GridWorld(size: 3, maxSteps: 10)
         var config = PipelineConfig()
         config.environment.gridSize = 3
+        config.preference.source = .labeller
         var episodes = Episodes()
         episodes.agentCells = [0, 1, 3]
         episodes.actions = [1, 1, 2]
@@ -53,21 +54,23 @@ struct PreferenceStageTests {
         let provenance = Provenance(schema: .labels, stage: .label, iteration: 1, config: config, inputs: [])
         let good = directory + "/good.h5"
         try ArtifactSchema.writeLabels(labels, info: info, world: world, provenance: provenance, to: good)
-        #expect(try ArtifactSchema.readLabels(path: good, world: world).labels == labels)
+        #expect(try ArtifactSchema.readLabels(path: good, config: config).labels == labels)
         var bad = labels
         bad.preferences = [0.3]
         try ArtifactSchema.writeLabels(bad, info: info, world: world, provenance: provenance, to: directory + "/bad.h5")
-        #expect(throws: GridGRPOError("\(directory)/bad.h5: /labels/preference holds a value other than 0, 0.5 or 1")) {
-            try ArtifactSchema.readLabels(path: directory + "/bad.h5", world: world)
+        #expect(throws: GridGRPOError("\(directory)/bad.h5:/labels/preference: holds 0.3 at index 0, expected 0, 0.5 or 1")) {
+            try ArtifactSchema.readLabels(path: directory + "/bad.h5", config: config)
         }
         bad = labels
         bad.actions[2] = 7
         try ArtifactSchema.writeLabels(bad, info: info, world: world, provenance: provenance, to: directory + "/bad.h5")
-        #expect(throws: GridGRPOError("\(directory)/bad.h5: /steps/action holds a value outside 0...3")) {
-            try ArtifactSchema.readLabels(path: directory + "/bad.h5", world: world)
+        #expect(throws: GridGRPOError("\(directory)/bad.h5:/steps/action: holds 7 at index 2, expected actions in 0..<4")) {
+            try ArtifactSchema.readLabels(path: directory + "/bad.h5", config: config)
         }
         #expect(throws: GridGRPOError("\(good): made for grid_size 3, but the config says 5")) {
-            try ArtifactSchema.readLabels(path: good, world: GridWorld(size: 5, maxSteps: 10))
+            var other = config
+            other.environment.gridSize = 5
+            return try ArtifactSchema.readLabels(path: good, config: other)
         }
         #expect(throws: GridGRPOError("\(directory)/none.h5: no labels to write (none was given)")) {
             try ArtifactSchema.writeLabels(LabelSet(), info: info, world: world, provenance: provenance, to: directory + "/none.h5")
@@ -81,7 +84,7 @@ struct PreferenceStageTests {
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let config = try PipelineConfig.load(path: run.config)
         let output = run.directory + "/typed.h5"
-        let (labels, read, provenance) = try ArtifactSchema.readLabels(path: run.directory + "/iter-0001/labels.h5", world: config.world)
+        let (labels, read, provenance) = try ArtifactSchema.readLabels(path: run.directory + "/iter-0001/labels.h5", config: config)
         var info = read
         info.typed = true
         try ArtifactSchema.writeLabels(labels, info: info, world: config.world, provenance: provenance, to: output)

@@ -29,7 +29,7 @@ public func rolloutStarts(config: PipelineConfig, iteration: Int, episodes: Rang
 /// The rollout stage's episodes for `iteration`, all in memory.
 public func sampleRollout(policy: MLP, config: PipelineConfig, iteration: Int, threads: Int) -> Episodes {
     let count = config.rolloutEpisodes
-    let table = PolicyTable.shared(policy: policy, cells: config.world.cellCount, episodes: count, threads: threads)
+    let table = PolicyTable.shared(policy: policy, world: config.world, episodes: count, threads: threads)
     return sampleRollout(policy: policy, table: table, config: config, iteration: iteration, episodes: 0..<count, threads: threads)
 }
 

@@ -16,7 +16,7 @@ public enum ActionSelection: Sendable, Equatable {
 /// - Parameter gamma: discount for the returns-to-go.
 public func runEpisodes(policy: MLP, world: GridWorld, starts: [(agent: Int, goal: Int)],
                         streams: [RandomStream], selection: ActionSelection, gamma: Float, threads: Int = 1) -> Episodes {
-    let table = PolicyTable.shared(policy: policy, cells: world.cellCount, episodes: starts.count, threads: threads)
+    let table = PolicyTable.shared(policy: policy, world: world, episodes: starts.count, threads: threads)
     return runEpisodes(policy: policy, table: table, world: world, starts: starts, streams: streams,
                        selection: selection, gamma: gamma, threads: threads)
 }
@@ -55,7 +55,7 @@ private func runChunks<Recorder: EpisodeRecorder>(_ recorder: Recorder.Type, pol
     let episodeChunk = max(1, episodesPerChunk)
     let chunkCount = (count + episodeChunk - 1) / episodeChunk
     return Parallel.map(chunks: chunkCount, threads: threads) { chunk -> Recorder in
-        var local = table ?? PolicyTable(cells: world.cellCount)
+        var local = table ?? PolicyTable(world: world)
         let range = (chunk * episodeChunk)..<min(count, (chunk + 1) * episodeChunk)
         return runChunk(range, into: Recorder(), policy: policy, table: &local, world: world, starts: starts,
                         streams: streams, selection: selection, gamma: gamma)
@@ -118,17 +118,18 @@ public struct EpisodeOutcomes: EpisodeRecorder, Equatable, Sendable {
 private func runChunk<Recorder: EpisodeRecorder>(_ range: Range<Int>, into recorder: Recorder, policy: MLP, table: inout PolicyTable,
                                                  world: GridWorld, starts: [(agent: Int, goal: Int)], streams: [RandomStream],
                                                  selection: ActionSelection, gamma: Float) -> Recorder {
-    let cells = world.cellCount
     let width = GridWorld.actionCount
     var result = recorder
     for episode in range {
         var stream = selection == .sample ? streams[episode] : RandomStream(rawState: 0)
         let goal = starts[episode].goal
         var agent = starts[episode].agent
+        // Episodes start and stay on floor cells (a move onto lava ends one).
+        let floorCount = table.floorCount, goalIndex = Int(table.floorIndex[goal])
         var total: Float = 0
         var reached = false
         for _ in 0..<world.maxSteps {
-            let state = agent * cells + goal
+            let state = Int(table.floorIndex[agent]) &* floorCount &+ goalIndex
             if !table.known[state] { table.fill(state: state, policy: policy) }
             let action: Int
             switch selection {
@@ -147,8 +148,8 @@ private func runChunk<Recorder: EpisodeRecorder>(_ range: Range<Int>, into recor
             result.step(agent: agent, action: action, reward: outcome.reward, logProb: table.logProbs[state * width + action])
             total += outcome.reward
             agent = outcome.agent
-            if outcome.reachedGoal {
-                reached = true
+            if outcome.ended {
+                reached = outcome.reachedGoal
                 break
             }
         }

@@ -81,7 +81,8 @@ public struct SHA256 {
     /// Lowercase hex digest of a file's bytes, read in chunks of
     /// `fileChunkSize`, or an error naming the file.
     public static func hex(ofFile path: String) throws -> String {
-        let descriptor = open(path, O_RDONLY)
+        try InputFile.checkRegular(path)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw GridGRPOError("\(path): cannot read file to compute its digest (\(String(cString: strerror(errno))))")
         }

@@ -6,75 +6,93 @@ extension Inspector {
         public var message: String
     }
 
-    /// Checks every artifact of a run directory: each recorded input must exist
-    /// and still have the recorded digest, and each artifact must have been made
-    /// with the run's config. A broken link makes everything made from it
-    /// suspect too; the message names the chain back to the break.
+    /// Checks every file `make` produces in a run directory (`RunFiles`):
+    /// config.yaml and dag.mk, each artifact (its recorded inputs against
+    /// the files on disk, its parameters against the run's config, its
+    /// recorded config against its digest, its folder, its values as the
+    /// readers check them), the final best.h5 and every best.h5's content,
+    /// the parameter stamps, the figures and the report (their recorded
+    /// digests), and files the config does not produce. A broken file makes
+    /// everything made from it suspect too; the message names the chain back
+    /// to the break. Each problem ends with the advice that clears it.
     public static func verify(runDirectory: String) throws -> (checked: Int, problems: [Problem]) {
-        let fm = FileManager.default
         var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: runDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: runDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw GridGRPOError("\(runDirectory): not a run directory")
         }
-        // The run's own artifacts: its top level and its iter-NNNN folders (not
-        // other runs kept below it, such as compare/).
+        var verifier = RunVerifier(directory: runDirectory)
+        verifier.checkConfig()
+        verifier.checkArtifacts()
+        verifier.checkRun()
+        verifier.checkPlots()
+        verifier.checkRecordedInputs()
+        verifier.propagate()
+        return (verifier.files.count, verifier.problems)
+    }
+}
+
+/// The state of one `verify`: the run's files, its config (nil when
+/// config.yaml is missing or unreadable) and what was found.
+struct RunVerifier {
+    let directory: String
+    let files: [String]
+    var layout: RunFiles?
+    var problems: [Inspector.Problem] = []
+    /// file → why it cannot be trusted
+    var broken: [String: String] = [:]
+    var inputsOf: [String: [Provenance.Input]] = [:]
+    var digests: [String: String?] = [:]
+
+    init(directory: String) {
+        self.directory = directory
+        files = RunVerifier.list(directory)
+    }
+
+    /// The run's own files: its top-level artifacts, report, rules and
+    /// config, and everything in its iter-NNNN, figures and params folders
+    /// (not other runs kept below it, such as compare/, nor logs or hidden files).
+    static func list(_ directory: String) -> [String] {
+        let manager = FileManager.default
         var files: [String] = []
-        let entries = (try? fm.contentsOfDirectory(atPath: runDirectory)) ?? []
-        for entry in entries.sorted() {
-            if entry.hasSuffix(".h5") && !entry.hasPrefix(".") { files.append(entry) }
-            if entry.hasPrefix("iter-") {
-                for file in ((try? fm.contentsOfDirectory(atPath: runDirectory + "/" + entry)) ?? []).sorted()
-                    where file.hasSuffix(".h5") && !file.hasPrefix(".") {
+        for entry in ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).sorted() where !entry.hasPrefix(".") {
+            if entry.hasSuffix(".h5") || [RunFiles.configFile, RunFiles.rulesFile, "report.html"].contains(entry) { files.append(entry) }
+            if entry.hasPrefix("iter-") || entry == "figures" || entry == StageGraph.parametersDirectory {
+                for file in ((try? manager.contentsOfDirectory(atPath: directory + "/" + entry)) ?? []).sorted() where !file.hasPrefix(".") {
                     files.append(entry + "/" + file)
                 }
             }
         }
-        var digests: [String: String] = [:]
-        func digest(_ relative: String) -> String? {
-            if let known = digests[relative] { return known }
-            let value = try? SHA256.hex(ofFile: runDirectory + "/" + relative)
-            digests[relative] = value
-            return value
+        return files
+    }
+
+    mutating func report(_ file: String, _ message: String, advice: String? = nil, broken reason: String? = nil) {
+        let advice = advice ?? layout?.advice(file, in: directory) ?? "delete \(file) and rerun make"
+        problems.append(Inspector.Problem(file: file, message: "\(message); \(advice)"))
+        if let reason { broken[file] = reason }
+    }
+
+    mutating func digest(_ relative: String) -> String? {
+        if let known = digests[relative] { return known }
+        let value = try? SHA256.hex(ofFile: directory + "/" + relative)
+        digests[relative] = value
+        return value
+    }
+
+    mutating func checkConfig() {
+        let path = directory + "/" + RunFiles.configFile
+        do {
+            layout = RunFiles(config: try PipelineConfig.loadInput(path: path))
+        } catch let error as GridGRPOError {
+            let what = FileManager.default.fileExists(atPath: path) ? "cannot be read (\(error.message))" : "is missing"
+            report(RunFiles.configFile, "\(what), so nothing can be checked against the run's config",
+                   advice: "rerun make with CONFIG= the config this run was made from (make installs it here as \(RunFiles.configFile))")
+        } catch {
+            report(RunFiles.configFile, "cannot be read (\(error))", advice: "rerun make with CONFIG= the config this run was made from")
         }
-        let runConfig = try? PipelineConfig.load(path: runDirectory + "/config.yaml")
-        var problems: [Problem] = []
-        var broken: [String: String] = [:]   // file → why it cannot be trusted
-        var inputsOf: [String: [Provenance.Input]] = [:]
-        for file in files {
-            let path = runDirectory + "/" + file
-            let report: FileReport
-            do {
-                report = try describe(path: path)
-            } catch let error as GridGRPOError {
-                problems.append(Problem(file: file, message: error.message))
-                broken[file] = "unreadable"
-                continue
-            }
-            inputsOf[file] = report.inputs.map { Provenance.Input(role: $0.role, name: $0.name, sha256: $0.sha256) }
-            if let runConfig, let stage = Stage(rawValue: report.stage), stage.isPart(of: runConfig) {
-                let expected = SHA256.hex(Array(StageGraph.parametersJSON(stage: stage, config: runConfig).utf8))
-                if report.configDigest != expected {
-                    let names = stage.sections(for: runConfig).map(\.rawValue).joined(separator: ", ")
-                    problems.append(Problem(file: file, message: "made with parameters sha256:\(report.configDigest.prefix(12))…, but the run's config.yaml gives the \(report.stage) stage (\(names)) sha256:\(expected.prefix(12))… (a file of another run or an older config: rerun make)"))
-                    broken[file] = "other config"
-                }
-            } else if runConfig != nil {
-                problems.append(Problem(file: file, message: "made by a '\(report.stage)' stage, which a run of the run's config.yaml does not have (a file of another run)"))
-                broken[file] = "other config"
-            }
-            for input in report.inputs {
-                guard let actual = digest(input.name) else {
-                    problems.append(Problem(file: file, message: "its \(input.role) input \(input.name) is missing"))
-                    broken[file] = "missing input"
-                    continue
-                }
-                if actual != input.sha256 {
-                    problems.append(Problem(file: file, message: "its \(input.role) input \(input.name) changed since: recorded sha256:\(input.sha256.prefix(12))…, now sha256:\(actual.prefix(12))… (stale: rerun make)"))
-                    broken[file] = "stale input"
-                }
-            }
-        }
-        // Everything made from a broken file is suspect: report the chain.
+    }
+
+    /// Everything made from a broken file is suspect: report the chain.
+    mutating func propagate() {
         var changed = true
         while changed {
             changed = false
@@ -86,11 +104,11 @@ extension Inspector {
                     chain.append(next.name)
                     cursor = next.name
                 }
-                problems.append(Problem(file: file, message: "made from a file that cannot be trusted: " + chain.joined(separator: " ← ")))
+                problems.append(Inspector.Problem(file: file, message: "made from a file that cannot be trusted: " + chain.joined(separator: " ← ")
+                                                  + "; fix \(chain.last ?? file) as its message says (make then remakes this one)"))
                 broken[file] = "downstream"
                 changed = true
             }
         }
-        return (files.count, problems)
     }
 }

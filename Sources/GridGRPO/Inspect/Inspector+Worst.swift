@@ -1,12 +1,50 @@
 import Foundation
 
 extension Inspector {
+    /// The sections a file records (only those its stage read), each
+    /// validated by its own reader, laid over the defaults. Sections are
+    /// decoded one by one: the checks across sections (minibatch vs pairs)
+    /// would compare a recorded section with a default one.
+    private struct RecordedSections: Decodable {
+        var seed: UInt64?
+        var algorithm: PipelineConfig.Algorithm?
+        var environment: EnvironmentConfig?
+        var network: NetworkConfig?
+        var rollout: RolloutConfig?
+        var update: UpdateConfig?
+        var evaluation: EvaluationConfig?
+        var grpo: GRPOConfig?
+    }
+
     static func config(from provenance: Provenance, path: String) throws -> PipelineConfig {
+        let sections: RecordedSections
         do {
-            return try JSONDecoder().decode(PipelineConfig.self, from: Data(provenance.configJSON.utf8))
+            sections = try JSONDecoder().decode(RecordedSections.self, from: Data(provenance.configJSON.utf8))
+        } catch let error as GridGRPOError {
+            throw GridGRPOError("\(path): its recorded config cannot be read (\(error.message))")
         } catch {
-            throw GridGRPOError("\(path): its recorded config cannot be read (\(error))")
+            throw GridGRPOError("\(path): its recorded config cannot be read (\(String(describing: error).split(separator: "\n").joined(separator: " ")))")
         }
+        var config = PipelineConfig()
+        if let seed = sections.seed { config.seed = seed }
+        if let algorithm = sections.algorithm { config.algorithm = algorithm }
+        if let environment = sections.environment { config.environment = environment }
+        if let network = sections.network { config.network = network }
+        if let rollout = sections.rollout { config.rollout = rollout }
+        if let update = sections.update { config.update = update }
+        if let evaluation = sections.evaluation { config.evaluation = evaluation }
+        if let grpo = sections.grpo { config.grpo = grpo }
+        return config
+    }
+
+    /// The config a file of `kind` records (the sections its stage read),
+    /// validated as any config is: the bounds its datasets are read with.
+    static func recordedConfig(path: String, kind: ArtifactKind) throws -> PipelineConfig {
+        let provenance = try withHDF5 {
+            let reader = try HDF5Reader(path: path)
+            return try Provenance.read(from: reader.root, path: path, expecting: kind)
+        }
+        return try config(from: provenance, path: path)
     }
 
     public struct EvaluationRow: Codable, Equatable {
@@ -23,8 +61,9 @@ extension Inspector {
     /// The `count` configurations furthest from optimal (largest gap first;
     /// ties by longer distance, then configuration order).
     public static func worst(evaluationPath: String, count: Int) throws -> [EvaluationRow] {
-        let reader = try ArtifactSchema.readEvaluation(path: evaluationPath)
-        let world = try config(from: reader.provenance, path: evaluationPath).world
+        let recorded = try recordedConfig(path: evaluationPath, kind: .evaluation)
+        let reader = try ArtifactSchema.readEvaluation(path: evaluationPath, config: recorded)
+        let world = recorded.world
         let evaluation = reader.evaluation
         let gaps = evaluation.optimalityGaps
         let order = (0..<evaluation.count).sorted {

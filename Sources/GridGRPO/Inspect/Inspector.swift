@@ -56,28 +56,37 @@ public enum Inspector {
             for name in root.attributeNames() where !provenanceAttributes.contains(name) && !name.hasPrefix(ProvenanceLayout.inputPrefix) {
                 attributes[name] = try root.attributeText(name)
             }
+            // Every dataset is bounded by what the file's own recorded config
+            // allows for its kind, checked before it is read.
+            let limit = try ArtifactBounds(config: try config(from: provenance, path: path), path: path).largestDataset(of: kind)
             var datasets: [DatasetInfo] = []
+            // Only hard links are followed (`member`), and each group once:
+            // a second link to a group already seen (a cycle) is refused.
+            var visited: Set<UInt64> = [try root.objectAddress]
             func walk(_ group: HDF5Group, prefix: String) throws {
                 for name in group.memberNames() {
                     let path = prefix + "/" + name
-                    if group.isGroup(name) {
-                        let child = try group.openGroup(name)
+                    switch try group.member(name) {
+                    case .group(let child):
+                        guard visited.insert(try child.objectAddress).inserted else {
+                            throw GridGRPOError("\(reader.path):\(path): a second link to a group already seen (a link cycle?); GridGRPO artifacts are trees")
+                        }
                         for attribute in child.attributeNames() {
                             attributes[String(path.dropFirst()) + "@" + attribute] = try child.attributeText(attribute)
                         }
                         try walk(child, prefix: path)
-                        continue
+                    case .dataset:
+                        let (type, shape) = try group.describeDataset(name)
+                        var info = DatasetInfo(path: path, type: type, shape: shape)
+                        let values = try group.readAsDouble(name, atMost: limit)
+                        if !values.isEmpty {
+                            info.min = values.min()
+                            info.max = values.max()
+                            info.mean = values.reduce(0, +) / Double(values.count)
+                            if type.hasPrefix("float") { info.norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+                        }
+                        datasets.append(info)
                     }
-                    let (type, shape) = try group.describeDataset(name)
-                    var info = DatasetInfo(path: path, type: type, shape: shape)
-                    let values = try group.readAsDouble(name)
-                    if !values.isEmpty {
-                        info.min = values.min()
-                        info.max = values.max()
-                        info.mean = values.reduce(0, +) / Double(values.count)
-                        if type.hasPrefix("float") { info.norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-                    }
-                    datasets.append(info)
                 }
             }
             try walk(root, prefix: "")

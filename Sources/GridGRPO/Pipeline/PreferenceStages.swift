@@ -12,10 +12,10 @@ extension Stages {
     }
 
     /// A file a person typed is never overwritten: refuse before any work.
-    static func refuseTypedOutput(_ output: String) throws {
-        guard FileManager.default.fileExists(atPath: output),
-              let summary = try? ArtifactSchema.readLabelsSummary(path: output), summary.info.typed else { return }
-        throw GridGRPOError("\(output): holds \(summary.count) labels a person typed (label --interactive), which no stage overwrites; remove the file yourself to label again")
+    static func refuseTypedOutput(_ output: String, config: PipelineConfig) throws {
+        guard FileManager.default.fileExists(atPath: output), ArtifactSchema.isTypedLabels(path: output) else { return }
+        let count = (try? ArtifactSchema.readLabelsSummary(path: output, config: config)).map { "\($0.count) labels" } ?? "labels"
+        throw GridGRPOError("\(output): holds \(count) a person typed (label --interactive), which no stage overwrites; remove the file yourself to label again")
     }
 
     /// The labels of iteration `iteration`: every earlier label (from the
@@ -24,13 +24,13 @@ extension Stages {
     /// terminal (`interactive`).
     public static func label(configPath: String, rolloutPath: String, labelsPath: String?, rewardPath: String?, handPath: String?,
                              iteration: Int, output: String, interactive: Bool = false, threads: Int? = nil) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         let preference = config.preference, world = config.world
         try requireLearnedReward(config, .label)
         try checkIteration(iteration, config, from: 1)
         let workers = try workers(threads, config)
-        try refuseTypedOutput(output)
-        let (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, world: world)
+        try refuseTypedOutput(output, config: config)
+        let (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, config: config)
         try checkSource(rolloutSource, path: rolloutPath, iteration: iteration)
         guard episodes.count == config.rolloutEpisodes else {
             throw GridGRPOError("\(rolloutPath): holds \(episodes.count) episodes, but the config's rollout has \(config.rolloutEpisodes)")
@@ -39,7 +39,7 @@ extension Stages {
         var labels = LabelSet()
         if iteration > 1 {
             guard let labelsPath else { throw GridGRPOError("label at iteration \(iteration) needs --labels (labels.h5 of iteration \(iteration - 1))") }
-            let (previous, _, source) = try ArtifactSchema.readLabels(path: labelsPath, world: world)
+            let (previous, _, source) = try ArtifactSchema.readLabels(path: labelsPath, config: config)
             try checkSource(source, path: labelsPath, iteration: iteration - 1)
             labels = previous
             inputs.append(try .input(.labels, path: labelsPath))
@@ -72,7 +72,7 @@ extension Stages {
             (typed, byPerson) = (true, true)
         } else if preference.source == .file {
             guard let handPath else { throw GridGRPOError("preference.source is file: label needs --hand (a person's \(StageInput.handDirectory)/labels-NNNN.h5; make label-by-hand ITER=\(iteration))") }
-            let (hand, handInfo, source) = try ArtifactSchema.readLabels(path: handPath, world: world)
+            let (hand, handInfo, source) = try ArtifactSchema.readLabels(path: handPath, config: config)
             let recorded = Dictionary(source.inputs.map { ($0.role, $0.sha256) }, uniquingKeysWith: { first, _ in first })
             guard source.iteration == iteration, handInfo.typed,
                   recorded[InputRole.rollout.rawValue] == inputs[0].sha256,

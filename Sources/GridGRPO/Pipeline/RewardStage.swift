@@ -6,14 +6,14 @@ extension Stages {
     /// rollout and measures it there.
     public static func reward(configPath: String, labelsPath: String, previousPath: String?, rolloutPath: String,
                               iteration: Int, output: String, threads: Int? = nil) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         let preference = config.preference, world = config.world
         try requireLearnedReward(config, .reward)
         try checkIteration(iteration, config, from: 1)
         let workers = try workers(threads, config)
-        let (labels, _, labelsSource) = try ArtifactSchema.readLabels(path: labelsPath, world: world)
+        let (labels, _, labelsSource) = try ArtifactSchema.readLabels(path: labelsPath, config: config)
         try checkSource(labelsSource, path: labelsPath, iteration: iteration)
-        let (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, world: world)
+        let (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, config: config)
         try checkSource(rolloutSource, path: rolloutPath, iteration: iteration)
         let rolloutInput = try Provenance.Input.input(.rollout, path: rolloutPath)
         guard labelsSource.inputs.first(where: { $0.role == InputRole.rollout.rawValue })?.sha256 == rolloutInput.sha256 else {

@@ -66,12 +66,12 @@ public enum Stages {
 
     /// `update --init`: the iteration-0 weights.
     public static func initialize(configPath: String, output: String) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         let agent = Agent.initial(world: config.world, hiddenSize: config.network.hiddenSize, seed: config.seed,
                                   withValue: config.algorithm == .preference)
         let provenance = Provenance(schema: .weights, stage: .initialize, iteration: 0, config: config,
                                     inputs: [])
-        try ArtifactSchema.writeWeights(agent, metrics: nil, provenance: provenance, to: output)
+        try ArtifactSchema.writeWeights(agent, world: config.world, metrics: nil, provenance: provenance, to: output)
         let value = agent.value.map { "and value \($0.parameters.count) " } ?? "(no value network) "
         return label(.initialize, 0) + "policy \(agent.policy.parameters.count) \(value)parameters, seed \(config.seed)"
     }
@@ -79,7 +79,7 @@ public enum Stages {
     /// Samples the iteration's episodes from the current policy
     /// (`sampleRollout` says which streams each episode draws from).
     public static func rollout(configPath: String, weightsPath: String, iteration: Int, output: String, threads: Int? = nil) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         try checkIteration(iteration, config, from: 1)
         let (agent, _, source) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(source, path: weightsPath, iteration: iteration - 1)
@@ -90,7 +90,7 @@ public enum Stages {
         // Episodes are sampled and appended in fixed blocks, so memory stays
         // bounded however many a rollout holds; the policy table is shared.
         let episodeCount = config.rolloutEpisodes
-        let table = PolicyTable.shared(policy: agent.policy, cells: world.cellCount, episodes: episodeCount, threads: workers)
+        let table = PolicyTable.shared(policy: agent.policy, world: world, episodes: episodeCount, threads: workers)
         let writer = try RolloutWriter(path: output, world: world, gamma: config.rollout.gamma, provenance: provenance,
                                        grouped: config.algorithm == .grpo)
         var returnSum = 0.0, successes = 0, steps = 0
@@ -113,9 +113,9 @@ public enum Stages {
     /// statistics and per-episode advantages into groups.h5.
     /// With a learned reward (`rewardPath`), the returns compared are the learned ones.
     public static func pair(configPath: String, rolloutPath: String, rewardPath: String? = nil, iteration: Int, output: String) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         try checkIteration(iteration, config, from: 1)
-        var (episodes, source) = try ArtifactSchema.readRollout(path: rolloutPath, world: config.world)
+        var (episodes, source) = try ArtifactSchema.readRollout(path: rolloutPath, config: config)
         try checkSource(source, path: rolloutPath, iteration: iteration)
         var inputs: [Provenance.Input] = [try .input(.rollout, path: rolloutPath)]
         if let learned = try learnedStepRewards(config: config, rewardPath: rewardPath, rolloutPath: rolloutPath, episodes: episodes,
@@ -155,12 +155,12 @@ public enum Stages {
     public static func update(configPath: String, weightsPath: String, rolloutPath: String, pairsPath: String?,
                               groupsPath: String?, referencePath: String?, rewardPath: String? = nil, iteration: Int, output: String,
                               threads: Int? = nil) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         let workers = try workers(threads, config)
         try checkIteration(iteration, config, from: 1)
         var (agent, _, weightsSource) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(weightsSource, path: weightsPath, iteration: iteration - 1)
-        var (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, world: config.world)
+        var (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, config: config)
         try checkSource(rolloutSource, path: rolloutPath, iteration: iteration)
         let rolloutDigest = try SHA256.hex(ofFile: rolloutPath)
         var inputs: [Provenance.Input] = [try .input(.weights, path: weightsPath),
@@ -189,7 +189,7 @@ public enum Stages {
             guard let pairsPath, groupsPath == nil, referencePath == nil else {
                 throw GridGRPOError("algorithm preference: update takes --pairs (and no --groups or --reference)")
             }
-            let (pairs, pairsSource) = try ArtifactSchema.readPairs(path: pairsPath, episodeCount: episodes.count)
+            let (pairs, pairsSource) = try ArtifactSchema.readPairs(path: pairsPath, config: config)
             try checkScoredFrom(pairsSource, path: pairsPath)
             inputs.append(try .input(.pairs, path: pairsPath))
             if let rewardInput { inputs.append(rewardInput) }
@@ -199,7 +199,7 @@ public enum Stages {
             guard let groupsPath, pairsPath == nil else {
                 throw GridGRPOError("algorithm grpo: update takes --groups (and no --pairs)")
             }
-            let (groups, groupsSource) = try ArtifactSchema.readGroups(path: groupsPath, episodeCount: episodes.count)
+            let (groups, groupsSource) = try ArtifactSchema.readGroups(path: groupsPath, config: config)
             try checkScoredFrom(groupsSource, path: groupsPath)
             inputs.append(try .input(.groups, path: groupsPath))
             var reference: MLP?
@@ -229,7 +229,7 @@ public enum Stages {
             throw GridGRPOError("update diverged at iteration \(iteration) after Adam step \(metrics.gradientSteps): weights became NaN or Inf; lower the learning rate. Nothing was written.")
         }
         let provenance = Provenance(schema: .weights, stage: .update, iteration: iteration, config: config, inputs: inputs)
-        try ArtifactSchema.writeWeights(agent, metrics: metrics, provenance: provenance, to: output)
+        try ArtifactSchema.writeWeights(agent, world: config.world, metrics: metrics, provenance: provenance, to: output)
         let epochs = metrics.policyLoss.count
         var summary = "\(metrics.trainingSteps) steps × \(epochs) epochs, \(metrics.gradientSteps) Adam steps, policy loss \(number(Double(metrics.policyLoss.last ?? 0)))"
         if let valueLoss = metrics.valueLoss.last { summary += ", value loss \(number(Double(valueLoss)))" }
@@ -244,7 +244,7 @@ public enum Stages {
     /// policy's other criteria.
     public static func evaluate(configPath: String, weightsPath: String, labelsPath: String? = nil, iteration: Int, output: String,
                                 threads: Int? = nil) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         try checkIteration(iteration, config, from: 0)
         let workers = try workers(threads, config)
         let (agent, _, source) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
@@ -262,7 +262,7 @@ public enum Stages {
                                       meanRevisits: criteria.revisits)
         }
         let provenance = Provenance(schema: .evaluation, stage: .evaluate, iteration: iteration, config: config, inputs: inputs)
-        try ArtifactSchema.writeEvaluation(evaluation, provenance: provenance, to: output,
+        try ArtifactSchema.writeEvaluation(evaluation, world: config.world, provenance: provenance, to: output,
                                            extra: labels.map { labels in { try ArtifactSchema.writeEvaluationLabels(labels, to: $0) } })
         let optimal = (0..<evaluation.count).filter(evaluation.isOptimal).count
         return label(.evaluate, iteration) + "optimal \(optimal)/\(evaluation.count), success \(percent(evaluation.successRate)), mean gap \(number(evaluation.meanOptimalityGap)), sampled return \(number(Double(evaluation.sampledAverageReturn)))"
@@ -276,7 +276,7 @@ public enum Stages {
             return (0, 0, nil)
         }
         guard let labelsPath else { throw GridGRPOError("preference.source is \(config.preference.source.rawValue): evaluate needs --labels (labels.h5 of iteration \(iteration))") }
-        let (count, person, _, source) = try ArtifactSchema.readLabelsSummary(path: labelsPath)
+        let (count, person, _, source) = try ArtifactSchema.readLabelsSummary(path: labelsPath, config: config)
         try checkSource(source, path: labelsPath, iteration: iteration)
         return (count, person, try .input(.labels, path: labelsPath))
     }
@@ -286,9 +286,9 @@ public enum Stages {
     /// keep the earlier iteration (the blog's `avg_return > best_return`).
     public static func checkpoint(configPath: String, evaluationPath: String, weightsPath: String, previousPath: String?,
                                   iteration: Int, output: String) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         try checkIteration(iteration, config, from: 0)
-        let (evaluation, evaluationSource) = try ArtifactSchema.readEvaluation(path: evaluationPath)
+        let (evaluation, evaluationSource) = try ArtifactSchema.readEvaluation(path: evaluationPath, config: config)
         try checkSource(evaluationSource, path: evaluationPath, iteration: iteration)
         let (agent, _, weightsSource) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
         try checkSource(weightsSource, path: weightsPath, iteration: iteration)
@@ -318,7 +318,7 @@ public enum Stages {
             throw GridGRPOError("checkpoint at iteration \(iteration) needs --previous (the best.h5 of iteration \(iteration - 1))")
         }
         let provenance = Provenance(schema: .best, stage: .checkpoint, iteration: iteration, config: config, inputs: inputs)
-        try ArtifactSchema.writeBest(best, provenance: provenance, to: output)
+        try ArtifactSchema.writeBest(best, world: config.world, provenance: provenance, to: output)
         let firstOptimal = best.firstAllOptimalIteration.map { ", first all-optimal at iteration \($0)" } ?? ""
         return label(.checkpoint, iteration) + "\(verdict) (mean return \(number(best.summary.meanReturn)) of optimal \(number(best.summary.meanOptimalReturn)))\(firstOptimal)"
     }

@@ -1,8 +1,8 @@
 /// What a labeller's utility can weigh besides the return, per episode (the
 /// blog's "multi-objective optimization" item):
 ///
-/// - `edgeMoves`: moves into the grid's edge, which leave the agent where it
-///   was (the grid has no inner walls);
+/// - `edgeMoves`: moves into the grid's edge or a wall, which leave the agent
+///   where it was;
 /// - `revisits`: moves onto a cell the episode had already visited (its start
 ///   included); an edge move is counted as an edge move only.
 ///
@@ -47,29 +47,31 @@ public struct EpisodeCriteria: Equatable, Sendable {
 
 /// The greedy policy's criteria from every start configuration (the
 /// evaluation reports their means beside the true return): each episode is
-/// walked with the policy's greedy table, holding nothing but its counters.
+/// walked with the policy's greedy table, holding nothing but its counters;
+/// it ends at the goal, on lava or after max_steps moves, as the evaluation's.
 public func greedyCriteria(policy: MLP, world: GridWorld, threads: Int = 1) -> (edgeMoves: Double, revisits: Double) {
     let starts = world.allConfigurations()
-    let table = PolicyTable.shared(policy: policy, cells: world.cellCount, episodes: starts.count, threads: threads)
+    let table = PolicyTable.shared(policy: policy, world: world, episodes: starts.count, threads: threads)
     let chunkCount = (starts.count + episodeChunk - 1) / episodeChunk
     let parts = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> (Int, Int) in
-        var local = table ?? PolicyTable(cells: world.cellCount)
+        var local = table ?? PolicyTable(world: world)
         var edges = 0, revisits = 0
         for index in (chunk * episodeChunk)..<min(starts.count, (chunk + 1) * episodeChunk) {
             let (start, goal) = starts[index]
             var cell = start
             var visited: Set<Int> = [start]
             for _ in 0..<world.maxSteps {
-                let state = cell * world.cellCount + goal
+                let state = local.state(agent: cell, goal: goal)
                 if !local.known[state] { local.fill(state: state, policy: policy) }
-                let next = world.move(cell, Int(local.greedy[state]))
-                if next == cell { edges += 1 } else if !visited.insert(next).inserted { revisits += 1 }
-                cell = next
-                if cell == goal { break }
+                let outcome = world.step(agent: cell, goal: goal, action: Int(local.greedy[state]))
+                if outcome.agent == cell { edges += 1 } else if !visited.insert(outcome.agent).inserted { revisits += 1 }
+                cell = outcome.agent
+                if outcome.ended { break }
             }
         }
         return (edges, revisits)
     }
     let count = Double(max(starts.count, 1))
-    return (Double(parts.reduce(0) { $0 + $1.0 }) / count, Double(parts.reduce(0) { $0 + $1.1 }) / count)
+    let edges = parts.reduce(0) { $0 + $1.0 }, revisits = parts.reduce(0) { $0 + $1.1 }
+    return (Double(edges) / count, Double(revisits) / count)
 }

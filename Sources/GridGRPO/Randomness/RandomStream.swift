@@ -18,15 +18,21 @@ public struct RandomStream: Sendable {
         case evaluate = 4
         /// GRPO: the start configuration shared by a group's episodes (index = group).
         case group = 5
+        /// Sweep statistics: bootstrap resamples (iteration = the statistic's
+        /// key, index = the replicate), so the intervals are reproducible.
+        case bootstrap = 6
         /// The labeller: which candidate pairs are asked (index 0, random
         /// selection) and each answer (index = candidate pair).
-        case label = 6
+        case label = 7
         /// The reward model's initial weights (iteration 0, index = ensemble member).
-        case rewardInitialize = 7
+        case rewardInitialize = 8
         /// The reward model's training: each member's bootstrap of the labels (index = member).
-        case reward = 8
+        case reward = 9
         /// Whether a label is held out (iteration 0, index = the label's position in the run).
-        case heldOut = 9
+        case heldOut = 10
+        /// The cells of a seed-drawn layout (iteration 0, index 0). Tagged 16,
+        /// apart from the low tags other features take.
+        case layout = 16
     }
 
     public static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15

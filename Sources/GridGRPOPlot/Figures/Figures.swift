@@ -6,7 +6,7 @@ import GridGRPO
 public enum Figures {
     public static func trainingResults(configPath: String, evaluationPaths: [String], weightsPaths: [String],
                                        bestPath: String, output: String) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         let history = try RunHistory(config: config, evaluationPaths: evaluationPaths, weightsPaths: weightsPaths, bestPath: bestPath)
         let canvas = try TrainingResultsFigure.render(history: history, config: config)
         let inputs = [try Provenance.Input.input("config", path: configPath)] + history.inputs
@@ -39,7 +39,7 @@ public enum Figures {
     }
 
     public static func fromBest(_ figure: BestFigure, configPath: String, bestPath: String, output: String) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         let (best, _) = try ArtifactSchema.readBest(path: bestPath, config: config)
         let canvas = try figure.render(best, config)
         let inputs = [try Provenance.Input.input("config", path: configPath), try .input("best", path: bestPath)]
@@ -48,7 +48,7 @@ public enum Figures {
     }
 
     public static func trainingProcess(configPath: String, output: String) throws -> String {
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         let canvas = try TrainingProcessFigure.render(config: config)
         try canvas.writePNG(to: output, text: figureProvenance(figure: "training_process", caption: TrainingProcessFigure.caption,
                                                                 config: config, inputs: [try .input("config", path: configPath)]))

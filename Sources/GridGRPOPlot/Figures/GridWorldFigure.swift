@@ -26,13 +26,15 @@ public enum GridWorldFigure {
 
     public static func render(best: ArtifactSchema.Best, config: PipelineConfig) throws -> Canvas {
         let world = config.world
-        let picks = configurations(size: world.size)
+        let picks = WorldPicks.configurations(world)
+        let paths = world.shortestPaths()
         let columns = 3, rows = (picks.count + columns - 1) / columns
         let panel = 560.0, titleSpace = 110.0
         let canvas = try Canvas(width: 1920, height: Int(150 + Double(rows) * (panel + titleSpace + 30)))
         canvas.text("The trained agent on the grid (best checkpoint, iteration \(best.iteration), greedy actions)",
                     at: Point(40, 30), size: 30, bold: true, vertical: .top)
-        canvas.text("A: start · G: goal · numbers: step at which the agent entered the cell · optimal = Manhattan distance moves",
+        canvas.text(world.layout == .open ? "A: start · G: goal · numbers: step at which the agent entered the cell · optimal = Manhattan distance moves"
+                        : "A: start · G: goal · dark: wall · orange: lava · numbers: step at which the agent entered the cell · optimal = fewest moves (breadth-first search)",
                     at: Point(40, 74), size: 20, color: Palette.mutedText, vertical: .top)
         let n = world.size
         let cell = panel / Double(n)
@@ -40,10 +42,11 @@ public enum GridWorldFigure {
             let origin = Point(40 + Double(index % columns) * (panel + 60), 150 + titleSpace + Double(index / columns) * (panel + titleSpace + 30))
             let (path, reached) = greedyPath(policy: best.policy, world: world, agent: pick.agent, goal: pick.goal)
             let moves = path.count - 1
-            let distance = world.manhattanDistance(pick.agent, pick.goal)
+            let distance = paths.distance(from: pick.agent, to: pick.goal)
             var total: Float = 0
-            for step in 1..<path.count { total += path[step] == pick.goal ? GridWorld.goalReward : GridWorld.stepReward }
-            let verdict = reached ? (moves == distance ? "optimal" : "reached, \(moves - distance) extra") : "did not reach the goal"
+            for step in 1..<path.count { total += world.step(agent: path[step - 1], goal: pick.goal, action: action(from: path[step - 1], to: path[step], world)).reward }
+            let onLava = path.last.map { world.kinds[$0] == .lava } == true
+            let verdict = reached ? (moves == distance ? "optimal" : "reached, \(moves - distance) extra") : onLava ? "stepped onto lava" : "did not reach the goal"
             canvas.text("\(pick.title)", at: Point(origin.x, origin.y - titleSpace + 10), size: 22, bold: true, vertical: .top)
             canvas.text("\(moves) moves (optimal \(distance)), return \(String(format: "%.1f", total)): \(verdict)",
                         at: Point(origin.x, origin.y - titleSpace + 46), size: 19,
@@ -51,7 +54,8 @@ public enum GridWorldFigure {
             func center(_ c: Int) -> Point { Point(origin.x + (Double(c % n) + 0.5) * cell, origin.y + (Double(c / n) + 0.5) * cell) }
             for c in 0..<world.cellCount {
                 let rect = Rect(origin.x + Double(c % n) * cell, origin.y + Double(c / n) * cell, cell, cell)
-                canvas.rectangle(rect, fill: c == pick.goal ? Palette.goal.with(alpha: 0.25) : Palette.panel, stroke: Palette.grid, width: 2)
+                let fill = world.kinds[c] == .wall ? Palette.wall : world.kinds[c] == .lava ? Palette.lava : c == pick.goal ? Palette.goal.with(alpha: 0.25) : Palette.panel
+                canvas.rectangle(rect, fill: fill, stroke: Palette.grid, width: 2)
             }
             canvas.rectangle(Rect(origin.x, origin.y, panel, panel), stroke: Palette.axis, width: 2.5)
             canvas.polyline(path.map(center), color: Palette.agent.with(alpha: 0.55), width: 6)
@@ -71,5 +75,10 @@ public enum GridWorldFigure {
             canvas.text("A", at: center(pick.agent), size: cell * 0.36, color: .white, bold: true, horizontal: .center, vertical: .middle)
         }
         return canvas
+    }
+
+    /// The action that moves the agent from `cell` to `next` (a bump, staying put, is any action that does).
+    static func action(from cell: Int, to next: Int, _ world: GridWorld) -> Int {
+        (0..<GridWorld.actionCount).first { world.move(cell, $0) == next } ?? 0
     }
 }

@@ -25,12 +25,12 @@ public enum LabelEfficiencyComparison {
 
     public static func loadRun(_ directory: String) throws -> Run {
         let configPath = directory + "/config.yaml"
-        let config = try PipelineConfig.load(path: configPath)
+        let config = try PipelineConfig.loadInput(path: configPath)
         guard config.preference.learnsReward else { throw GridGRPOError("\(configPath): preference.source is return: no labels to count") }
         var run = Run(method: methodName(config), seed: config.seed)
         run.inputs.append(try .input("config", path: configPath))
         let paths = (0...config.iterations).map { "\(directory)/\(StageGraph.iterationDirectory($0))/eval.h5" }
-        let history = try PreferenceHistory(evaluationPaths: paths, rewardPaths: [])
+        let history = try PreferenceHistory(config: config, evaluationPaths: paths, rewardPaths: [])
         run.labels = history.labelsSpent.map(Double.init)
         run.optimal = history.optimalFraction
         run.firstOptimal = history.labelsToOptimum

@@ -4,7 +4,8 @@ import GridGRPO
 /// `policy_map.png`: for a few goal cells, the greedy action in every cell as
 /// an arrow, each cell shaded by the value network's V(s) (or, for GRPO, which
 /// has no value network, by the greedy action's probability). Arrows that are
-/// not a shortest-path move are drawn in red.
+/// not a shortest-path move (by breadth-first search) are drawn in red.
+/// Walls, lava and cells that cannot reach the goal carry no arrow.
 public enum PolicyMapFigure {
     public static let caption = "Greedy action in every cell for a few goals, cells shaded by V(s) (GRPO: by max π(a|s))"
 
@@ -25,12 +26,16 @@ public enum PolicyMapFigure {
     public static func render(best: ArtifactSchema.Best, config: PipelineConfig) throws -> Canvas {
         let world = config.world
         let n = world.size, cells = world.cellCount
-        let goalCells = goals(size: n)
+        let goalCells = WorldPicks.goals(world)
+        // The cells each goal's arrows are drawn in: floor cells that can reach it.
+        let reachable = goalCells.map { goal in (0..<cells).map { world.isConfiguration(agent: $0, goal: goal) } }
+        let distances = goalCells.map { world.distances(to: $0) }
         let panel = 420.0
         let canvas = try Canvas(width: Int(80 + Double(goalCells.count) * (panel + 50) + 160), height: 660)
         canvas.text("Greedy policy and value (best checkpoint, iteration \(best.iteration))", at: Point(40, 30), size: 30, bold: true, vertical: .top)
         let shading = best.value == nil ? "max π(a|s)" : "V(s)"
-        canvas.text("arrow: argmax π(a|s) with the goal fixed · shade: \(shading) · red arrow: not a shortest-path move",
+        canvas.text("arrow: argmax π(a|s) with the goal fixed · shade: \(shading) · red arrow: not a shortest-path move"
+                        + (world.layout == .open ? "" : " · dark: wall · orange: lava · grey: cannot reach the goal"),
                     at: Point(40, 74), size: 20, color: Palette.mutedText, vertical: .top)
 
         var values: [[Float]] = []
@@ -52,7 +57,7 @@ public enum PolicyMapFigure {
             }
             actions.append((0..<cells).map { argmax(logits[($0 * 4)..<($0 * 4 + 4)]) })
         }
-        let visible = zip(goalCells, values).flatMap { goal, v in (0..<cells).filter { $0 != goal }.map { Double(v[$0]) } }
+        let visible = zip(reachable, values).flatMap { shown, v in (0..<cells).filter { shown[$0] }.map { Double(v[$0]) } }
         let low = visible.min() ?? 0, high = max(visible.max() ?? 1, low + 1e-6)
         let cell = panel / Double(n)
         for (index, goal) in goalCells.enumerated() {
@@ -66,10 +71,16 @@ public enum PolicyMapFigure {
                     canvas.text("G", at: center, size: cell * 0.5, color: Palette.goal, bold: true, horizontal: .center, vertical: .middle)
                     continue
                 }
+                guard reachable[index][c] else {
+                    let fill = world.kinds[c] == .wall ? Palette.wall : world.kinds[c] == .lava ? Palette.lava : Palette.grid
+                    canvas.rectangle(rect, fill: fill, stroke: Color.white.with(alpha: 0.6), width: 1.5)
+                    continue
+                }
                 let t = (Double(values[index][c]) - low) / (high - low)
                 canvas.rectangle(rect, fill: scale(t), stroke: Color.white.with(alpha: 0.6), width: 1.5)
                 let action = actions[index][c]
-                let shortest = world.manhattanDistance(world.move(c, action), goal) < world.manhattanDistance(c, goal)
+                let next = world.move(c, action)
+                let shortest = world.isFloor(next) && distances[index][next] == distances[index][c] - 1
                 let (dx, dy): (Double, Double) = [(0, -1), (1, 0), (0, 1), (-1, 0)][action]
                 let reach = cell * 0.32
                 let ink = shortest ? (t > 0.55 ? Palette.text : Color.white) : Palette.negative

@@ -10,7 +10,7 @@ public enum TrainingResultsFigure {
     public static func render(history: RunHistory, config: PipelineConfig) throws -> Canvas {
         let canvas = try Canvas(width: 2000, height: 1200)
         let xs = history.iterations.map(Double.init)
-        canvas.text("Training of \(config.algorithm == .grpo ? "GRPO" : "the blog's preference method") on the \(config.environment.gridSize)×\(config.environment.gridSize) grid world",
+        canvas.text("Training of \(config.algorithm == .grpo ? "GRPO" : "the blog's preference method") on the \(WorldPicks.name(config.world))",
                     at: Point(40, 30), size: 30, bold: true, vertical: .top)
         let batch = config.algorithm == .grpo ? "\(config.grpo.groupsPerIteration) groups × \(config.grpo.groupSize) episodes/iteration"
                                               : "\(config.rollout.pairs) pairs/iteration"

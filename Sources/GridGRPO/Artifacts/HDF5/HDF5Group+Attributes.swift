@@ -41,16 +41,32 @@ extension HDF5Group {
         return HDF5ID(id, close: H5Aclose)
     }
 
-    public func stringAttribute(_ name: String) throws -> String {
+    /// Opens an attribute that must hold exactly one value, with its file type.
+    func openScalarAttribute(_ name: String) throws -> (attribute: HDF5ID, fileType: HDF5ID) {
         let attribute = try openAttribute(name)
-        let fileType = HDF5ID(H5Aget_type(attribute.id), close: H5Tclose)
+        let space = HDF5ID(H5Aget_space(attribute.id), close: H5Sclose)
+        guard H5Sget_simple_extent_npoints(space.id) == 1 else {
+            throw GridGRPOError("\(describe("@" + name)): expected a single value, not an array")
+        }
+        return (attribute, HDF5ID(H5Aget_type(attribute.id), close: H5Tclose))
+    }
+
+    /// The longest string attribute GridGRPO writes is a stage's config JSON,
+    /// a few kilobytes; anything claiming more than this is refused unread.
+    static let maximumStringBytes = 1 << 20
+
+    public func stringAttribute(_ name: String) throws -> String {
+        let (attribute, fileType) = try openScalarAttribute(name)
         guard H5Tget_class(fileType.id) == H5T_STRING else {
-            throw GridGRPOError("\(describe("@" + name)): expected a string attribute")
+            throw GridGRPOError("\(describe("@" + name)): is a \(typeName(fileType.id)) attribute, expected a string")
         }
         guard H5Tis_variable_str(fileType.id) == 0 else {
             throw GridGRPOError("\(describe("@" + name)): variable-length string; GridGRPO writes fixed-length strings (a file from elsewhere or an older version?)")
         }
         let size = H5Tget_size(fileType.id)
+        guard size <= Self.maximumStringBytes else {
+            throw GridGRPOError("\(describe("@" + name)): claims a string of \(size) bytes, expected at most \(Self.maximumStringBytes)")
+        }
         var buffer = [UInt8](repeating: 0, count: size + 1)
         guard H5Aread(attribute.id, fileType.id, &buffer) >= 0 else {
             throw GridGRPOError("\(describe("@" + name)): unreadable string attribute")
@@ -58,21 +74,37 @@ extension HDF5Group {
         return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
     }
 
+    /// A numeric attribute stored with exactly the type the schema declares:
+    /// an integer stored as a float (or the reverse, or an integer of another
+    /// size or sign) is an error, not a conversion, so a `schema_version`
+    /// stored as float64 is not version 2.
     public func attribute<T: HDF5Scalar>(_ name: String, as type: T.Type = T.self) throws -> T {
-        let attribute = try openAttribute(name)
-        let fileType = HDF5ID(H5Aget_type(attribute.id), close: H5Tclose)
-        guard H5Tget_class(fileType.id) == H5T_FLOAT || H5Tget_class(fileType.id) == H5T_INTEGER else {
-            throw GridGRPOError("\(describe("@" + name)): expected a numeric attribute")
-        }
-        let space = HDF5ID(H5Aget_space(attribute.id), close: H5Sclose)
-        guard H5Sget_simple_extent_npoints(space.id) == 1 else {
-            throw GridGRPOError("\(describe("@" + name)): expected a scalar attribute")
+        let (attribute, fileType) = try openScalarAttribute(name)
+        guard H5Tget_class(fileType.id) == T.typeClass,
+              H5Tget_size(fileType.id) == MemoryLayout<T>.size,
+              T.typeClass != H5T_INTEGER || (H5Tget_sign(fileType.id) == H5T_SGN_2) == T.isSigned
+        else {
+            throw GridGRPOError("\(describe("@" + name)): is a \(typeName(fileType.id)) attribute, expected \(T.typeName)")
         }
         var value: T = 0
         let status = withUnsafeMutableBytes(of: &value) { H5Aread(attribute.id, T.memoryType, $0.baseAddress) }
         guard status >= 0 else {
             throw GridGRPOError("\(describe("@" + name)): unreadable attribute")
         }
+        return value
+    }
+
+    /// Any single numeric value converted by HDF5 to `T`, for display only
+    /// (`inspect` shows attributes of any type; the readers use `attribute`).
+    func convertedAttribute<T: HDF5Scalar>(_ name: String, as type: T.Type) throws -> T {
+        let (attribute, fileType) = try openScalarAttribute(name)
+        let typeClass = H5Tget_class(fileType.id)
+        guard typeClass == H5T_FLOAT || typeClass == H5T_INTEGER else {
+            throw GridGRPOError("\(describe("@" + name)): is a \(typeName(fileType.id)) attribute, expected a number")
+        }
+        var value: T = 0
+        let status = withUnsafeMutableBytes(of: &value) { H5Aread(attribute.id, T.memoryType, $0.baseAddress) }
+        guard status >= 0 else { throw GridGRPOError("\(describe("@" + name)): unreadable attribute") }
         return value
     }
 }

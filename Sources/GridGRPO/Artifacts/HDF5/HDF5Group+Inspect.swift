@@ -17,37 +17,56 @@ extension HDF5Group {
         return names
     }
 
-    /// True when `name` is a group (false for a dataset or a missing link).
-    public func isGroup(_ name: String) -> Bool {
+    /// What a link of this group leads to, for a walk over a file not known
+    /// in advance. Only hard links are followed (`checkHardLink`).
+    public enum Member {
+        case group(HDF5Group)
+        case dataset
+    }
+
+    /// Opens the member `name`: a group, or a dataset (read with
+    /// `describeDataset` and `readAsDouble`). Soft and external links are refused.
+    public func member(_ name: String) throws -> Member {
+        try checkHardLink(name)
         var info = H5O_info_t()
-        guard contains(name), H5Oget_info_by_name2(handle.id, name, &info, UInt32(H5O_INFO_BASIC), gg_h5p_default()) >= 0 else { return false }
-        return info.type == H5O_TYPE_GROUP
+        guard H5Oget_info_by_name2(handle.id, name, &info, UInt32(H5O_INFO_BASIC), gg_h5p_default()) >= 0 else {
+            throw GridGRPOError("\(describe(name)): unreadable object (file damaged?)")
+        }
+        switch info.type {
+        case H5O_TYPE_GROUP: return .group(try openGroup(name))
+        case H5O_TYPE_DATASET: return .dataset
+        default: throw GridGRPOError("\(describe(name)): is neither a group nor a dataset (a named datatype?)")
+        }
+    }
+
+    /// This group's address in its file, to tell a second link to an object
+    /// already visited (a cycle of hard links) from a new object.
+    public var objectAddress: UInt64 {
+        get throws { try address() }
     }
 
     /// A dataset's element type name (`float32`, `uint8`, …) and shape.
     public func describeDataset(_ name: String) throws -> (type: String, shape: [Int]) {
         let dataset = try openDataset(name)
         let fileType = HDF5ID(H5Dget_type(dataset.id), close: H5Tclose)
-        return (typeName(fileType.id), try dataspaceShape(dataset, name))
+        return (typeName(fileType.id), try checkedShape(dataset, name).dims)
     }
 
-    /// Any numeric dataset, converted by HDF5 to Double (for summaries).
-    public func readAsDouble(_ name: String) throws -> [Double] {
+    /// Any numeric dataset of at most `bound` elements (whatever its rank),
+    /// converted by HDF5 to Double (for summaries). The claimed size is
+    /// compared with the bound before anything is allocated.
+    public func readAsDouble(_ name: String, atMost bound: Int) throws -> [Double] {
         let dataset = try openDataset(name)
         let fileType = HDF5ID(H5Dget_type(dataset.id), close: H5Tclose)
         let typeClass = H5Tget_class(fileType.id)
         guard typeClass == H5T_FLOAT || typeClass == H5T_INTEGER else {
             throw GridGRPOError("\(describe(name)): is not numeric")
         }
-        let count = try dataspaceShape(dataset, name).reduce(1, *)
-        var values = [Double](repeating: 0, count: count)
-        if count > 0 {
-            let status = values.withUnsafeMutableBytes {
-                H5Dread(dataset.id, gg_h5t_native_double(), gg_h5s_all(), gg_h5s_all(), gg_h5p_default(), $0.baseAddress)
-            }
-            guard status >= 0 else { throw GridGRPOError("\(describe(name)): cannot read dataset (file damaged?)") }
+        let (dims, count) = try checkedShape(dataset, name)
+        guard count <= bound else {
+            throw GridGRPOError("\(describe(name)): claims shape \(dims) (\(count) values), expected at most \(bound) for this artifact's config")
         }
-        return values
+        return try readAll(dataset, name, count: count)
     }
 
     /// An attribute's value as text, whatever its type.
@@ -56,8 +75,8 @@ extension HDF5Group {
         let fileType = HDF5ID(H5Aget_type(attribute.id), close: H5Tclose)
         switch H5Tget_class(fileType.id) {
         case H5T_STRING: return try stringAttribute(name)
-        case H5T_INTEGER: return String(try self.attribute(name, as: Int64.self))
-        case H5T_FLOAT: return String(try self.attribute(name, as: Double.self))
+        case H5T_INTEGER: return String(try convertedAttribute(name, as: Int64.self))
+        case H5T_FLOAT: return String(try convertedAttribute(name, as: Double.self))
         default: return "(\(typeName(fileType.id)))"
         }
     }

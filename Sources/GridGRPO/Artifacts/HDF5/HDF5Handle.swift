@@ -26,4 +26,16 @@ enum HDF5Properties {
         _ = H5Pset_obj_track_times(plist, false)
         return HDF5ID(plist, close: H5Pclose)
     }
+
+    /// File access without HDF5's own file locks. A run is already one make
+    /// under one lock, every writer writes a temporary file of its own and
+    /// readers read finished files, so the locks guard nothing here; and
+    /// libhdf5 opens files without O_CLOEXEC, so a process started meanwhile
+    /// (a stage, a test's `make`) would inherit a locked descriptor and make
+    /// the next open of that file fail.
+    static func fileAccess() -> HDF5ID {
+        let plist = H5Pcreate(gg_h5p_file_access())
+        _ = H5Pset_file_locking(plist, false, true)
+        return HDF5ID(plist, close: H5Pclose)
+    }
 }

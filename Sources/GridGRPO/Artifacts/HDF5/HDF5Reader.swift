@@ -10,15 +10,14 @@ public final class HDF5Reader {
     public init(path: String) throws {
         gg_h5_silence_errors()
         self.path = path
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw GridGRPOError("\(path): no such file") }
-        guard access(path, R_OK) == 0 else { throw GridGRPOError("\(path): not readable (permissions)") }
+        try InputFile.checkRegular(path)
         guard H5Fis_hdf5(path) > 0 else { throw GridGRPOError("\(path): not an HDF5 file (truncated or damaged?)") }
-        let id = H5Fopen(path, gg_h5f_acc_rdonly(), gg_h5p_default())
+        let fapl = HDF5Properties.fileAccess()
+        let id = withExtendedLifetime(fapl) { H5Fopen(path, gg_h5f_acc_rdonly(), fapl.id) }
         guard id >= 0 else { throw GridGRPOError("\(path): cannot open HDF5 file (truncated or damaged?)") }
         file = HDF5ID(id, close: H5Fclose)
         let rootID = H5Gopen2(id, "/", gg_h5p_default())
         guard rootID >= 0 else { throw GridGRPOError("\(path): cannot open root group (damaged file?)") }
-        root = HDF5Group(handle: HDF5ID(rootID, close: H5Gclose), location: "\(URL(fileURLWithPath: path).lastPathComponent):/", fileName: path)
+        root = HDF5Group(handle: HDF5ID(rootID, close: H5Gclose), location: "\(path):/", fileName: path)
     }
 }

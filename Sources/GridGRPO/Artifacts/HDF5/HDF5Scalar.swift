@@ -45,6 +45,13 @@ extension UInt8: HDF5Scalar {
     public static var typeClass: H5T_class_t { H5T_INTEGER }
     public static var isSigned: Bool { false }
 }
+extension UInt16: HDF5Scalar {
+    public static var memoryType: hid_t { gg_h5t_native_uint16() }
+    public static var fileType: hid_t { gg_h5t_std_u16le() }
+    public static var typeName: String { "uint16" }
+    public static var typeClass: H5T_class_t { H5T_INTEGER }
+    public static var isSigned: Bool { false }
+}
 extension Int8: HDF5Scalar {
     public static var memoryType: hid_t { gg_h5t_native_int8() }
     public static var fileType: hid_t { gg_h5t_std_i8le() }

@@ -17,7 +17,7 @@ public final class HDF5Writer {
         let fcpl = HDF5Properties.objectCreation(gg_h5p_file_create())
         // A strong close degree closes every object still open in the file, so
         // the bytes are complete on disk when `commit()` renames the file.
-        let fapl = HDF5ID(H5Pcreate(gg_h5p_file_access()), close: H5Pclose)
+        let fapl = HDF5Properties.fileAccess()
         _ = H5Pset_fclose_degree(fapl.id, H5F_CLOSE_STRONG)
         // The 1.10 file format checksums every piece of metadata (superblock,
         // object headers, B-trees, heaps), so a damaged file is refused when
@@ -28,7 +28,7 @@ public final class HDF5Writer {
         let owned = HDF5ID(id, close: H5Fclose)
         file = owned
         let rootID = H5Gopen2(id, "/", gg_h5p_default())
-        root = HDF5Group(handle: HDF5ID(rootID, close: H5Gclose), location: "\(URL(fileURLWithPath: path).lastPathComponent):/", fileName: path)
+        root = HDF5Group(handle: HDF5ID(rootID, close: H5Gclose), location: "\(path):/", fileName: path)
     }
 
     /// Closes the file (HDF5 flushes it) and moves it into place.

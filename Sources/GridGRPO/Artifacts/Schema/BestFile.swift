@@ -10,8 +10,8 @@ public enum BestLayout {
     static let selectionRuleText = "highest exhaustive greedy mean return; ties keep the earlier iteration"
 
     public static let layout = ArtifactLayout(
-        file: "best.h5", groups: [NetworkLayout.policy, NetworkLayout.value], datasets: [],
-        attributes: [bestIteration.name, firstAllOptimalIteration.name, selectionRule.name] + SummaryLayout.names)
+        file: "best.h5", groups: WorldLayout.groups + [NetworkLayout.policy, NetworkLayout.value], datasets: WorldLayout.datasets,
+        attributes: WorldLayout.attributes + [bestIteration.name, firstAllOptimalIteration.name, selectionRule.name] + SummaryLayout.names)
 }
 
 extension ArtifactSchema {
@@ -25,9 +25,9 @@ extension ArtifactSchema {
         public var firstAllOptimalIteration: Int?
     }
 
-    public static func writeBest(_ best: Best, provenance: Provenance, to path: String) throws {
+    public static func writeBest(_ best: Best, world: GridWorld, provenance: Provenance, to path: String) throws {
         typealias Layout = BestLayout
-        try writeArtifact(to: path, provenance: provenance) { root in
+        try writeArtifact(to: path, provenance: provenance, world: world) { root in
             try root.setAttribute(Layout.bestIteration, Int64(best.iteration))
             try root.setAttribute(Layout.firstAllOptimalIteration, Int64(best.firstAllOptimalIteration ?? -1))
             try root.setAttribute(Layout.selectionRule, Layout.selectionRuleText)
@@ -37,16 +37,24 @@ extension ArtifactSchema {
         }
     }
 
+    /// Reads a best checkpoint of a run of `config`: the networks as
+    /// `readWeights` checks them, the summary as `readSummary` does, the best
+    /// iteration no later than the checkpoint's own.
     public static func readBest(path: String, config: PipelineConfig) throws -> (best: Best, provenance: Provenance) {
         typealias Layout = BestLayout
-        return try readArtifact(path, .best) { root, provenance in
+        let bounds = try ArtifactBounds(config: config, path: path)
+        let check = DomainCheck(path: path)
+        return try readArtifact(path, .best, world: bounds.world) { root, provenance in
             try checkAlgorithm(root, path: path, config: config)
+            let own = max(0, provenance.iteration)
+            let iteration = try check.count(try root.attribute(Layout.bestIteration), in: 0...own, Layout.bestIteration.name)
+            let first = try check.count(try root.attribute(Layout.firstAllOptimalIteration), in: -1...own, Layout.firstAllOptimalIteration.name)
+            let summary = try readSummary(from: root, path: path, bounds: bounds)
             let template = templateAgent(config)
             let policy = try readNetwork(from: root, name: NetworkLayout.policy, path: path, like: template.policy)
             let value = try template.value.map { try readNetwork(from: root, name: NetworkLayout.value, path: path, like: $0) }
-            let first = Int(try root.attribute(Layout.firstAllOptimalIteration))
-            let best = Best(policy: policy, value: value, iteration: Int(try root.attribute(Layout.bestIteration)),
-                            summary: try readSummary(from: root), firstAllOptimalIteration: first >= 0 ? first : nil)
+            let best = Best(policy: policy, value: value, iteration: iteration,
+                            summary: summary, firstAllOptimalIteration: first >= 0 ? first : nil)
             return (best, provenance)
         }
     }

@@ -36,22 +36,27 @@ extension ArtifactSchema {
         try root.setAttribute(Layout.meanRevisits, labels.meanRevisits)
     }
 
-    /// The summary of an `eval.h5` and, if its run learned the reward from
-    /// labels, what it records of them (nil otherwise).
-    public static func readEvaluationLabels(path: String) throws -> (summary: EvaluationSummary, labels: EvaluationLabels?, provenance: Provenance) {
+    /// The summary of an `eval.h5` of a run of `config` and, if that run
+    /// learns its reward from labels, what it records of them (nil
+    /// otherwise): counts within what the run can have asked, criteria finite
+    /// and non-negative. The attributes are present exactly when the config
+    /// learns its reward.
+    public static func readEvaluationLabels(path: String, config: PipelineConfig) throws -> (summary: EvaluationSummary, labels: EvaluationLabels?, provenance: Provenance) {
         typealias Layout = EvaluationLabelsLayout
-        return try readArtifact(path, .evaluation) { root, provenance in
-            let summary = try readSummary(from: root)
-            guard root.hasAttribute(Layout.labelsSpent.name) else { return (summary, nil, provenance) }
-            let labels = EvaluationLabels(labelsSpent: Int(try root.attribute(Layout.labelsSpent)),
-                                          personLabels: Int(try root.attribute(Layout.personLabels)),
-                                          meanEdgeMoves: try root.attribute(Layout.meanEdgeMoves),
-                                          meanRevisits: try root.attribute(Layout.meanRevisits))
-            guard labels.labelsSpent >= 0, (0...labels.labelsSpent).contains(labels.personLabels),
-                  labels.meanEdgeMoves.isFinite, labels.meanEdgeMoves >= 0, labels.meanRevisits.isFinite, labels.meanRevisits >= 0 else {
-                throw GridGRPOError("\(path): \(Layout.labelsSpent.name), \(Layout.personLabels.name) or a criterion is out of range")
-            }
-            return (summary, labels, provenance)
+        let bounds = try ArtifactBounds(config: config, path: path)
+        let check = DomainCheck(path: path)
+        return try readArtifact(path, .evaluation, world: bounds.world) { root, provenance in
+            let summary = try readSummary(from: root, path: path, bounds: bounds)
+            let learns = config.preference.learnsReward
+            try check.require(root.hasAttribute(Layout.labelsSpent.name) == learns, Layout.labelsSpent.name,
+                              learns ? "is missing, but the config learns its reward from labels" : "is present, but the config's preference.source is return")
+            guard learns else { return (summary, nil, provenance) }
+            let spent = try check.count(try root.attribute(Layout.labelsSpent), in: 0...bounds.labels, Layout.labelsSpent.name)
+            let person = try check.count(try root.attribute(Layout.personLabels), in: 0...spent, Layout.personLabels.name)
+            let edges = try root.attribute(Layout.meanEdgeMoves), revisits = try root.attribute(Layout.meanRevisits)
+            try check.value(edges, in: 0...Double(bounds.world.maxSteps), Layout.meanEdgeMoves.name)
+            try check.value(revisits, in: 0...Double(bounds.world.maxSteps), Layout.meanRevisits.name)
+            return (summary, EvaluationLabels(labelsSpent: spent, personLabels: person, meanEdgeMoves: edges, meanRevisits: revisits), provenance)
         }
     }
 }

@@ -26,7 +26,7 @@ public enum GroupsLayout {
 extension ArtifactSchema {
     public static func writeGroups(_ groups: GroupAdvantages, config: GRPOConfig, provenance: Provenance, to path: String) throws {
         typealias Layout = GroupsLayout
-        try writeArtifact(to: path, provenance: provenance) { root in
+        try writeArtifact(to: path, provenance: provenance, world: nil) { root in
             try root.setAttribute(Layout.groupSize, Int64(groups.groupSize))
             try root.setAttribute(Layout.groupCount, Int64(groups.groupCount))
             try root.setAttribute(Layout.scale, config.scale.rawValue)
@@ -42,21 +42,34 @@ extension ArtifactSchema {
         }
     }
 
-    public static func readGroups(path: String, episodeCount: Int) throws -> (groups: GroupAdvantages, provenance: Provenance) {
+    /// Reads the groups of a run of `config`: grpo.groups_per_iteration
+    /// groups of grpo.group_size episodes, finite statistics and advantages,
+    /// flags 0/1, and the scale the config names.
+    public static func readGroups(path: String, config: PipelineConfig) throws -> (groups: GroupAdvantages, provenance: Provenance) {
         typealias Layout = GroupsLayout
-        return try readArtifact(path, .groups) { root, provenance in
-            let groupSize = Int(try root.attribute(Layout.groupSize))
-            let groupCount = Int(try root.attribute(Layout.groupCount))
-            guard groupSize >= 1, groupSize * groupCount == episodeCount else {
-                throw GridGRPOError("\(path): \(groupCount) groups of \(groupSize) do not match the rollout's \(episodeCount) episodes (groups from another rollout?)")
+        let bounds = try ArtifactBounds(config: config, path: path)
+        let check = DomainCheck(path: path)
+        let (groupSize, groupCount) = (bounds.groupSize, bounds.groupCount)
+        let episodeCount = groupSize * groupCount
+        return try readArtifact(path, .groups, world: nil) { root, provenance in
+            let size = try root.attribute(Layout.groupSize), recorded = try root.attribute(Layout.groupCount)
+            guard size == groupSize, recorded == groupCount else {
+                throw GridGRPOError("\(path): \(recorded) groups of \(size), but the config's grpo has \(groupCount) groups of \(groupSize) (groups from another rollout?)")
             }
+            let scale = try root.attribute(Layout.scale)
+            try check.require(scale == config.grpo.scale.rawValue, Layout.scale.name, "is '\(scale)', but the config's grpo.scale is '\(config.grpo.scale.rawValue)'")
             var groups = GroupAdvantages(groupSize: groupSize)
             groups.means = try root.read(Layout.groupMean, shape: [groupCount])
+            try check.values(groups.means, in: bounds.comparedReturnRange, Layout.groupMean.path, "mean returns")
             groups.standardDeviations = try root.read(Layout.groupStd, shape: [groupCount])
-            groups.uniform = try root.read(Layout.uniform, shape: [groupCount]).map { $0 != 0 }
+            try check.values(groups.standardDeviations, in: 0...(bounds.comparedReturnRange.upperBound - bounds.comparedReturnRange.lowerBound), Layout.groupStd.path, "standard deviations of returns")
+            groups.uniform = try check.flags(try root.read(Layout.uniform, shape: [groupCount]), Layout.uniform.path)
             groups.advantages = try root.read(Layout.advantage, shape: [episodeCount])
-            groups.kept = try root.read(Layout.kept, shape: [episodeCount]).map { $0 != 0 }
-            guard groups.advantages.allSatisfy({ $0.isFinite }) else { throw GridGRPOError("\(path): \(Layout.advantage.path) holds NaN or Inf") }
+            try check.values(groups.advantages, in: -Float.greatestFiniteMagnitude...Float.greatestFiniteMagnitude, Layout.advantage.path, "advantages")
+            groups.kept = try check.flags(try root.read(Layout.kept, shape: [episodeCount]), Layout.kept.path)
+            let dropped = try check.count(try root.attribute(Layout.droppedGroups), in: 0...groupCount, Layout.droppedGroups.name)
+            try check.require(dropped == groups.droppedGroups, Layout.droppedGroups.name,
+                              "is \(dropped), but \(Layout.kept.path) drops \(groups.droppedGroups) groups")
             return (groups, provenance)
         }
     }

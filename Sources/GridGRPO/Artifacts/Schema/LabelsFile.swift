@@ -27,16 +27,16 @@ public enum LabelsLayout {
     /// Per labelled episode (2 per label: first, second).
     public static let segments = "segments"
     public static let offsets = Dataset<Int64>("offsets", in: segments)
-    public static let goal = Dataset<UInt8>("goal", in: segments)
+    public static let goal = CellDataset("goal", in: segments)
 
     /// Per step of the labelled episodes.
     public static let steps = "steps"
-    public static let agentCell = Dataset<UInt8>("agent_cell", in: steps)
+    public static let agentCell = CellDataset("agent_cell", in: steps)
     public static let action = Dataset<UInt8>("action", in: steps)
 
     public static let layout = ArtifactLayout(
         file: "labels.h5", groups: [labels, segments, steps],
-        datasets: [iteration.path, firstEpisode.path, secondEpisode.path, preference.path, person.path, firstUtility.path,
+        datasets: WorldLayout.datasets + [iteration.path, firstEpisode.path, secondEpisode.path, preference.path, person.path, firstUtility.path,
                    secondUtility.path, disagreement.path, offsets.path, goal.path, agentCell.path, action.path],
         attributes: [gridSize.name, labelCount.name, newLabelCount.name, personLabelCount.name, candidateCount.name,
                      answeredBy.name, typed.name, selection.name])
@@ -63,7 +63,7 @@ extension ArtifactSchema {
     public static func writeLabels(_ set: LabelSet, info: LabelsInfo, world: GridWorld, provenance: Provenance, to path: String) throws {
         typealias Layout = LabelsLayout
         guard set.count > 0 else { throw GridGRPOError("\(path): no labels to write (none was given)") }
-        try writeArtifact(to: path, provenance: provenance) { root in
+        try writeArtifact(to: path, provenance: provenance, world: world) { root in
             try root.setAttribute(Layout.gridSize, Int64(world.size))
             try root.setAttribute(Layout.labelCount, Int64(set.count))
             try root.setAttribute(Layout.newLabelCount, Int64(info.newLabels))
@@ -83,87 +83,99 @@ extension ArtifactSchema {
             try labels.write(Layout.disagreement, set.disagreements)
             let segments = try root.createGroup(Layout.segments)
             try segments.write(Layout.offsets, set.offsets.map(Int64.init))
-            try segments.write(Layout.goal, set.goals.map { UInt8($0) })
+            try segments.writeCells(Layout.goal, set.goals, world: world)
             let steps = try root.createGroup(Layout.steps)
-            try steps.write(Layout.agentCell, set.agentCells.map { UInt8($0) }, compress: true)
+            try steps.writeCells(Layout.agentCell, set.agentCells, world: world, compress: true)
             try steps.write(Layout.action, set.actions.map { UInt8($0) }, compress: true)
         }
     }
 
-    /// Only the attributes of a labels file (evaluate records the counts).
-    public static func readLabelsSummary(path: String) throws -> (count: Int, personCount: Int, info: LabelsInfo, provenance: Provenance) {
+    /// Whether `path` is a labels file a person typed (`typed` = 1), whatever
+    /// run it belongs to: such a file is never overwritten, so this reads
+    /// nothing but that attribute and answers false for anything else.
+    public static func isTypedLabels(path: String) -> Bool {
+        (try? readArtifact(path, .labels, world: nil) { root, _ in try root.attribute(LabelsLayout.typed) != 0 }) ?? false
+    }
+
+    /// Only the attributes of a labels file of a run of `config` (evaluate
+    /// records the counts; label checks whether a file was typed by a person):
+    /// the world the config's, the counts within what the run can have asked
+    /// (`ArtifactBounds.labels`), the strings bounded.
+    public static func readLabelsSummary(path: String, config: PipelineConfig) throws -> (count: Int, personCount: Int, info: LabelsInfo, provenance: Provenance) {
         typealias Layout = LabelsLayout
-        return try readArtifact(path, .labels) { root, provenance in
-            let count = try root.attribute(Layout.labelCount)
-            let new = try root.attribute(Layout.newLabelCount)
-            let person = try root.attribute(Layout.personLabelCount)
-            let candidates = try root.attribute(Layout.candidateCount)
-            guard count >= 1, (0...count).contains(new), (0...count).contains(person), candidates >= 0 else {
-                throw GridGRPOError("\(path): \(Layout.labelCount.name) \(count), \(Layout.newLabelCount.name) \(new), \(Layout.personLabelCount.name) \(person) or \(Layout.candidateCount.name) \(candidates) out of range")
+        let bounds = try ArtifactBounds(config: config, path: path)
+        let check = DomainCheck(path: path)
+        return try readArtifact(path, .labels, world: bounds.world) { root, provenance in
+            let gridSize = try root.attribute(Layout.gridSize)
+            guard gridSize == bounds.world.size else {
+                throw GridGRPOError("\(path): made for \(Layout.gridSize.name) \(gridSize), but the config says \(bounds.world.size)")
             }
-            let info = LabelsInfo(newLabels: Int(new), candidates: Int(candidates), answeredBy: try root.attribute(Layout.answeredBy),
-                                  typed: try root.attribute(Layout.typed) != 0, selection: try root.attribute(Layout.selection))
-            return (Int(count), Int(person), info, provenance)
+            let count = try check.count(try root.attribute(Layout.labelCount), in: 1...max(1, bounds.labels), Layout.labelCount.name)
+            let new = try check.count(try root.attribute(Layout.newLabelCount), in: 0...count, Layout.newLabelCount.name)
+            let person = try check.count(try root.attribute(Layout.personLabelCount), in: 0...count, Layout.personLabelCount.name)
+            let candidates = try check.count(try root.attribute(Layout.candidateCount), in: 0...bounds.candidatePairs, Layout.candidateCount.name)
+            let typed = try check.count(try root.attribute(Layout.typed), in: 0...1, Layout.typed.name)
+            let answeredBy = try root.attribute(Layout.answeredBy)
+            try check.require(["simulated", "person"].contains(answeredBy), Layout.answeredBy.name, "is '\(answeredBy)', expected simulated or person")
+            let selection = try root.attribute(Layout.selection)
+            try check.require(selection.count <= 64, Layout.selection.name, "is longer than 64 characters")
+            let info = LabelsInfo(newLabels: new, candidates: candidates, answeredBy: answeredBy, typed: typed == 1, selection: selection)
+            return (count, person, info, provenance)
         }
     }
 
-    /// A labels file, every value checked against the config's grid and its
-    /// domain: answers in {0, ½, 1}, cells and actions in range, offsets from 0
-    /// rising to the step count with at least one step per episode, iterations
-    /// from 1 to the file's own, utilities finite.
-    public static func readLabels(path: String, world: GridWorld) throws -> (labels: LabelSet, info: LabelsInfo, provenance: Provenance) {
+    /// A labels file of a run of `config`, every count checked against the
+    /// config before anything is read and every value against its domain:
+    /// answers in {0, ½, 1}, episode indices within a rollout, cells floor
+    /// cells of the config's world, actions 0...3, offsets from 0 rising by
+    /// 1...max_steps steps per episode, iterations rising from 1 to the
+    /// file's own, utilities and disagreements finite.
+    public static func readLabels(path: String, config: PipelineConfig) throws -> (labels: LabelSet, info: LabelsInfo, provenance: Provenance) {
         typealias Layout = LabelsLayout
-        let (_, _, info, _) = try readLabelsSummary(path: path)
-        return try readArtifact(path, .labels) { root, provenance in
-            let gridSize = try root.attribute(Layout.gridSize)
-            guard gridSize == world.size else {
-                throw GridGRPOError("\(path): made for \(Layout.gridSize.name) \(gridSize), but the config says \(world.size)")
-            }
-            let count = Int(try root.attribute(Layout.labelCount))
+        let (count, _, info, _) = try readLabelsSummary(path: path, config: config)
+        let bounds = try ArtifactBounds(config: config, path: path)
+        let world = bounds.world, check = DomainCheck(path: path)
+        return try readArtifact(path, .labels, world: world) { root, provenance in
             let labels = try root.openGroup(Layout.labels)
             var set = LabelSet()
             set.iterations = try labels.read(Layout.iteration, shape: [count]).map(Int.init)
-            set.firstEpisodes = try labels.read(Layout.firstEpisode, shape: [count]).map(Int.init)
-            set.secondEpisodes = try labels.read(Layout.secondEpisode, shape: [count]).map(Int.init)
+            let first = try labels.read(Layout.firstEpisode, shape: [count]), second = try labels.read(Layout.secondEpisode, shape: [count])
+            try check.values(first, in: 0..<bounds.episodes, Layout.firstEpisode.path, "episode indices")
+            try check.values(second, in: 0..<bounds.episodes, Layout.secondEpisode.path, "episode indices")
+            set.firstEpisodes = first.map(Int.init)
+            set.secondEpisodes = second.map(Int.init)
             set.preferences = try labels.read(Layout.preference, shape: [count])
-            set.byPerson = try labels.read(Layout.person, shape: [count]).map { $0 != 0 }
+            if let index = set.preferences.firstIndex(where: { !($0 == 0 || $0 == 0.5 || $0 == 1) }) {
+                throw check.fail(Layout.preference.path, "holds \(set.preferences[index]) at index \(index), expected 0, 0.5 or 1")
+            }
+            set.byPerson = try check.flags(try labels.read(Layout.person, shape: [count]), Layout.person.path)
             set.firstUtilities = try labels.read(Layout.firstUtility, shape: [count])
             set.secondUtilities = try labels.read(Layout.secondUtility, shape: [count])
             set.disagreements = try labels.read(Layout.disagreement, shape: [count])
-            let segments = try root.openGroup(Layout.segments)
-            set.offsets = try segments.read(Layout.offsets, shape: [2 * count + 1]).map(Int.init)
-            set.goals = try segments.read(Layout.goal, shape: [2 * count]).map(Int.init)
-            guard set.offsets.first == 0, zip(set.offsets, set.offsets.dropFirst()).allSatisfy({ $0 < $1 }),
-                  let stepCount = set.offsets.last else {
-                throw GridGRPOError("\(path): \(Layout.offsets.path) must start at 0 and rise by at least one step per episode")
+            for (values, dataset) in [(set.firstUtilities, Layout.firstUtility), (set.secondUtilities, Layout.secondUtility), (set.disagreements, Layout.disagreement)] {
+                try check.values(values, in: -Float.greatestFiniteMagnitude...Float.greatestFiniteMagnitude, dataset.path, "values")
             }
+            let fileIteration = max(1, provenance.iteration)
+            try check.values(set.iterations, in: 1..<(fileIteration + 1), Layout.iteration.path, "iterations")
+            try check.require(zip(set.iterations, set.iterations.dropFirst()).allSatisfy { $0 <= $1 }, Layout.iteration.path,
+                              "must rise from 1 to the file's iteration \(fileIteration)")
+            let segments = try root.openGroup(Layout.segments)
+            let offsets = try segments.read(Layout.offsets, shape: [2 * count + 1])
+            try check.require(offsets.first == 0, Layout.offsets.path, "must start at 0")
+            for segment in 0..<(2 * count) where !(offsets[segment] < offsets[segment + 1] && offsets[segment + 1] - offsets[segment] <= Int64(world.maxSteps)) {
+                throw check.fail(Layout.offsets.path, "episode \(segment) spans \(offsets[segment])..<\(offsets[segment + 1]), expected 1...\(world.maxSteps) steps after the previous one")
+            }
+            // Each of the 2·count episodes has at most max_steps steps, so the
+            // last offset is bounded by the config before the steps are read.
+            let stepCount = Int(offsets[2 * count])
+            set.offsets = offsets.map(Int.init)
+            set.goals = try segments.readCells(Layout.goal, shape: [2 * count], world: world, check: check)
             let steps = try root.openGroup(Layout.steps)
-            set.agentCells = try steps.read(Layout.agentCell, shape: [stepCount]).map(Int.init)
-            set.actions = try steps.read(Layout.action, shape: [stepCount]).map(Int.init)
-            try checkLabels(set, path: path, world: world, iteration: provenance.iteration)
+            set.agentCells = try steps.readCells(Layout.agentCell, shape: [stepCount], world: world, check: check)
+            let actions = try steps.read(Layout.action, shape: [stepCount])
+            try check.values(actions, in: 0..<GridWorld.actionCount, Layout.action.path, "actions")
+            set.actions = actions.map(Int.init)
             return (set, info, provenance)
-        }
-    }
-
-    static func checkLabels(_ set: LabelSet, path: String, world: GridWorld, iteration: Int) throws {
-        typealias Layout = LabelsLayout
-        guard set.preferences.allSatisfy({ $0 == 0 || $0 == 0.5 || $0 == 1 }) else {
-            throw GridGRPOError("\(path): \(Layout.preference.path) holds a value other than 0, 0.5 or 1")
-        }
-        guard set.iterations.allSatisfy({ (1...max(1, iteration)).contains($0) }), zip(set.iterations, set.iterations.dropFirst()).allSatisfy({ $0 <= $1 }) else {
-            throw GridGRPOError("\(path): \(Layout.iteration.path) must rise from 1 to the file's iteration \(iteration)")
-        }
-        guard (set.firstEpisodes + set.secondEpisodes).allSatisfy({ $0 >= 0 }) else {
-            throw GridGRPOError("\(path): a negative episode index in /\(Layout.labels)")
-        }
-        guard (set.goals + set.agentCells).allSatisfy({ $0 < world.cellCount }) else {
-            throw GridGRPOError("\(path): a cell index is outside the \(world.size)×\(world.size) grid")
-        }
-        guard set.actions.allSatisfy({ $0 < GridWorld.actionCount }) else {
-            throw GridGRPOError("\(path): \(Layout.action.path) holds a value outside 0...3")
-        }
-        guard (set.firstUtilities + set.secondUtilities + set.disagreements).allSatisfy({ $0.isFinite }) else {
-            throw GridGRPOError("\(path): /\(Layout.labels) holds NaN or Inf")
         }
     }
 }

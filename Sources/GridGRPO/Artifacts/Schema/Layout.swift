@@ -65,9 +65,9 @@ extension HDF5Group {
         return try createAppendable(dataset.name, as: T.self)
     }
 
-    public func read<T: HDF5Scalar>(_ dataset: Dataset<T>) throws -> (values: [T], shape: [Int]) {
+    public func read<T: HDF5Scalar>(_ dataset: Dataset<T>, atMost bound: Int) throws -> [T] {
         assert(isDeclaredGroup(dataset.group), "\(dataset.path) read from \(location)")
-        return try read(dataset.name, as: T.self)
+        return try read(dataset.name, as: T.self, atMost: bound)
     }
 
     public func read<T: HDF5Scalar>(_ dataset: Dataset<T>, shape: [Int]) throws -> [T] {
@@ -97,23 +97,30 @@ extension HDF5Group {
 }
 
 extension ArtifactSchema {
-    /// Writes one artifact: its provenance, then what `body` writes into the
-    /// root group; then moves the file into place.
-    static func writeArtifact(to path: String, provenance: Provenance, _ body: (HDF5Group) throws -> Void) throws {
+    /// Writes one artifact: its provenance, the world it depends on (`/world`,
+    /// `WorldLayout`; nil for the files that depend on none), then what `body`
+    /// writes into the root group; then moves the file into place.
+    static func writeArtifact(to path: String, provenance: Provenance, world: GridWorld?,
+                              _ body: (HDF5Group) throws -> Void) throws {
         try withHDF5 {
             let writer = try HDF5Writer(path: path)
             try provenance.write(to: writer.root)
+            if let world { try writeWorld(world, to: writer.root) }
             try body(writer.root)
             try writer.commit()
         }
     }
 
     /// Opens the artifact at `path`, checks that it is of `kind` (schema and
-    /// version) and reads it with `body`, given the root group and the provenance.
-    static func readArtifact<T>(_ path: String, _ kind: ArtifactKind, _ body: (HDF5Group, Provenance) throws -> T) throws -> T {
+    /// version) and made for `world` (`checkWorld`; nil for the files that
+    /// depend on none), and reads it with `body`, given the root group and
+    /// the provenance.
+    static func readArtifact<T>(_ path: String, _ kind: ArtifactKind, world: GridWorld?,
+                                _ body: (HDF5Group, Provenance) throws -> T) throws -> T {
         try withHDF5 {
             let reader = try HDF5Reader(path: path)
             let provenance = try Provenance.read(from: reader.root, path: path, expecting: kind)
+            if let world { try checkWorld(reader.root, path: path, world: world) }
             return try withExtendedLifetime(reader) { try body(reader.root, provenance) }
         }
     }

@@ -20,17 +20,20 @@ extension ArtifactSchema {
         }
     }
 
+    /// Reads one network's tensors with the shapes the config implies,
+    /// checked before each is read; every weight finite and at most
+    /// `ArtifactBounds.weightMagnitude` in magnitude.
     static func readNetwork(from root: HDF5Group, name: String, path: String, like template: MLP) throws -> MLP {
         let group = try root.openGroup(name)
         var network = template
+        let limit = ArtifactBounds.weightMagnitude
         for tensor in template.tensors {
-            let (values, shape) = try group.read(tensor.key, as: Float.self)
+            let shape = try group.shape(of: tensor.key)
             guard shape == tensor.shape else {
                 throw GridGRPOError("\(path): /\(name)/\(tensor.key) has shape \(shape), but the config (grid_size, hidden_size) needs \(tensor.shape)")
             }
-            guard values.allSatisfy({ $0.isFinite }) else {
-                throw GridGRPOError("\(path): /\(name)/\(tensor.key) holds NaN or Inf")
-            }
+            let values = try group.read(tensor.key, as: Float.self, shape: tensor.shape)
+            try DomainCheck(path: path).values(values, in: -limit...limit, "/\(name)/\(tensor.key)", "weights")
             network.parameters.replaceSubrange(tensor.range, with: values)
         }
         return network
@@ -46,17 +49,20 @@ extension ArtifactSchema {
         }
     }
 
+    /// Reads Adam's state for `network`: a step count ≥ 0, moments of the
+    /// network's shapes, finite and bounded, second moments ≥ 0.
     static func readAdam(from group: HDF5Group, path: String, network: MLP) throws -> Adam {
         var adam = Adam(parameterCount: network.parameters.count)
-        adam.step = Int(try group.attribute(NetworkLayout.adamStep))
+        let check = DomainCheck(path: path)
+        adam.step = try check.count(try group.attribute(NetworkLayout.adamStep), in: 0...Int(Int32.max), "\(group.pathInFile)@\(NetworkLayout.adamStep.name)")
         let firstMoment = try group.openGroup(NetworkLayout.firstMoment)
         let secondMoment = try group.openGroup(NetworkLayout.secondMoment)
+        let limit = ArtifactBounds.momentMagnitude
         for tensor in network.tensors {
             let m = try firstMoment.read(tensor.key, as: Float.self, shape: tensor.shape)
+            try check.values(m, in: -limit...limit, "\(firstMoment.pathInFile)/\(tensor.key)", "Adam first moments")
             let v = try secondMoment.read(tensor.key, as: Float.self, shape: tensor.shape)
-            guard (m + v).allSatisfy({ $0.isFinite }), v.allSatisfy({ $0 >= 0 }) else {
-                throw GridGRPOError("\(path): Adam moments of \(tensor.key) hold NaN, Inf or a negative second moment")
-            }
+            try check.values(v, in: 0...(limit * limit), "\(secondMoment.pathInFile)/\(tensor.key)", "Adam second moments (≥ 0)")
             adam.firstMoment.replaceSubrange(tensor.range, with: m)
             adam.secondMoment.replaceSubrange(tensor.range, with: v)
         }

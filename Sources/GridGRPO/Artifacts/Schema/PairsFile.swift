@@ -21,7 +21,7 @@ public enum PairsLayout {
 extension ArtifactSchema {
     public static func writePairs(_ pairs: PreferencePairs, provenance: Provenance, to path: String) throws {
         typealias Layout = PairsLayout
-        try writeArtifact(to: path, provenance: provenance) { root in
+        try writeArtifact(to: path, provenance: provenance, world: nil) { root in
             try root.setAttribute(Layout.pairCount, Int64(pairs.count))
             try root.setAttribute(Layout.tieCount, Int64(pairs.ties.filter { $0 }.count))
             try root.setAttribute(Layout.tieRule, Layout.tieRuleText)
@@ -33,20 +33,39 @@ extension ArtifactSchema {
         }
     }
 
-    public static func readPairs(path: String, episodeCount: Int) throws -> (pairs: PreferencePairs, provenance: Provenance) {
+    /// Reads the pairs of a run of `config`: exactly rollout.pairs rows, pair
+    /// i comparing reference episode i with candidate P+i, returns in the
+    /// grid's range, the preferred one's never lower, ties flagged 0/1.
+    public static func readPairs(path: String, config: PipelineConfig) throws -> (pairs: PreferencePairs, provenance: Provenance) {
         typealias Layout = PairsLayout
-        return try readArtifact(path, .pairs) { root, provenance in
-            let (preferred, shape) = try root.read(Layout.preferred)
-            guard shape.count == 1 else { throw GridGRPOError("\(path): \(Layout.preferred.path) must be one-dimensional") }
-            var pairs = PreferencePairs()
-            pairs.preferred = preferred.map(Int.init)
-            pairs.rejected = try root.read(Layout.rejected, shape: shape).map(Int.init)
-            pairs.preferredReturns = try root.read(Layout.preferredReturn, shape: shape)
-            pairs.rejectedReturns = try root.read(Layout.rejectedReturn, shape: shape)
-            pairs.ties = try root.read(Layout.tie, shape: shape).map { $0 != 0 }
-            guard (pairs.preferred + pairs.rejected).allSatisfy({ $0 >= 0 && $0 < episodeCount }) else {
-                throw GridGRPOError("\(path): an episode index is outside the rollout's \(episodeCount) episodes (pairs from another rollout?)")
+        let bounds = try ArtifactBounds(config: config, path: path)
+        let count = bounds.pairs, check = DomainCheck(path: path)
+        return try readArtifact(path, .pairs, world: nil) { root, provenance in
+            let recorded = try root.attribute(Layout.pairCount)
+            guard recorded == count else {
+                throw check.fail(Layout.pairCount.name, "is \(recorded), but the config's rollout.pairs is \(count)")
             }
+            var pairs = PreferencePairs()
+            let preferred = try root.read(Layout.preferred, shape: [count])
+            let rejected = try root.read(Layout.rejected, shape: [count])
+            for i in 0..<count where !(Set([Int(preferred[i]), Int(rejected[i])]) == [i, count + i]) {
+                throw check.fail(Layout.preferred.path, "pair \(i) compares episodes \(preferred[i]) and \(rejected[i]), expected \(i) and \(count + i)")
+            }
+            pairs.preferred = preferred.map(Int.init)
+            pairs.rejected = rejected.map(Int.init)
+            pairs.preferredReturns = try root.read(Layout.preferredReturn, shape: [count])
+            try check.values(pairs.preferredReturns, in: bounds.comparedReturnRange, Layout.preferredReturn.path, "episode returns")
+            pairs.rejectedReturns = try root.read(Layout.rejectedReturn, shape: [count])
+            try check.values(pairs.rejectedReturns, in: bounds.comparedReturnRange, Layout.rejectedReturn.path, "episode returns")
+            pairs.ties = try check.flags(try root.read(Layout.tie, shape: [count]), Layout.tie.path)
+            for i in 0..<count {
+                let (better, worse) = (pairs.preferredReturns[i], pairs.rejectedReturns[i])
+                try check.require(better >= worse && pairs.ties[i] == (better == worse), Layout.tie.path,
+                                  "pair \(i) prefers return \(better) over \(worse) with tie flag \(pairs.ties[i] ? 1 : 0)")
+            }
+            let ties = try root.attribute(Layout.tieCount)
+            try check.require(ties == Int64(pairs.ties.filter { $0 }.count), Layout.tieCount.name,
+                              "is \(ties), but \(Layout.tie.path) flags \(pairs.ties.filter { $0 }.count)")
             return (pairs, provenance)
         }
     }

@@ -58,7 +58,7 @@ extension ArtifactSchema {
     public static func writeReward(_ ensemble: RewardEnsemble, metrics: RewardMetrics, config: PipelineConfig,
                                    provenance: Provenance, to path: String) throws {
         typealias Layout = RewardLayout
-        try writeArtifact(to: path, provenance: provenance) { root in
+        try writeArtifact(to: path, provenance: provenance, world: config.world) { root in
             try root.setAttribute(Layout.gridSize, Int64(config.environment.gridSize))
             try root.setAttribute(Layout.ensembleSize, Int64(ensemble.members.count))
             try root.setAttribute(Layout.hiddenSize, Int64(config.preference.rewardHiddenSize))
@@ -89,7 +89,7 @@ extension ArtifactSchema {
     /// normalisation finite with a positive scale, its rates in 0...1 or NaN.
     public static func readReward(path: String, config: PipelineConfig) throws -> (ensemble: RewardEnsemble, metrics: RewardMetrics, provenance: Provenance) {
         typealias Layout = RewardLayout
-        return try readArtifact(path, .reward) { root, provenance in
+        return try readArtifact(path, .reward, world: config.world) { root, provenance in
             let world = config.world, preference = config.preference
             let (grid, size, hidden) = (try root.attribute(Layout.gridSize), try root.attribute(Layout.ensembleSize), try root.attribute(Layout.hiddenSize))
             guard grid == world.size, size == preference.ensembleSize, hidden == preference.rewardHiddenSize else {
@@ -108,38 +108,39 @@ extension ArtifactSchema {
             guard ensemble.shift.isFinite, ensemble.scale.isFinite, ensemble.scale > 0 else {
                 throw GridGRPOError("\(path): \(Layout.rewardShift.name) \(ensemble.shift) and \(Layout.rewardScale.name) \(ensemble.scale) must be finite, the scale positive")
             }
-            let metrics = try rewardMetrics(from: root, path: path)
-            guard metrics.trainingLoss.count == preference.rewardEpochs else {
-                throw GridGRPOError("\(path): \(Layout.trainingLoss.path) has \(metrics.trainingLoss.count) epochs, but preference.reward_epochs is \(preference.rewardEpochs)")
-            }
+            let metrics = try rewardMetrics(from: root, path: path, config: config)
             return (ensemble, metrics, provenance)
         }
     }
 }
 
 extension ArtifactSchema {
-    /// Only the measurements of a reward.h5 (its attributes and /metrics),
-    /// for curves over a run; the shape is not checked against a config.
-    public static func readRewardMetrics(path: String) throws -> (metrics: RewardMetrics, provenance: Provenance) {
-        try readArtifact(path, .reward) { root, provenance in (try rewardMetrics(from: root, path: path), provenance) }
+    /// Only the measurements of a reward.h5 of a run of `config` (its
+    /// attributes and /metrics), for curves over a run; the networks are not read.
+    public static func readRewardMetrics(path: String, config: PipelineConfig) throws -> (metrics: RewardMetrics, provenance: Provenance) {
+        try readArtifact(path, .reward, world: config.world) { root, provenance in
+            (try rewardMetrics(from: root, path: path, config: config), provenance)
+        }
     }
 
     /// The measurements, each checked in its domain: counts that add up,
     /// rates in 0...1 and a correlation in −1...1 (or NaN where there was
     /// nothing to measure), finite non-negative losses.
-    static func rewardMetrics(from root: HDF5Group, path: String) throws -> RewardMetrics {
+    static func rewardMetrics(from root: HDF5Group, path: String, config: PipelineConfig) throws -> RewardMetrics {
         typealias Layout = RewardLayout
+        let bounds = try ArtifactBounds(config: config, path: path)
+        let check = DomainCheck(path: path)
         var metrics = RewardMetrics()
-        metrics.labelCount = Int(try root.attribute(Layout.labelCount))
-        metrics.trainingCount = Int(try root.attribute(Layout.trainingCount))
-        metrics.heldOutCount = Int(try root.attribute(Layout.heldOutCount))
+        metrics.labelCount = try check.count(try root.attribute(Layout.labelCount), in: 1...max(1, bounds.labels), Layout.labelCount.name)
+        metrics.trainingCount = try check.count(try root.attribute(Layout.trainingCount), in: 0...metrics.labelCount, Layout.trainingCount.name)
+        metrics.heldOutCount = try check.count(try root.attribute(Layout.heldOutCount), in: 0...metrics.labelCount, Layout.heldOutCount.name)
         metrics.heldOutAccuracy = try root.attribute(Layout.heldOutAccuracy)
         metrics.heldOutLoss = try root.attribute(Layout.heldOutLoss)
         metrics.trainingAccuracy = try root.attribute(Layout.trainingAccuracy)
         metrics.returnCorrelation = try root.attribute(Layout.returnCorrelation)
         metrics.pairAgreement = try root.attribute(Layout.pairAgreement)
         let group = try root.openGroup(Layout.metrics)
-        let (losses, shape) = try group.read(Layout.trainingLoss)
+        let losses = try group.read(Layout.trainingLoss, shape: [config.preference.rewardEpochs])
         metrics.trainingLoss = losses
         let rates = [metrics.heldOutAccuracy, metrics.trainingAccuracy, metrics.pairAgreement]
         guard metrics.trainingCount >= 1, metrics.heldOutCount >= 0, metrics.trainingCount + metrics.heldOutCount == metrics.labelCount else {
@@ -150,7 +151,7 @@ extension ArtifactSchema {
               metrics.heldOutLoss.isNaN || metrics.heldOutLoss >= 0 else {
             throw GridGRPOError("\(path): an accuracy, agreement or correlation attribute is outside its range")
         }
-        guard shape.count == 1, !losses.isEmpty, losses.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+        guard !losses.isEmpty, losses.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
             throw GridGRPOError("\(path): \(Layout.trainingLoss.path) must be a non-empty list of finite, non-negative losses")
         }
         return metrics

@@ -18,20 +18,20 @@ public enum WeightsLayout {
 
     public static let layout = ArtifactLayout(
         file: "weights.h5",
-        groups: [NetworkLayout.policy, NetworkLayout.value, NetworkLayout.adam,
+        groups: WorldLayout.groups + [NetworkLayout.policy, NetworkLayout.value, NetworkLayout.adam,
                  "\(NetworkLayout.adam)/\(NetworkLayout.policy)", "\(NetworkLayout.adam)/\(NetworkLayout.value)",
                  "\(NetworkLayout.adam)/\(NetworkLayout.policy)/\(NetworkLayout.firstMoment)",
                  "\(NetworkLayout.adam)/\(NetworkLayout.policy)/\(NetworkLayout.secondMoment)",
                  "\(NetworkLayout.adam)/\(NetworkLayout.value)/\(NetworkLayout.firstMoment)",
                  "\(NetworkLayout.adam)/\(NetworkLayout.value)/\(NetworkLayout.secondMoment)", metrics],
-        datasets: [policyLoss.path, valueLoss.path, referenceKL.path, clipFraction.path, approxKL.path],
-        attributes: [NetworkLayout.adamStep.name, droppedGroups.name, meanAdvantage.name, trainingSteps.name, gradientSteps.name])
+        datasets: WorldLayout.datasets + [policyLoss.path, valueLoss.path, referenceKL.path, clipFraction.path, approxKL.path],
+        attributes: WorldLayout.attributes + [NetworkLayout.adamStep.name, droppedGroups.name, meanAdvantage.name, trainingSteps.name, gradientSteps.name])
 }
 
 extension ArtifactSchema {
-    public static func writeWeights(_ agent: Agent, metrics: UpdateMetrics?, provenance: Provenance, to path: String) throws {
+    public static func writeWeights(_ agent: Agent, world: GridWorld, metrics: UpdateMetrics?, provenance: Provenance, to path: String) throws {
         typealias Layout = WeightsLayout
-        try writeArtifact(to: path, provenance: provenance) { root in
+        try writeArtifact(to: path, provenance: provenance, world: world) { root in
             try writeNetwork(agent.policy, to: try root.createGroup(NetworkLayout.policy))
             if let value = agent.value { try writeNetwork(value, to: try root.createGroup(NetworkLayout.value)) }
             let adam = try root.createGroup(NetworkLayout.adam)
@@ -55,7 +55,7 @@ extension ArtifactSchema {
     }
 
     public static func readWeights(path: String, config: PipelineConfig) throws -> (agent: Agent, metrics: UpdateMetrics?, provenance: Provenance) {
-        try readArtifact(path, .weights) { root, provenance in
+        try readArtifact(path, .weights, world: config.world) { root, provenance in
             try checkAlgorithm(root, path: path, config: config)
             var agent = templateAgent(config)
             agent.policy = try readNetwork(from: root, name: NetworkLayout.policy, path: path, like: agent.policy)
@@ -66,37 +66,59 @@ extension ArtifactSchema {
                 agent.value = value
                 agent.valueOptimizer = try readAdam(from: try adam.openGroup(NetworkLayout.value), path: path, network: value)
             }
-            let metrics = root.contains(WeightsLayout.metrics) ? try readMetrics(from: root, path: path) : nil
+            let metrics = root.contains(WeightsLayout.metrics) ? try readMetrics(from: root, path: path, config: config, exact: false) : nil
             return (agent, metrics, provenance)
         }
     }
 
     /// Only the `/metrics` group of an update's `weights.h5`.
-    public static func readUpdateMetrics(path: String) throws -> (metrics: UpdateMetrics, provenance: Provenance) {
-        try readArtifact(path, .weights) { root, provenance in
-            (try readMetrics(from: root, path: path), provenance)
+    public static func readUpdateMetrics(path: String, config: PipelineConfig) throws -> (metrics: UpdateMetrics, provenance: Provenance) {
+        try readArtifact(path, .weights, world: config.world) { root, provenance in
+            (try readMetrics(from: root, path: path, config: config, exact: true), provenance)
         }
     }
 
-    static func readMetrics(from root: HDF5Group, path: String) throws -> UpdateMetrics {
+    /// Every series has one entry per epoch the config runs (update.epochs,
+    /// or grpo.inner_epochs), finite; the value loss only for the blog's
+    /// method, the reference KL only for GRPO; the counts within the rollout's.
+    /// `exact`: the reader holds the whole config (plot), so the epochs and
+    /// counts must be the configured ones; a stage reading weights declares
+    /// only its own sections (`Stage.sections`), so it checks the series
+    /// against each other and bounds them, without reading `update` or `grpo`.
+    static func readMetrics(from root: HDF5Group, path: String, config: PipelineConfig, exact: Bool) throws -> UpdateMetrics {
         typealias Layout = WeightsLayout
         guard root.contains(Layout.metrics) else {
             throw GridGRPOError("\(path): has no /\(Layout.metrics) group (initial weights carry none; pass the weights of iterations 1 and later)")
         }
+        let bounds = try ArtifactBounds(config: config, path: path)
+        let check = DomainCheck(path: path), epochs = bounds.epochs, grpo = config.algorithm == .grpo
         let group = try root.openGroup(Layout.metrics)
-        var metrics = UpdateMetrics()
-        metrics.policyLoss = try group.read(Layout.policyLoss).values
-        if group.contains(Layout.valueLoss) { metrics.valueLoss = try group.read(Layout.valueLoss).values }
-        if group.contains(Layout.referenceKL) { metrics.referenceKL = try group.read(Layout.referenceKL).values }
-        metrics.droppedGroups = Int(try group.attribute(Layout.droppedGroups))
-        metrics.clipFraction = try group.read(Layout.clipFraction).values
-        metrics.approxKL = try group.read(Layout.approxKL).values
-        metrics.meanAdvantage = try group.attribute(Layout.meanAdvantage)
-        metrics.trainingSteps = Int(try group.attribute(Layout.trainingSteps))
-        metrics.gradientSteps = Int(try group.attribute(Layout.gradientSteps))
-        guard !metrics.policyLoss.isEmpty, metrics.valueLoss.isEmpty || metrics.policyLoss.count == metrics.valueLoss.count else {
-            throw GridGRPOError("\(path): \(Layout.policyLoss.path) must be non-empty and \(Layout.valueLoss.path), if present, of the same length")
+        let finite = -Float.greatestFiniteMagnitude...Float.greatestFiniteMagnitude
+        var length: Int?
+        let maximumEpochs = 100_000
+        func series(_ dataset: Dataset<Float>, expected: Bool, range: ClosedRange<Float>, _ what: String) throws -> [Float] {
+            guard group.contains(dataset) == expected else {
+                throw check.fail(dataset.path, expected ? "is missing" : "is present, but a \(config.algorithm.rawValue) update writes none")
+            }
+            guard expected else { return [] }
+            let values = exact ? try group.read(dataset, shape: [epochs]) : try group.read(dataset, atMost: maximumEpochs)
+            try check.require(values.count == (length ?? values.count), dataset.path, "has \(values.count) entries, but \(Layout.policyLoss.path) has \(length ?? 0)")
+            length = values.count
+            try check.values(values, in: range, dataset.path, what)
+            return values
         }
+        var metrics = UpdateMetrics()
+        metrics.policyLoss = try series(Layout.policyLoss, expected: true, range: finite, "losses")
+        metrics.valueLoss = try series(Layout.valueLoss, expected: !grpo, range: 0...Float.greatestFiniteMagnitude, "mean squared errors")
+        metrics.referenceKL = try series(Layout.referenceKL, expected: grpo, range: finite, "KL estimates")
+        metrics.clipFraction = try series(Layout.clipFraction, expected: true, range: 0...1, "fractions")
+        metrics.approxKL = try series(Layout.approxKL, expected: true, range: finite, "KL estimates")
+        let metricsName = { (name: String) in "/\(Layout.metrics)@\(name)" }
+        metrics.droppedGroups = try check.count(try group.attribute(Layout.droppedGroups), in: 0...(grpo ? (exact ? bounds.groupCount : Int(Int32.max)) : 0), metricsName(Layout.droppedGroups.name))
+        metrics.meanAdvantage = try group.attribute(Layout.meanAdvantage)
+        try check.value(Double(metrics.meanAdvantage), in: -Double(Float.greatestFiniteMagnitude)...Double(Float.greatestFiniteMagnitude), metricsName(Layout.meanAdvantage.name))
+        metrics.trainingSteps = try check.count(try group.attribute(Layout.trainingSteps), in: 0...(exact ? bounds.maximumSteps : Int(Int32.max)), metricsName(Layout.trainingSteps.name))
+        metrics.gradientSteps = try check.count(try group.attribute(Layout.gradientSteps), in: 0...Int(Int32.max), metricsName(Layout.gradientSteps.name))
         return metrics
     }
 }

@@ -48,23 +48,39 @@ public struct ConfigKey<Section: ConfigSection>: Sendable {
 
     /// A number in `range`. `allowedNote` replaces the range in the reference
     /// when a cross-key rule narrows it (`PipelineConfig.rules`).
+    ///
+    /// `omittedAtDefault`: the canonical JSON leaves the key out while it
+    /// holds its default. Only keys added after the canonical JSON was fixed
+    /// (Tests/Fixtures/canonical-json) take it, so configs that do not use
+    /// them keep the bytes, and the digests, they always had.
     public static func number<T: ConfigNumber>(_ name: String, _ path: WritableKeyPath<Section, T> & Sendable, in range: ClosedRange<T>,
-                                               _ meaning: String, allowedNote: String? = nil) -> Self {
+                                               _ meaning: String, allowedNote: String? = nil, omittedAtDefault: Bool = false) -> Self {
         let allowed = allowedNote ?? "\(range.lowerBound.configText)…\(range.upperBound.configText)"
-        return value(name, path, allowed: allowed, meaning: meaning, text: \.configText) { try $0.number(name, in: range) }
+        return value(name, path, allowed: allowed, meaning: meaning, text: \.configText, omittedAtDefault: omittedAtDefault) {
+            try $0.number(name, in: range)
+        }
     }
 
     /// One of the names of `T`'s cases.
-    public static func choice<T: RawRepresentable & CaseIterable & Codable & Sendable>(
-        _ name: String, _ path: WritableKeyPath<Section, T> & Sendable, _ meaning: String
+    public static func choice<T: RawRepresentable & CaseIterable & Codable & Sendable & Equatable>(
+        _ name: String, _ path: WritableKeyPath<Section, T> & Sendable, _ meaning: String, omittedAtDefault: Bool = false
     ) -> Self where T.RawValue == String {
         let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-        return value(name, path, allowed: allowed, meaning: meaning, text: \.rawValue) { try $0.choice(name) }
+        return value(name, path, allowed: allowed, meaning: meaning, text: \.rawValue, omittedAtDefault: omittedAtDefault) {
+            try $0.choice(name)
+        }
+    }
+
+    /// A grid map: a string of rows or a list of rows (`GridMap`), checked
+    /// cell by cell when read. Left out of the canonical JSON when empty.
+    public static func map(_ name: String, _ path: WritableKeyPath<Section, GridMap> & Sendable, _ meaning: String) -> Self {
+        value(name, path, allowed: "N rows of N cells: . floor, # wall, ~ lava", meaning: meaning, text: \.summary,
+              omittedAtDefault: true) { try $0.map(name) }
     }
 
     /// true or false.
     public static func flag(_ name: String, _ path: WritableKeyPath<Section, Bool> & Sendable, _ meaning: String) -> Self {
-        value(name, path, allowed: "true, false", meaning: meaning, text: \.description) { try $0.flag(name) }
+        value(name, path, allowed: "true, false", meaning: meaning, text: \.description, read: { try $0.flag(name) })
     }
 
     /// A nested section, read by its own table.
@@ -83,15 +99,19 @@ public struct ConfigKey<Section: ConfigSection>: Sendable {
 
     /// A key holding one value; `read` returns nil when the key is absent,
     /// which leaves the default.
-    private static func value<T: Codable & Sendable>(
+    private static func value<T: Codable & Sendable & Equatable>(
         _ name: String, _ path: WritableKeyPath<Section, T> & Sendable, allowed: String, meaning: String,
-        text: KeyPath<T, String> & Sendable, read: @escaping @Sendable (StrictReader) throws -> T?
+        text: KeyPath<T, String> & Sendable, omittedAtDefault: Bool = false, read: @escaping @Sendable (StrictReader) throws -> T?
     ) -> Self {
         ConfigKey(name: name,
                   read: { section, reader in
                       if let value = try read(reader) { section[keyPath: path] = value }
                   },
-                  write: { section, container in try container.encode(section[keyPath: path], forKey: ConfigCodingKey(name)) },
+                  write: { section, container in
+                      let value = section[keyPath: path]
+                      if omittedAtDefault && value == Section()[keyPath: path] { return }
+                      try container.encode(value, forKey: ConfigCodingKey(name))
+                  },
                   info: { defaults in
                       ConfigKeyInfo(name: name, defaultValue: defaults[keyPath: path][keyPath: text], allowed: allowed,
                                     meaning: meaning, keys: [])

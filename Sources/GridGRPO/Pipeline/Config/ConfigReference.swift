@@ -57,6 +57,8 @@ public enum ConfigReference {
         "rollout: {gamma: .nan}",
         "environment: 5",
         "rollout: {pairs: 4}\nupdate: {minibatch_episodes: 8}",
+        "environment: {layout: four_rooms, grid_size: 4}",
+        "environment: {layout: map, grid_size: 3, map: ['#.#', '.x.', '...']}",
     ]
 
     /// The message reading `yaml` as pipeline.yaml gives.

@@ -69,6 +69,9 @@ public struct PipelineConfig: ConfigSection {
                 throw GridGRPOError("key 'update.minibatch_episodes' is \(minibatch), but only rollout.pairs = \(pairs) preferred episodes exist per iteration (allowed: 1...\(pairs))")
             }
         },
+        ConfigRule("Layouts: `environment.map` is given exactly when `environment.layout` is `map`, and is `grid_size` rows of `grid_size` cells; `four_rooms` needs `grid_size` ≥ 5, `maze` `grid_size` ≥ 5 (an even size leaves the last row and column wall), `lava_gap` `grid_size` ≥ 3; and the layout has two floor cells connected by moves (a start configuration).") { config in
+            try checkLayout(config.environment, world: { config.world })
+        },
         ConfigRule("With `preference.source` other than `return`, `preference.labels_per_iteration` ≤ the candidate pairs of an iteration: `rollout.pairs` (the blog's method) or `grpo.groups_per_iteration` · G(G−1)/2 (GRPO: every pair within a group).") { config in
             let (labels, candidates) = (config.preference.labelsPerIteration, config.candidatePairCount)
             if config.preference.learnsReward, labels > candidates {
@@ -87,11 +90,11 @@ public struct PipelineConfig: ConfigSection {
                 throw GridGRPOError("a rollout of \(config.rolloutEpisodes) episodes of up to environment.max_steps = \(config.environment.maxSteps) moves may hold up to \(config.rolloutEpisodes)·\(config.environment.maxSteps) steps, about \(String(format: "%.1f", gigabytes)) GB in the update (allowed: \(maximumRolloutSteps) steps); lower \(config.algorithm == .grpo ? "grpo.groups_per_iteration or grpo.group_size" : "rollout.pairs") or environment.max_steps")
             }
         },
-        ConfigRule("Work: (every start configuration N²(N²−1) + `evaluation.sampled_episodes`) × `environment.max_steps` ≤ 2,000,000,000 moves per evaluation (a policy that never reaches the goal walks max_steps moves from every start; at about 10⁷ moves a second that bound is a few minutes).") { config in
+        ConfigRule("Work: (every start configuration, N²(N²−1) on the open grid and fewer with walls or lava, + `evaluation.sampled_episodes`) × `environment.max_steps` ≤ 2,000,000,000 moves per evaluation (a policy that never reaches the goal walks max_steps moves from every start; at about 10⁷ moves a second that bound is a few minutes).") { config in
             let episodes = config.world.configurationCount + config.evaluation.sampledEpisodes
             let worst = episodes.multipliedReportingOverflow(by: config.environment.maxSteps)
             if worst.overflow || worst.partialValue > maximumEvaluationSteps {
-                throw GridGRPOError("an evaluation of \(episodes) episodes (every start configuration of the \(config.environment.gridSize)×\(config.environment.gridSize) grid and evaluation.sampled_episodes = \(config.evaluation.sampledEpisodes)) of up to environment.max_steps = \(config.environment.maxSteps) moves may walk \(episodes)·\(config.environment.maxSteps) moves (allowed: \(maximumEvaluationSteps)); lower environment.max_steps or evaluation.sampled_episodes")
+                throw GridGRPOError("an evaluation of \(episodes) episodes (every start configuration of the \(config.environment.gridSize)×\(config.environment.gridSize) \(config.environment.layout.rawValue) grid and evaluation.sampled_episodes = \(config.evaluation.sampledEpisodes)) of up to environment.max_steps = \(config.environment.maxSteps) moves may walk \(episodes)·\(config.environment.maxSteps) moves (allowed: \(maximumEvaluationSteps)); lower environment.max_steps or evaluation.sampled_episodes")
             }
         },
     ]
@@ -155,7 +158,15 @@ public struct PipelineConfig: ConfigSection {
         return keys
     }
 
-    public var world: GridWorld { GridWorld(size: environment.gridSize, maxSteps: environment.maxSteps) }
+    /// The run's grid world: the layout's cells (drawn from `seed` for the
+    /// seed-drawn layouts, `LayoutGenerator`), the step limit, the lava penalty.
+    public var world: GridWorld {
+        let environment = environment
+        let size = environment.layout == .map && !environment.map.isEmpty ? environment.map.size : environment.gridSize
+        let cells = LayoutGenerator.cells(environment.layout, size: size, seed: seed, map: environment.map)
+        return GridWorld(size: size, maxSteps: environment.maxSteps, layout: environment.layout, kinds: cells,
+                         lavaPenalty: Float(environment.lavaPenalty))
+    }
 
     /// The top-level keys a stage can read, the unit of "what changed" (DVC's
     /// params); each case is named as its key. `iterations` is not one: it

@@ -8,10 +8,25 @@ import Foundation
 public struct EnvironmentConfig: ConfigSection {
     public var gridSize: Int = 5
     public var maxSteps: Int = 100
+    public var layout: GridLayout = .open
+    public var map = GridMap()
+    public var lavaPenalty: Double = -1
 
+    // `layout`, `map` and `lava_penalty` came after the canonical JSON was
+    // fixed: at their defaults they are left out of it, so the open grid's
+    // artifacts keep their bytes (Tests/Fixtures/canonical-json/README.md).
     public static let keys: [ConfigKey<EnvironmentConfig>] = [
-        .number("grid_size", \.gridSize, in: 2...16, "N: the grid is N×N"),
+        .number("grid_size", \.gridSize, in: 2...32, "N: the grid is N×N (each layout's sizes: the layout rule below)"),
         .number("max_steps", \.maxSteps, in: 1...100_000, "episodes end (truncated) after this many moves"),
+        .choice("layout", \.layout,
+                "which cells are floor, wall (`#`) and lava (`~`): `open` the blog's grid; `four_rooms` walls at N/2 with one gap "
+                    + "between each two rooms; `maze` a perfect maze; `lava_gap` a lava column at N/2 with one gap; `map` the cells of "
+                    + "`environment.map`. four_rooms, maze and lava_gap are drawn from `seed` (stream (seed, layout, 0, 0))",
+                omittedAtDefault: true),
+        .map("map", \.map,
+             "with `layout: map`: the grid, a string with one row per line (`map: |`) or a list of quoted rows; N rows of N cells"),
+        .number("lava_penalty", \.lavaPenalty, in: -100...0,
+                "reward of a move onto lava, which ends the episode", omittedAtDefault: true),
     ]
 
     public init() {}

@@ -67,6 +67,21 @@ struct StrictReader {
         return value
     }
 
+    /// A grid map: one string of rows or a list of strings, one per row.
+    func map(_ key: String) throws -> GridMap? {
+        let codingKey = ConfigCodingKey(key)
+        guard container.contains(codingKey) else { return nil }
+        let lines: [String]
+        if let rows = try? container.decode([String].self, forKey: codingKey) {
+            lines = rows
+        } else if let text = try? container.decode(String.self, forKey: codingKey) {
+            lines = [text]
+        } else {
+            throw GridGRPOError("key '\(name(key))' must be a string of rows or a list of strings, one per row ('.' floor, '#' wall, '~' lava)")
+        }
+        return try GridMap(lines: lines, key: name(key))
+    }
+
     func section<T: Decodable>(_ key: String) throws -> T? {
         let codingKey = ConfigCodingKey(key)
         guard container.contains(codingKey) else { return nil }
