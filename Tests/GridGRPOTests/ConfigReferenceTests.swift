@@ -26,24 +26,29 @@ struct ConfigReferenceTests {
 
     @Test func readersFollowTheStageList() {
         let readers = ConfigReference.readers()
-        let everyStage = ["initialize", "rollout", "pair", "update", "evaluate", "checkpoint"]
+        // label and reward exist only in runs with a learned reward, and
+        // read the rollout, update (Adam's β₁, β₂, ε) and grpo sections there;
+        // update reads rollout.gamma for the learned returns-to-go.
+        let everyStage = ["initialize", "rollout", "pair", "update", "evaluate", "checkpoint", "label", "reward"]
         #expect(readers["seed"] == everyStage)
         #expect(readers["algorithm"] == everyStage)
         #expect(readers["environment"] == everyStage)
         #expect(readers["network"] == ["initialize", "rollout", "update", "evaluate", "checkpoint"])
-        #expect(readers["rollout"] == ["rollout", "pair"])
-        #expect(readers["update"] == ["update"])
+        #expect(readers["rollout"] == ["rollout", "pair", "label", "reward", "update"])
+        #expect(readers["update"] == ["update", "reward"])
         #expect(readers["evaluation"] == ["evaluate"])
-        #expect(readers["grpo"] == ["rollout", "pair", "update"])
+        #expect(readers["grpo"] == ["rollout", "pair", "update", "label", "reward"])
+        #expect(readers["preference"] == ["label", "reward", "pair", "update", "evaluate"])
         #expect(readers["iterations"] == ["dag"])
-        #expect(readers["threads"] == ["rollout", "update", "evaluate"])
-        #expect(readers.count == 10)
+        #expect(readers["threads"] == ["rollout", "label", "reward", "update", "evaluate"])
+        #expect(readers.count == 11)
     }
 
     /// (key, default, allowed) of every key as the README's hand-written table
     /// listed them, except the two bounds a cross-key rule sets, written there
     /// as "1…P" and "1…S"; grid sizes up to 32 and the layout keys came with
-    /// the harder worlds (issue 11).
+    /// the harder worlds (issue 11), the `preference` section with learning
+    /// from preferences (issue 10; its labels bound is a cross-key rule too).
     static let readmeTable: [(String, String, String)] = [
         ("seed", "0", "0…2⁶³−1"), ("iterations", "20", "1…10000"), ("algorithm", "preference", "preference, grpo"),
         ("environment.grid_size", "5", "2…32"), ("environment.max_steps", "100", "1…100000"),
@@ -64,6 +69,14 @@ struct ConfigReferenceTests {
         ("grpo.inner_epochs", "2", "1…1000"), ("grpo.minibatch_groups", "16", "1…grpo.groups_per_iteration"),
         ("grpo.learning_rate", "0.003", "1e-9…1"), ("grpo.kl_beta", "0.01", "0…100"),
         ("grpo.reference_refresh", "0", "0…100000"), ("threads", "0", "0…256"),
+        ("preference.source", "return", "return, labeller, file"), ("preference.rationality", "0", "0…1000000"),
+        ("preference.error_rate", "0", "0…1"), ("preference.edge_weight", "0", "0…100"), ("preference.revisit_weight", "0", "0…100"),
+        ("preference.labels_per_iteration", "100", "1…candidate pairs per iteration"),
+        ("preference.selection", "random", "random, disagreement"), ("preference.ensemble_size", "3", "1…64"),
+        ("preference.reward_hidden_size", "32", "1…1024"), ("preference.reward_epochs", "4", "1…1000"),
+        ("preference.reward_minibatch", "16", "1…1000000"), ("preference.reward_learning_rate", "0.003", "1e-9…1"),
+        ("preference.held_out_fraction", "0.1", "0…0.9"), ("preference.warm_start", "true", "true, false"),
+        ("preference.normalization", "scale", "scale, standardize, none"), ("preference.reward_scale", "0.1", "1e-6…1000"),
     ]
 
     @Test func everyKeyHasTheDefaultAndRangeTheREADMEListed() {
@@ -82,8 +95,8 @@ struct ConfigReferenceTests {
     @Test func theTableHasOneRowPerKeyAndSection() {
         let table = ConfigReference.markdown(readBy: ConfigReference.readers())
         let rows = table.split(separator: "\n").dropFirst(2)
-        #expect(rows.count == 34 + 6)
-        #expect(rows.contains("| `environment.grid_size` | 5 | 2…32 | initialize, rollout, pair, update, evaluate, checkpoint | N: the grid is N×N (each layout's sizes: the layout rule below) |"))
+        #expect(rows.count == 50 + 7)
+        #expect(rows.contains("| `environment.grid_size` | 5 | 2…32 | initialize, rollout, pair, update, evaluate, checkpoint, label, reward | N: the grid is N×N (each layout's sizes: the layout rule below) |"))
         #expect(rows.contains("| **`evaluation`** |  | section | evaluate | the evaluation of every iteration's weights |"))
         #expect(rows.contains("| `iterations` | 20 | 1…10000 | dag | how many rollout → pair → update → evaluate → checkpoint iterations the Makefile runs |"))
         #expect(!table.contains("—"), "a top-level key without readers")

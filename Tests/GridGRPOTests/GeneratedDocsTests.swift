@@ -18,7 +18,8 @@ struct GeneratedDocsTests {
         let table = GeneratedDocs.stageTable()
         for row in ["| initialize | `update --init` | config | `iter-0000/weights.h5` |",
                     "| rollout | `rollout` | config, `iter-(n−1)/weights.h5` | `iter-n/rollout.h5` |",
-                    "| evaluate | `evaluate` | config, `iter-n/weights.h5` | `iter-n/eval.h5` |"] {
+                    "| evaluate | `evaluate` | config, `iter-n/weights.h5` (learned reward: config, `iter-n/weights.h5`, `iter-n/labels.h5`) | `iter-n/eval.h5` |",
+                    "| reward (learned reward only) | `reward` | config, `iter-n/labels.h5`, `iter-(n−1)/reward.h5`, `iter-n/rollout.h5` | `iter-n/reward.h5` |"] {
             #expect(table.contains(row), "\(table)")
         }
         #expect(table.contains("`iter-n/pairs.h5` (grpo: `iter-n/groups.h5`)"))

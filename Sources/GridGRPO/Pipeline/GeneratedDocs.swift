@@ -63,7 +63,19 @@ public enum GeneratedDocs {
                 others.append(([variant.variantName], text))
             }
         }
-        return others.isEmpty ? base : "\(base) (\(others.map { "\($0.names.joined(separator: " and ")): \($0.text)" }.joined(separator: "; ")))"
+        return others.isEmpty ? base : "\(base) (\(others.map { "\(variantGroupName($0.names, of: variants)): \($0.text)" }.joined(separator: "; ")))"
+    }
+
+    /// A set of variants by the shortest name that covers exactly them:
+    /// `grpo` for both of GRPO's, `learned reward` for every learned one.
+    static func variantGroupName(_ names: [String], of variants: [PipelineConfig]) -> String {
+        let chosen = Set(names)
+        for algorithm in PipelineConfig.Algorithm.allCases
+        where chosen == Set(variants.filter { $0.algorithm == algorithm }.map(\.variantName)) {
+            return algorithm.rawValue
+        }
+        if chosen == Set(variants.filter { $0.preference.learnsReward }.map(\.variantName)) { return "learned reward" }
+        return names.joined(separator: " and ")
     }
 
     static func stageTable() -> String {

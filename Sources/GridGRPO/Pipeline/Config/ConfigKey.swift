@@ -83,13 +83,21 @@ public struct ConfigKey<Section: ConfigSection>: Sendable {
         value(name, path, allowed: "true, false", meaning: meaning, text: \.description, read: { try $0.flag(name) })
     }
 
-    /// A nested section, read by its own table.
-    public static func section<T: ConfigSection>(_ name: String, _ path: WritableKeyPath<Section, T> & Sendable, _ meaning: String) -> Self {
+    /// A nested section, read by its own table. `omittedAtDefault`: the
+    /// canonical JSON leaves the whole section out while every key of it is
+    /// at its default (a section added later, so earlier configs keep their
+    /// digests and their runs their bytes).
+    public static func section<T: ConfigSection>(_ name: String, _ path: WritableKeyPath<Section, T> & Sendable, _ meaning: String,
+                                                 omittedAtDefault: Bool = false) -> Self {
         ConfigKey(name: name,
                   read: { section, reader in
                       if let value: T = try reader.section(name) { section[keyPath: path] = value }
                   },
-                  write: { section, container in try container.encode(section[keyPath: path], forKey: ConfigCodingKey(name)) },
+                  write: { section, container in
+                      let value = section[keyPath: path]
+                      if omittedAtDefault && value == T() { return }
+                      try container.encode(value, forKey: ConfigCodingKey(name))
+                  },
                   info: { defaults in
                       let nested = defaults[keyPath: path]
                       return ConfigKeyInfo(name: name, defaultValue: nil, allowed: "a section", meaning: meaning,

@@ -42,7 +42,8 @@ public struct PipelineConfig: ConfigSection {
         .section("evaluation", \.evaluation, "the evaluation of every iteration's weights"),
         .section("grpo", \.grpo, "Group Relative Policy Optimization, read when `algorithm: grpo`"),
         .section("preference", \.preference,
-                 "where preferences come from: the true return (the blog), a simulated labeller or a person, and the reward model learned from their labels"),
+                 "where preferences come from: the true return (the blog), a simulated labeller or a person, and the reward model learned from their labels; left out of the canonical JSON while entirely at its defaults",
+                 omittedAtDefault: true),
         .number("threads", \.threads, in: 0...256,
                 "worker threads of the stages that split work, 0 = every core; work is cut into fixed chunks combined "
                     + "in a fixed order, so no artifact depends on it and it is in no stamp; `--threads` overrides it per stage"),

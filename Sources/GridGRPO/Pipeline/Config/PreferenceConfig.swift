@@ -57,7 +57,7 @@ public struct PreferenceConfig: ConfigSection {
         .number("error_rate", \.errorRate, in: 0...1,
                 "ε: with this probability the labeller answers a or b uniformly at random (Christiano et al. assumed 10%)"),
         .number("edge_weight", \.edgeWeight, in: 0...100,
-                "utility U = return − edge_weight·(moves into the grid's edge) − revisit_weight·(moves onto a cell visited before in the episode)"),
+                "utility U = return − edge_weight·(moves into the grid's edge or a wall) − revisit_weight·(moves onto a cell visited before in the episode)"),
         .number("revisit_weight", \.revisitWeight, in: 0...100, "see `edge_weight`"),
         .number("labels_per_iteration", \.labelsPerIteration, in: 1...1_000_000,
                 "queries answered per iteration (the person's budget per iteration)", allowedNote: "1…candidate pairs per iteration"),
