@@ -9,13 +9,18 @@ struct Sweep: ParsableCommand {
         abstract: "Many runs from one sweep file (sweeps/NAME.yaml): plan them, submit them to Slurm, follow them, aggregate them.",
         discussion: """
         Usually called through make, from the repository root:
-          make sweep SWEEP=sweeps/NAME.yaml                  plan, run every run here (-jN), aggregate
-          make sweep SWEEP=sweeps/NAME.yaml SCHEDULER=slurm  submit the unfinished runs as one job array \
-        (SLURM_ARGS='--partition=… --time=…'); run it again to resubmit only what did not finish
-          make sweep-status SWEEP=sweeps/NAME.yaml           each run's state
-        A sweep file has the keys name, description, base, seeds, axes, settings (label, config, set), \
-        figures and bootstrap (replicates, seed, confidence); README "Sweeps" explains them, the run \
-        directories and the statistics.
+
+          make sweep SWEEP=sweeps/NAME.yaml
+            plan, run every run on this machine (-jN), aggregate
+          make sweep SWEEP=sweeps/NAME.yaml SCHEDULER=slurm SLURM_ARGS='…'
+            submit the unfinished runs as one job array; again to resubmit
+          make sweep-status SWEEP=sweeps/NAME.yaml
+            each run's state
+
+        A sweep file has the keys name, description, base, seeds, axes, \
+        settings (label, config, set), figures and bootstrap (replicates, seed, \
+        confidence); README "Sweeps" explains them, the run directories and the \
+        statistics.
         """,
         subcommands: [Plan.self, Aggregate.self, Submit.self, Status.self])
 }
