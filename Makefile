@@ -79,7 +79,10 @@ endif
 
 ifeq ($(GRIDGRPO_LOCKED),)
 GOALS := $(or $(MAKECMDGOALS),all)
-PARALLEL := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
+# Expanded in the recipe, where MAKEFLAGS holds the -jN you gave (GNU make 4.3
+# puts it there only after reading the makefiles): your -jN is then passed on
+# through the job server, and -j$(JOBS) only when you gave none.
+PARALLEL = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 # A sweep (and `make compare`) holds its sweep directory's lock instead;
 # `make sweep-status` only reads, and takes no lock.
 LOCKS := $(if $(filter-out $(SWEEP_GOALS),$(GOALS)),$(ARTIFACTS)/.make.lock) $(if $(filter sweep compare,$(GOALS)),$(SWEEP_DIR)/.make.lock)
