@@ -85,7 +85,10 @@ endif
 
 ifeq ($(GRIDGRPO_LOCKED),)
 GOALS := $(or $(MAKECMDGOALS),all)
-PARALLEL := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
+# Expanded in the recipe, where MAKEFLAGS holds the -jN you gave (GNU make 4.3
+# puts it there only after reading the makefiles): your -jN is then passed on
+# through the job server, and -j$(JOBS) only when you gave none.
+PARALLEL = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 # A sweep (and `make compare`, `make label-efficiency`) holds its sweep directory's lock instead;
 # `make sweep-status` only reads, and takes no lock.
 LOCKS := $(if $(filter-out $(SWEEP_GOALS),$(GOALS)),$(ARTIFACTS)/.make.lock) $(if $(filter sweep compare label-efficiency,$(GOALS)),$(SWEEP_DIR)/.make.lock)
@@ -120,7 +123,8 @@ help:
 	@echo "make readme-figures       copy the figures to docs/figures/ for the README"
 	@echo "make sweep SWEEP=sweeps/NAME.yaml   every run of a sweep, then its statistics: SWEEP_DIR/sweep.h5, sweep.png, sweep.md"
 	@echo "make sweep SWEEP=… SCHEDULER=slurm  submit the sweep's unfinished runs as one Slurm job array (SLURM_ARGS=… passed on)"
-	@echo "make sweep-status SWEEP=…           each run: not started, queued, running, done or failed"
+	@echo "                                    and an aggregation job after it; run it again to resubmit only unfinished runs"
+	@echo "make sweep-status SWEEP=…           each run: not started, queued, running, stopped, done or failed"
 	@echo "make compare              the sweep sweeps/compare.yaml (blog vs GRPO vs Dr. GRPO, seeds 0-4) in $(COMPARE_DIR)/"
 	@echo "make label-efficiency     the sweep sweeps/label-efficiency.yaml (learned reward, seeds 0-4): $(LABELS_DIR)/label_efficiency.png, .md"
 	@echo "make label-by-hand ITER=n label iteration n's pairs yourself (a config with preference.source: file)"

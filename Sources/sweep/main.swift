@@ -8,8 +8,19 @@ struct Sweep: ParsableCommand {
         commandName: "sweep",
         abstract: "Many runs from one sweep file (sweeps/NAME.yaml): plan them, submit them to Slurm, follow them, aggregate them.",
         discussion: """
-        make sweep SWEEP=sweeps/NAME.yaml [SCHEDULER=slurm] and make sweep-status call these; \
-        README "Sweeps" explains the sweep file, the run directories and the statistics.
+        Usually called through make, from the repository root:
+
+          make sweep SWEEP=sweeps/NAME.yaml
+            plan, run every run on this machine (-jN), aggregate
+          make sweep SWEEP=sweeps/NAME.yaml SCHEDULER=slurm SLURM_ARGS='…'
+            submit the unfinished runs as one job array; again to resubmit
+          make sweep-status SWEEP=sweeps/NAME.yaml
+            each run's state
+
+        A sweep file has the keys name, description, base, seeds, axes, \
+        settings (label, config, set), figures and bootstrap (replicates, seed, \
+        confidence); README "Sweeps" explains them, the run directories and the \
+        statistics.
         """,
         subcommands: [Plan.self, Aggregate.self, Submit.self, Status.self])
 }
