@@ -82,6 +82,45 @@ struct HostileInputTests {
         }
     }
 
+    /// The same for the files of a run that learns its reward: labels.h5,
+    /// reward.h5 and the labels an evaluation records.
+    @Test func liesInLabelsAndRewardFilesAreRefused() throws {
+        let run = try SmallRun(algorithm: .preference, learned: true)
+        defer { try? FileManager.default.removeItem(atPath: run.directory) }
+        let dir = "\(run.directory)/iter-0002"
+        let output = run.directory + "/out.h5"
+        let cases: [(String, Stage, InputRole, String, String, String)] = [
+            ("2^40 label steps claimed", .reward, .labels, dir + "/labels.h5",
+             "del f['steps/action']; f.create_dataset('steps/action', shape=(2**40,), maxshape=(None,), chunks=(4096,), dtype='u1')", "/steps/action"),
+            ("label_count beyond the run's budget", .reward, .labels, dir + "/labels.h5",
+             "f.attrs['label_count'] = np.int64(2**40)", "label_count"),
+            ("an answer of 0.3", .reward, .labels, dir + "/labels.h5",
+             "p = f['labels/preference']; p[0] = 0.3", "/labels/preference"),
+            ("an episode index past the rollout", .reward, .labels, dir + "/labels.h5",
+             "e = f['labels/first_episode']; e[0] = 10**6", "/labels/first_episode"),
+            ("offsets that run backwards", .reward, .labels, dir + "/labels.h5",
+             "o = f['segments/offsets']; o[2] = 0", "/segments/offsets"),
+            ("a NaN reward scale", .pair, .reward, dir + "/reward.h5",
+             "f.attrs['reward_scale'] = np.float32('nan')", "reward_scale"),
+            ("3e38 reward weights", .update, .reward, dir + "/reward.h5",
+             "w = f['ensemble/member_0/network.0.weight']; w[0, 0] = 3e38", "network.0.weight"),
+            ("2^40 training losses claimed", .pair, .reward, dir + "/reward.h5",
+             "del f['metrics/training_loss']; f.create_dataset('metrics/training_loss', shape=(2**40,), maxshape=(None,), chunks=(4096,), dtype='<f4')", "/metrics/training_loss"),
+            ("labels spent beyond the budget", .evaluate, .labels, dir + "/labels.h5",
+             "f.attrs['person_label_count'] = np.int64(-1)", "person_label_count"),
+        ]
+        for (what, stage, role, source, edit, needle) in cases {
+            let hostile = try copy(source, "hostile-\(stage.rawValue).h5", in: run)
+            try h5py("f = h5py.File('\(hostile)', 'r+')\n\(edit)\nf.close()")
+            try? FileManager.default.removeItem(atPath: output)
+            let outcome = try launchHostile(stage.executable, try self.stage(stage, run, role, hostile, output: output))
+            outcome.expectRefusal(what, mentioning: needle, output: output)
+            #expect(outcome.output.contains(hostile), "\(what): does not name the file: \(outcome.output)")
+            let inspected = try launchHostile("inspect", [hostile])
+            #expect(!inspected.signaled && inspected.peakKB < 400_000, "inspect on \(what): \(inspected.output)")
+        }
+    }
+
     @Test func liesThroughTheProjectsOwnLayerAreRefused() throws {
         let run = try SmallRun(algorithm: .preference)
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
