@@ -46,6 +46,11 @@ extension EndToEndTests {
         let check = try runProcess("/usr/bin/env", ["python3", repositoryRoot + "/scripts/check_artifacts.py", root + "/a"])
         #expect(check.status == 0 && check.output.contains("map 4x4") && check.output.contains("all 156 configurations"), "\(check.output)")
 
+        // scripts/worlds.py (the README's "Harder worlds" table) reads the kept policy as the project's reader does.
+        let worlds = try runProcess("/usr/bin/env", ["python3", repositoryRoot + "/scripts/worlds.py", root + "/a"])
+        let setting = (root as NSString).lastPathComponent
+        #expect(worlds.status == 0 && worlds.output.contains("| \(setting) | 1 | 1.000 | \(best.best.iteration) |"), "\(worlds.output)")
+
         // inspect: the frames show walls and lava; the world is recorded; the run verifies.
         let frames = try runProcess(Self.binaries + "/inspect", [root + "/a/iter-0001/rollout.h5", "--episode", "0"])
         #expect(frames.status == 0 && frames.output.contains("#") && frames.output.contains("~"), "\(frames.output)")

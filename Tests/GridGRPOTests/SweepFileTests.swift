@@ -107,6 +107,64 @@ struct SweepFileTests {
         }
     }
 
+    /// Every sweep file shipped in sweeps/ reads and expands: each run's config
+    /// passes the strict reader (paths resolved from the repository root, as
+    /// make runs them).
+    @Test func everyShippedSweepExpands() throws {
+        let directory = repositoryRoot + "/sweeps"
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files == ["compare.yaml", "four_rooms.yaml", "lava_gap.yaml", "maze.yaml"])
+        for file in files {
+            let plan = try Self.shippedPlan(file)
+            #expect(plan.sweep.name + ".yaml" == file)
+            #expect(plan.sweep.seeds == [0, 1, 2, 3, 4])
+            #expect(plan.runs.count == plan.settings.count * 5 && plan.settings.count == 3, "sweeps/\(file)")
+        }
+    }
+
+    /// The world sweeps: the blog's method is the world config as it is, and
+    /// the GRPO settings are the world config with the algorithm and the
+    /// method's defining keys as configs/grpo.yaml and configs/drgrpo.yaml
+    /// define them (so the sweep's overrides cannot drift from those files).
+    @Test(arguments: ["four_rooms", "maze", "lava_gap"])
+    func worldSweepsCompareTheThreeMethodsOnTheWorldConfig(world: String) throws {
+        let plan = try Self.shippedPlan(world + ".yaml")
+        #expect(plan.settings.map(\.name) == ["blog", "grpo", "drgrpo"])
+        let base = try PipelineConfig.load(path: repositoryRoot + "/configs/\(world).yaml")
+        let methods = [("grpo", try PipelineConfig.load(path: repositoryRoot + "/configs/grpo.yaml")),
+                       ("drgrpo", try PipelineConfig.load(path: repositoryRoot + "/configs/drgrpo.yaml"))]
+        for run in plan.runs {
+            var expected = base
+            expected.seed = run.seed
+            let setting = plan.settings[run.setting].name
+            #expect(run.config.environment == base.environment && run.config.network == base.network, "\(world): \(run.relativePath)")
+            if setting == "blog" {
+                #expect(run.config == expected, "\(world): \(run.relativePath)")
+                continue
+            }
+            let method = try #require(methods.first { $0.0 == setting }?.1)
+            let grpo = run.config.grpo
+            #expect(run.config.algorithm == .grpo && method.algorithm == .grpo)
+            #expect(grpo.scale == method.grpo.scale && grpo.lossAggregation == method.grpo.lossAggregation, "\(world): \(run.relativePath)")
+            #expect(grpo.klBeta == method.grpo.klBeta && grpo.learningRate == method.grpo.learningRate, "\(world): \(run.relativePath)")
+            #expect(grpo.clipEpsilon == method.grpo.clipEpsilon && grpo.clipEpsilonHigh == method.grpo.clipEpsilonHigh)
+            #expect(grpo.innerEpochs == method.grpo.innerEpochs && grpo.referenceRefresh == method.grpo.referenceRefresh)
+            // the batch is the world config's
+            #expect(grpo.groupSize == base.grpo.groupSize && grpo.groupsPerIteration == base.grpo.groupsPerIteration)
+            #expect(grpo.minibatchGroups == base.grpo.minibatchGroups)
+        }
+    }
+
+    /// A shipped sweep file expanded with its config paths taken from the repository root.
+    static func shippedPlan(_ file: String) throws -> SweepPlan {
+        var sweep = try SweepFile.load(path: repositoryRoot + "/sweeps/" + file)
+        sweep.base = repositoryRoot + "/" + sweep.base
+        for index in sweep.settings.indices {
+            if let config = sweep.settings[index].config { sweep.settings[index].config = repositoryRoot + "/" + config }
+        }
+        return try SweepPlan.expand(sweep, directory: "artifacts/sweeps/" + sweep.name)
+    }
+
     @Test func runNamesAreReadableAndSafeForMake() {
         // the last part of a key when unique, the whole key when two keys end alike
         let short = RunNaming.shortKeys(["rollout.pairs", "update.clip_epsilon", "grpo.clip_epsilon", "algorithm"])

@@ -27,7 +27,11 @@ public enum LabelEfficiencyComparison {
         let configPath = directory + "/config.yaml"
         let config = try PipelineConfig.loadInput(path: configPath)
         guard config.preference.learnsReward else { throw GridGRPOError("\(configPath): preference.source is return: no labels to count") }
-        var run = Run(method: methodName(config), seed: config.seed)
+        // A sweep's run (SETTING/seed-N) is named by its setting too: two
+        // settings may differ in keys the method's name does not show.
+        let components = directory.split(separator: "/")
+        let setting = components.count >= 2 && components[components.count - 1].hasPrefix("seed-") ? String(components[components.count - 2]) : nil
+        var run = Run(method: (setting.map { $0 + ": " } ?? "") + methodName(config), seed: config.seed)
         run.inputs.append(try .input("config", path: configPath))
         let paths = (0...config.iterations).map { "\(directory)/\(StageGraph.iterationDirectory($0))/eval.h5" }
         let history = try PreferenceHistory(config: config, evaluationPaths: paths, rewardPaths: [])

@@ -86,7 +86,8 @@ public enum ConfigReference {
         ConfigReference.document; do not edit. Regenerate: \(regenerateCommand) -->
 
         A run's parameters are all in its config file: `pipeline.yaml`, or the file
-        `make CONFIG=…` names (configs/ holds the blog's settings, GRPO and Dr. GRPO).
+        `make CONFIG=…` names (configs/ holds the blog's settings, GRPO, Dr. GRPO and
+        the blog's method on four_rooms, maze and lava_gap).
         Each key is declared once, in its section's table (`keys` in
         Sources/GridGRPO/Pipeline/Config/), with the default, the allowed values and
         the meaning shown here; the same table reads the file and writes the
