@@ -12,7 +12,7 @@ struct Plot: ParsableCommand {
         tEXt chunks and no timestamp, so rerunning gives identical bytes.
         """,
         subcommands: [TrainingResults.self, NetworkArchitecture.self, TrainingProcess.self, GridWorldPaths.self, PolicyMap.self,
-                      RewardMap.self, Preferences.self, ReportCommand.self, Compare.self, LabelEfficiency.self])
+                      RewardMap.self, Preferences.self, ReportCommand.self, LabelEfficiency.self])
 }
 
 struct Common: ParsableArguments {
@@ -148,24 +148,6 @@ struct LabelEfficiency: ParsableCommand {
     @Option(help: "Where to write the Markdown table.") var table: String
     func run() throws {
         try runStage("plot label-efficiency") { try LabelEfficiencyComparison.build(runDirectories: runs, output: output, tableOutput: table) }
-    }
-}
-
-struct Compare: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "compare",
-        abstract: "compare.png and compare.md: success rate and optimality gap per method over seeds.",
-        discussion: """
-        Reads each run directory's config.yaml, every iteration's eval.h5 and rollout.h5, and \
-        stages.jsonl (the stages' timing records). Runs are grouped by method (from the config).
-        """)
-
-    @Option(parsing: .upToNextOption, help: "Run directories (artifacts of complete runs).") var runs: [String]
-    @Option(help: "Where to write the figure.") var output: String
-    @Option(help: "Where to write the Markdown table.") var table: String
-
-    func run() throws {
-        try runStage("plot compare") { try Comparison.build(runDirectories: runs, output: output, tableOutput: table) }
     }
 }
 

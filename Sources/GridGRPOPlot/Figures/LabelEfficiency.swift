@@ -42,6 +42,13 @@ public enum LabelEfficiencyComparison {
         return run
     }
 
+    /// The value of a run's curve at x: that of the last iteration reached by x.
+    static func value(_ xs: [Double], _ ys: [Double], at x: Double) -> Double {
+        var result = ys.first ?? 0
+        for (index, position) in xs.enumerated() where position <= x && index < ys.count { result = ys[index] }
+        return result
+    }
+
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return .nan }
@@ -63,7 +70,7 @@ public enum LabelEfficiencyComparison {
         for (index, method) in methods.enumerated() {
             let color = Palette.series[index % Palette.series.count]
             let curves = runs.filter { $0.method == method }.map { run in
-                grid.map { x in Comparison.value(run.labels, run.optimal, at: x) * 100 }
+                grid.map { x in value(run.labels, run.optimal, at: x) * 100 }
             }
             let low = grid.indices.map { i in curves.map { $0[i] }.min() ?? 0 }
             let high = grid.indices.map { i in curves.map { $0[i] }.max() ?? 0 }
