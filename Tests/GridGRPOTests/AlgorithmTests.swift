@@ -4,6 +4,32 @@ import Testing
 
 @Suite("Episodes, pairs, update and evaluation")
 struct AlgorithmTests {
+    /// `rollout.pairing: same_start`: candidate P+i starts where reference i
+    /// does (the start its stream (seed, rollout, iteration, i) draws first);
+    /// the references, and every candidate's actions given its start, are
+    /// those of the blog's independent pairing.
+    @Test func sameStartPairsCompareTwoAttemptsAtOneTask() throws {
+        var config = PipelineConfig()
+        config.environment.gridSize = 4
+        config.rollout.pairs = 40
+        let pairs = config.rollout.pairs
+        let independent = rolloutStarts(config: config, iteration: 3, episodes: 0..<(2 * pairs))
+        config.rollout.pairing = .sameStart
+        let same = rolloutStarts(config: config, iteration: 3, episodes: 0..<(2 * pairs))
+        for i in 0..<pairs {
+            var reference = RandomStream(seed: config.seed, stage: .rollout, iteration: 3, index: i)
+            let drawn = config.world.sampleStart(&reference)
+            #expect(same.starts[i] == drawn && same.starts[pairs + i] == drawn, "pair \(i)")
+            #expect(independent.starts[i] == drawn)
+            var ours = same.streams[pairs + i], blogs = independent.streams[pairs + i]
+            #expect((0..<4).map { _ in ours.next() } == (0..<4).map { _ in blogs.next() }, "candidate \(i)'s action stream")
+        }
+        #expect((0..<pairs).contains { independent.starts[pairs + $0] != independent.starts[$0] })
+        // left out of the canonical JSON at its default, written otherwise
+        #expect(!PipelineConfig().canonicalJSON.contains("pairing"))
+        #expect(config.canonicalJSON.contains("\"pairing\":\"same_start\""))
+    }
+
     let world = GridWorld(size: 4, maxSteps: 30)
 
     func streams(_ count: Int, seed: UInt64 = 2, iteration: Int = 1) -> (starts: [(agent: Int, goal: Int)], streams: [RandomStream]) {

@@ -48,14 +48,15 @@ struct ConfigReferenceTests {
     /// listed them, except the two bounds a cross-key rule sets, written there
     /// as "1…P" and "1…S"; grid sizes up to 32 and the layout keys came with
     /// the harder worlds (issue 11), the `preference` section with learning
-    /// from preferences (issue 10; its labels bound is a cross-key rule too).
+    /// from preferences (issue 10; its labels bound is a cross-key rule too),
+    /// `rollout.pairing` with pairs from one start.
     static let readmeTable: [(String, String, String)] = [
         ("seed", "0", "0…2⁶³−1"), ("iterations", "20", "1…10000"), ("algorithm", "preference", "preference, grpo"),
         ("environment.grid_size", "5", "2…32"), ("environment.max_steps", "100", "1…100000"),
         ("environment.layout", "open", "open, four_rooms, maze, lava_gap, map"),
         ("environment.map", "none", "N rows of N cells: . floor, # wall, ~ lava"), ("environment.lava_penalty", "-1", "-100…0"),
         ("network.hidden_size", "64", "1…1024"),
-        ("rollout.pairs", "512", "1…1000000"), ("rollout.gamma", "0.99", "0…1"),
+        ("rollout.pairs", "512", "1…1000000"), ("rollout.gamma", "0.99", "0…1"), ("rollout.pairing", "independent", "independent, same_start"),
         ("update.epochs", "4", "1…1000"), ("update.minibatch_episodes", "16", "1…rollout.pairs"),
         ("update.clip_epsilon", "0.2", "0.001…1"), ("update.policy_learning_rate", "0.002", "1e-9…1"),
         ("update.value_learning_rate", "0.002", "1e-9…1"), ("update.adam_beta1", "0.9", "0…0.999999"),
@@ -95,7 +96,7 @@ struct ConfigReferenceTests {
     @Test func theTableHasOneRowPerKeyAndSection() {
         let table = ConfigReference.markdown(readBy: ConfigReference.readers())
         let rows = table.split(separator: "\n").dropFirst(2)
-        #expect(rows.count == 50 + 7)
+        #expect(rows.count == 51 + 7)
         #expect(rows.contains("| `environment.grid_size` | 5 | 2…32 | initialize, rollout, pair, update, evaluate, checkpoint, label, reward | N: the grid is N×N (each layout's sizes: the layout rule below) |"))
         #expect(rows.contains("| **`evaluation`** |  | section | evaluate | the evaluation of every iteration's weights |"))
         #expect(rows.contains("| `iterations` | 20 | 1…10000 | dag | how many rollout → pair → update → evaluate → checkpoint iterations the Makefile runs |"))

@@ -3,7 +3,8 @@
 ///
 /// The blog's method: P reference then P candidate episodes; episode e uses
 /// the stream (seed, rollout, iteration, e) for its start configuration and
-/// then its actions. GRPO: S groups of G episodes; group g's start comes from
+/// then its actions; with `rollout.pairing: same_start`, candidate P+i starts
+/// where reference i does (that start drawn again from i's stream). GRPO: S groups of G episodes; group g's start comes from
 /// the stream (seed, group, iteration, g) and episode e = g·G + k draws its
 /// actions from (seed, rollout, iteration, e).
 public func rolloutStarts(config: PipelineConfig, iteration: Int, episodes: Range<Int>)
@@ -15,6 +16,12 @@ public func rolloutStarts(config: PipelineConfig, iteration: Int, episodes: Rang
         switch config.algorithm {
         case .preference:
             starts.append(world.sampleStart(&stream))
+            // same_start: the candidate still draws (and discards) its own
+            // start, so its actions use its stream exactly as they would.
+            if config.rollout.pairing == .sameStart, episode >= config.rollout.pairs {
+                var reference = RandomStream(seed: config.seed, stage: .rollout, iteration: iteration, index: episode - config.rollout.pairs)
+                starts[starts.count - 1] = world.sampleStart(&reference)
+            }
         case .grpo:
             let group = episode / config.grpo.groupSize
             var groupStream = RandomStream(seed: config.seed, stage: .group, iteration: iteration, index: group)

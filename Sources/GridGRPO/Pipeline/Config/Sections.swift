@@ -46,11 +46,26 @@ public struct NetworkConfig: ConfigSection {
 public struct RolloutConfig: ConfigSection {
     public var pairs: Int = 512
     public var gamma: Double = 0.99
+    public var pairing: Pairing = .independent
+
+    /// Where the blog's method starts the two episodes of a pair.
+    public enum Pairing: String, Codable, Sendable, CaseIterable {
+        /// Each episode from its own random start configuration (the blog).
+        case independent
+        /// Candidate episode P+i from reference episode i's start
+        /// configuration, so a pair compares two attempts at the same task.
+        case sameStart = "same_start"
+    }
 
     public static let keys: [ConfigKey<RolloutConfig>] = [
         .number("pairs", \.pairs, in: 1...1_000_000,
                 "P: reference and candidate episodes each per iteration (2P episodes, P pairs); not used by GRPO"),
         .number("gamma", \.gamma, in: 0...1, "γ of the discounted return-to-go stored with every step"),
+        .choice("pairing", \.pairing,
+                "the blog's method: `independent` (the blog) draws every episode's start configuration from its own stream; "
+                    + "`same_start` starts candidate P+i where reference i starts, so each pair compares two attempts at one task "
+                    + "(left out of the canonical JSON at its default)",
+                omittedAtDefault: true),
     ]
 
     public init() {}
