@@ -113,23 +113,27 @@ struct SweepFileTests {
     @Test func everyShippedSweepExpands() throws {
         let directory = repositoryRoot + "/sweeps"
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
-        #expect(files == ["compare.yaml", "four_rooms.yaml", "lava_gap.yaml", "maze.yaml"])
+        // settings per file: the three methods; the labeller, its variants and GRPO;
+        // the three methods and the blog's method with same-start pairs
+        let settings = ["compare.yaml": 3, "four_rooms.yaml": 4, "label-efficiency.yaml": 5, "lava_gap.yaml": 4, "maze.yaml": 4]
+        #expect(files == settings.keys.sorted())
         for file in files {
             let plan = try Self.shippedPlan(file)
             #expect(plan.sweep.name + ".yaml" == file)
             #expect(plan.sweep.seeds == [0, 1, 2, 3, 4])
-            #expect(plan.runs.count == plan.settings.count * 5 && plan.settings.count == 3, "sweeps/\(file)")
+            #expect(plan.runs.count == plan.settings.count * 5 && plan.settings.count == settings[file], "sweeps/\(file)")
         }
     }
 
     /// The world sweeps: the blog's method is the world config as it is, and
     /// the GRPO settings are the world config with the algorithm and the
     /// method's defining keys as configs/grpo.yaml and configs/drgrpo.yaml
-    /// define them (so the sweep's overrides cannot drift from those files).
+    /// define them (so the sweep's overrides cannot drift from those files);
+    /// the blog's method with same-start pairs differs in that key alone.
     @Test(arguments: ["four_rooms", "maze", "lava_gap"])
     func worldSweepsCompareTheThreeMethodsOnTheWorldConfig(world: String) throws {
         let plan = try Self.shippedPlan(world + ".yaml")
-        #expect(plan.settings.map(\.name) == ["blog", "grpo", "drgrpo"])
+        #expect(plan.settings.map(\.name) == ["blog", "grpo", "drgrpo", "blog-same-start"])
         let base = try PipelineConfig.load(path: repositoryRoot + "/configs/\(world).yaml")
         let methods = [("grpo", try PipelineConfig.load(path: repositoryRoot + "/configs/grpo.yaml")),
                        ("drgrpo", try PipelineConfig.load(path: repositoryRoot + "/configs/drgrpo.yaml"))]
@@ -139,6 +143,11 @@ struct SweepFileTests {
             let setting = plan.settings[run.setting].name
             #expect(run.config.environment == base.environment && run.config.network == base.network, "\(world): \(run.relativePath)")
             if setting == "blog" {
+                #expect(run.config == expected, "\(world): \(run.relativePath)")
+                continue
+            }
+            if setting == "blog-same-start" {
+                expected.rollout.pairing = .sameStart
                 #expect(run.config == expected, "\(world): \(run.relativePath)")
                 continue
             }
