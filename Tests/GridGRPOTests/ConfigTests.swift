@@ -42,7 +42,7 @@ struct ConfigTests {
             expected += key.keys.map { "\(key.name).\($0.name)" }.filter { $0 != "environment.map" }
         }
         #expect(Set(written) == Set(expected), "pipeline.yaml lacks \(Set(expected).subtracting(written).sorted())")
-        #expect(written.count == 4 + 5 + 4 + 1 + 2 + 8 + 1)
+        #expect(written.count == 4 + 5 + 4 + 1 + 2 + 8 + 1 + 1)
     }
 
     @Test func writtenKeysListSectionsAndTheirKeys() throws {
