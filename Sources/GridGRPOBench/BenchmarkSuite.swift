@@ -102,10 +102,12 @@ public enum BenchmarkSuite {
                               higherIsBetter: false, peakFraction: nil,
                               note: "largest, \(peak.stage); the stages of iteration 1 (long random-walk episodes): " + latencies.joined(separator: ", ")))
             // A rollout of a million episodes from the last iteration's policy,
-            // which the stage appends to rollout.h5 in blocks.
+            // which the stage appends to rollout.h5 in blocks. max_steps 50
+            // keeps it within the config's memory rule (episodes × max_steps
+            // ≤ 50M); the trained policy's episodes are 1–8 moves anyway.
             let million = scratch + "/stage/million.yaml"
             let last = PipelineConfig().iterations
-            guard FileManager.default.createFile(atPath: million, contents: Data("iterations: \(last + 1)\nrollout: {pairs: 500000}\n".utf8)) else {
+            guard FileManager.default.createFile(atPath: million, contents: Data("iterations: \(last + 1)\nenvironment: {max_steps: 50}\nrollout: {pairs: 500000}\n".utf8)) else {
                 throw GridGRPOError("\(million): cannot write")
             }
             let millionArguments = StageInvocation(stage: .rollout, iteration: last + 1, config: try PipelineConfig.load(path: million),
