@@ -30,7 +30,6 @@ struct HostileInputTests {
         let run = try SmallRun(algorithm: .preference)
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let dir = "\(run.directory)/iter-0002"
-        let output = run.directory + "/out.h5"
         // (what, stage, role, source, h5py edit of `f`, what the message names)
         let cases: [(String, Stage, InputRole, String, String, String)] = [
             ("2^40 steps claimed", .pair, .rollout, dir + "/rollout.h5",
@@ -68,6 +67,15 @@ struct HostileInputTests {
             ("soft link", .evaluate, .weights, dir + "/weights.h5",
              "del f['policy']; f['policy'] = h5py.SoftLink('/adam/policy')", "soft link"),
         ]
+        try expectRefused(cases, in: run)
+    }
+
+    /// Each case: `source` copied and edited through h5py, given to `stage`
+    /// as its `role` input, must be refused in one line naming the file and
+    /// `needle`; inspect may show the file but never crashes, hangs or
+    /// balloons on it.
+    func expectRefused(_ cases: [(String, Stage, InputRole, String, String, String)], in run: SmallRun) throws {
+        let output = run.directory + "/out.h5"
         for (what, stage, role, source, edit, needle) in cases {
             let hostile = try copy(source, "hostile-\(stage.rawValue).h5", in: run)
             try h5py("f = h5py.File('\(hostile)', 'r+')\n\(edit)\nf.close()")
@@ -75,7 +83,6 @@ struct HostileInputTests {
             let outcome = try launchHostile(stage.executable, try self.stage(stage, run, role, hostile, output: output))
             outcome.expectRefusal(what, mentioning: needle, output: output)
             #expect(outcome.output.contains(hostile), "\(what): does not name the file: \(outcome.output)")
-            // inspect may show a file whose values lie, but never crashes, hangs or balloons on one
             let inspected = try launchHostile("inspect", [hostile])
             #expect(!inspected.signaled && inspected.peakKB < 400_000, "inspect on \(what): \(inspected.output)")
             #expect(inspected.status == 0 || inspected.output.split(separator: "\n").count == 1, "inspect on \(what): \(inspected.output)")
@@ -88,7 +95,6 @@ struct HostileInputTests {
         let run = try SmallRun(algorithm: .preference, learned: true)
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let dir = "\(run.directory)/iter-0002"
-        let output = run.directory + "/out.h5"
         let cases: [(String, Stage, InputRole, String, String, String)] = [
             ("2^40 label steps claimed", .reward, .labels, dir + "/labels.h5",
              "del f['steps/action']; f.create_dataset('steps/action', shape=(2**40,), maxshape=(None,), chunks=(4096,), dtype='u1')", "/steps/action"),
@@ -106,19 +112,10 @@ struct HostileInputTests {
              "w = f['ensemble/member_0/network.0.weight']; w[0, 0] = 3e38", "network.0.weight"),
             ("2^40 training losses claimed", .pair, .reward, dir + "/reward.h5",
              "del f['metrics/training_loss']; f.create_dataset('metrics/training_loss', shape=(2**40,), maxshape=(None,), chunks=(4096,), dtype='<f4')", "/metrics/training_loss"),
-            ("labels spent beyond the budget", .evaluate, .labels, dir + "/labels.h5",
+            ("a negative person_label_count", .evaluate, .labels, dir + "/labels.h5",
              "f.attrs['person_label_count'] = np.int64(-1)", "person_label_count"),
         ]
-        for (what, stage, role, source, edit, needle) in cases {
-            let hostile = try copy(source, "hostile-\(stage.rawValue).h5", in: run)
-            try h5py("f = h5py.File('\(hostile)', 'r+')\n\(edit)\nf.close()")
-            try? FileManager.default.removeItem(atPath: output)
-            let outcome = try launchHostile(stage.executable, try self.stage(stage, run, role, hostile, output: output))
-            outcome.expectRefusal(what, mentioning: needle, output: output)
-            #expect(outcome.output.contains(hostile), "\(what): does not name the file: \(outcome.output)")
-            let inspected = try launchHostile("inspect", [hostile])
-            #expect(!inspected.signaled && inspected.peakKB < 400_000, "inspect on \(what): \(inspected.output)")
-        }
+        try expectRefused(cases, in: run)
     }
 
     @Test func liesThroughTheProjectsOwnLayerAreRefused() throws {

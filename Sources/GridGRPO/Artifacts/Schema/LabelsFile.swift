@@ -102,26 +102,32 @@ extension ArtifactSchema {
     /// the world the config's, the counts within what the run can have asked
     /// (`ArtifactBounds.labels`), the strings bounded.
     public static func readLabelsSummary(path: String, config: PipelineConfig) throws -> (count: Int, personCount: Int, info: LabelsInfo, provenance: Provenance) {
-        typealias Layout = LabelsLayout
         let bounds = try ArtifactBounds(config: config, path: path)
         let check = DomainCheck(path: path)
         return try readArtifact(path, .labels, world: bounds.world) { root, provenance in
-            let gridSize = try root.attribute(Layout.gridSize)
-            guard gridSize == bounds.world.size else {
-                throw GridGRPOError("\(path): made for \(Layout.gridSize.name) \(gridSize), but the config says \(bounds.world.size)")
-            }
-            let count = try check.count(try root.attribute(Layout.labelCount), in: 1...max(1, bounds.labels), Layout.labelCount.name)
-            let new = try check.count(try root.attribute(Layout.newLabelCount), in: 0...count, Layout.newLabelCount.name)
-            let person = try check.count(try root.attribute(Layout.personLabelCount), in: 0...count, Layout.personLabelCount.name)
-            let candidates = try check.count(try root.attribute(Layout.candidateCount), in: 0...bounds.candidatePairs, Layout.candidateCount.name)
-            let typed = try check.count(try root.attribute(Layout.typed), in: 0...1, Layout.typed.name)
-            let answeredBy = try root.attribute(Layout.answeredBy)
-            try check.require(["simulated", "person"].contains(answeredBy), Layout.answeredBy.name, "is '\(answeredBy)', expected simulated or person")
-            let selection = try root.attribute(Layout.selection)
-            try check.require(selection.count <= 64, Layout.selection.name, "is longer than 64 characters")
-            let info = LabelsInfo(newLabels: new, candidates: candidates, answeredBy: answeredBy, typed: typed == 1, selection: selection)
+            let (count, person, info) = try labelsSummary(root, path: path, bounds: bounds, check: check)
             return (count, person, info, provenance)
         }
+    }
+
+    /// The summary attributes of an open labels file, each checked.
+    private static func labelsSummary(_ root: HDF5Group, path: String, bounds: ArtifactBounds, check: DomainCheck) throws
+        -> (count: Int, personCount: Int, info: LabelsInfo) {
+        typealias Layout = LabelsLayout
+        let gridSize = try root.attribute(Layout.gridSize)
+        guard gridSize == bounds.world.size else {
+            throw GridGRPOError("\(path): made for \(Layout.gridSize.name) \(gridSize), but the config says \(bounds.world.size)")
+        }
+        let count = try check.count(try root.attribute(Layout.labelCount), in: 1...max(1, bounds.labels), Layout.labelCount.name)
+        let new = try check.count(try root.attribute(Layout.newLabelCount), in: 0...count, Layout.newLabelCount.name)
+        let person = try check.count(try root.attribute(Layout.personLabelCount), in: 0...count, Layout.personLabelCount.name)
+        let candidates = try check.count(try root.attribute(Layout.candidateCount), in: 0...bounds.candidatePairs, Layout.candidateCount.name)
+        let typed = try check.count(try root.attribute(Layout.typed), in: 0...1, Layout.typed.name)
+        let answeredBy = try root.attribute(Layout.answeredBy)
+        try check.require(["simulated", "person"].contains(answeredBy), Layout.answeredBy.name, "is '\(answeredBy)', expected simulated or person")
+        let selection = try root.attribute(Layout.selection)
+        try check.require(selection.count <= 64, Layout.selection.name, "is longer than 64 characters")
+        return (count, person, LabelsInfo(newLabels: new, candidates: candidates, answeredBy: answeredBy, typed: typed == 1, selection: selection))
     }
 
     /// A labels file of a run of `config`, every count checked against the
@@ -132,10 +138,10 @@ extension ArtifactSchema {
     /// file's own, utilities and disagreements finite.
     public static func readLabels(path: String, config: PipelineConfig) throws -> (labels: LabelSet, info: LabelsInfo, provenance: Provenance) {
         typealias Layout = LabelsLayout
-        let (count, _, info, _) = try readLabelsSummary(path: path, config: config)
         let bounds = try ArtifactBounds(config: config, path: path)
         let world = bounds.world, check = DomainCheck(path: path)
         return try readArtifact(path, .labels, world: world) { root, provenance in
+            let (count, _, info) = try labelsSummary(root, path: path, bounds: bounds, check: check)
             let labels = try root.openGroup(Layout.labels)
             var set = LabelSet()
             set.iterations = try labels.read(Layout.iteration, shape: [count]).map(Int.init)
