@@ -39,9 +39,17 @@ let package = Package(
             name: "CPNG",
             linkerSettings: [.linkedLibrary("png16")]
         ),
+        // The networks' arithmetic kernels, one body compiled per instruction
+        // set (baseline and AVX2 + FMA) and chosen at run time. Always
+        // optimised: the debug build's tests then time what users run. No
+        // contraction: every fused multiply-add is written out.
+        .target(
+            name: "CKernels",
+            cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]
+        ),
         .target(
             name: "GridGRPO",
-            dependencies: ["CHDF5", "CCrypto", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CHDF5", "CCrypto", "CKernels", .product(name: "Yams", package: "Yams")]
         ),
         // `make bench`'s measurements start python3 and make: only the bench
         // executable links them, not every stage.

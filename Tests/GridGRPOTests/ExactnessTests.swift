@@ -10,7 +10,33 @@ import Testing
 /// (`swift test -c release --filter ExactnessTests`).
 @Suite("Exactness: kernels equal the scalar loops; same bytes for any thread count or chunking")
 struct ExactnessTests {
-    /// The forward and backward passes written as the plainest scalar loops.
+    /// The floating-point rules of `Sources/CKernels/include/gg_kernels.h`,
+    /// written as the plainest scalar Swift loops: every product-sum fused
+    /// (`addingProduct`, IEEE fusedMultiplyAdd), weighted row sums in row order
+    /// skipping zero coefficients, dot products in eight partial sums.
+    enum Rules {
+        static func dot(_ x: [Float], _ y: [Float], initial: Float) -> Float {
+            let body = x.count / 8 * 8
+            var partial = [Float](repeating: 0, count: 8)
+            for i in 0..<body { partial[i % 8] = partial[i % 8].addingProduct(x[i], y[i]) }
+            let folded = ((partial[0] + partial[1]) + (partial[2] + partial[3])) + ((partial[4] + partial[5]) + (partial[6] + partial[7]))
+            var total = initial + folded
+            for i in body..<x.count { total = total.addingProduct(x[i], y[i]) }
+            return total
+        }
+
+        /// out[c] = initial[c] + Σ_r coefficients[r] · rows[r][c], zero coefficients skipped.
+        static func weightedRowSum(_ rows: [[Float]], coefficients: [Float], initial: [Float]) -> [Float] {
+            var out = initial
+            for (r, coefficient) in coefficients.enumerated() where coefficient != 0 {
+                for c in out.indices { out[c] = out[c].addingProduct(coefficient, rows[r][c]) }
+            }
+            return out
+        }
+    }
+
+    /// The forward and backward passes written as the plainest scalar loops
+    /// under those rules.
     struct PlainMLP {
         let network: MLP
         func forward(agent: Int, goal: Int, cells: Int) -> (h1: [Float], h2: [Float], out: [Float]) {
@@ -20,13 +46,11 @@ struct ExactnessTests {
             for j in 0..<h { h1[j] = max(p[b0 + j] + p[j * n + agent] + p[j * n + cells + goal], 0) }
             for k in 0..<h {
                 var z = p[b1 + k]
-                for j in 0..<h { z += p[w1 + k * h + j] * h1[j] }
+                for j in 0..<h where h1[j] != 0 { z = z.addingProduct(h1[j], p[w1 + k * h + j]) }
                 h2[k] = max(z, 0)
             }
             for m in 0..<o {
-                var z = p[b2 + m]
-                for k in 0..<h { z += p[w2 + m * h + k] * h2[k] }
-                out[m] = z
+                out[m] = Rules.dot(Array(p[(w2 + m * h)..<(w2 + m * h + h)]), h2, initial: p[b2 + m])
             }
             return (h1, h2, out)
         }
@@ -40,18 +64,20 @@ struct ExactnessTests {
                 var d2 = [Float](repeating: 0, count: h), d1 = d2
                 for m in 0..<o {
                     let d = outputGradient[s * o + m]
+                    if d == 0 { continue }
                     grad[b2 + m] += d
                     for k in 0..<h {
-                        grad[w2 + m * h + k] += d * h2[k]
-                        d2[k] += p[w2 + m * h + k] * d
+                        grad[w2 + m * h + k] = grad[w2 + m * h + k].addingProduct(d, h2[k])
+                        d2[k] = d2[k].addingProduct(d, p[w2 + m * h + k])
                     }
                 }
                 for k in 0..<h where h2[k] <= 0 { d2[k] = 0 }
                 for k in 0..<h {
                     grad[b1 + k] += d2[k]
+                    if d2[k] == 0 { continue }
                     for j in 0..<h {
-                        grad[w1 + k * h + j] += d2[k] * h1[j]
-                        d1[j] += p[w1 + k * h + j] * d2[k]
+                        grad[w1 + k * h + j] = grad[w1 + k * h + j].addingProduct(d2[k], h1[j])
+                        d1[j] = d1[j].addingProduct(d2[k], p[w1 + k * h + j])
                     }
                 }
                 for j in 0..<h where h1[j] > 0 {
@@ -89,6 +115,141 @@ struct ExactnessTests {
         network.backward(agents: agents, goals: goals, cellCount: world.cellCount, activations: activations,
                          outputGradient: outputGradient, into: &gradient)
         #expect(gradient == plain.gradient(agents: agents, goals: goals, cells: world.cellCount, outputGradient: outputGradient))
+    }
+
+    /// Each kernel of `path` against `Rules`, on lengths that reach every
+    /// column block (64, 32, 8 wide), the scalar tails, row counts past a pass
+    /// of 256 rows, strided coefficients, exact zeros of both signs, and
+    /// `initial` both absent and equal to the output.
+    static func checkKernels(_ path: Kernels.Path) throws {
+        let kernels = try #require(path.table, "\(path.rawValue) is available but has no kernels")
+        var random = RandomStream(seed: 11, stage: .initialize, iteration: 0, index: 7)
+        func values(_ count: Int) -> [Float] {
+            (0..<count).map { _ in
+                let u = random.nextUnitFloat()
+                if u < 0.15 { return u < 0.07 ? 0 : -0.0 }
+                return (2 * random.nextUnitFloat() - 1) * (u < 0.5 ? 1 : 1e-3)
+            }
+        }
+        var unfusedWouldDiffer = false
+        for n in [0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 100, 131] {
+            let x = values(n), y = values(n)
+            let expected = Rules.dot(x, y, initial: 0.25)
+            let got = x.withUnsafeBufferPointer { xb in y.withUnsafeBufferPointer { yb in
+                Kernels.dot(n, xb.baseAddress ?? UnsafePointer(bitPattern: 16)!, yb.baseAddress ?? UnsafePointer(bitPattern: 16)!,
+                            initial: 0.25, kernels: kernels)
+            } }
+            #expect(got.bitPattern == expected.bitPattern, "\(path.rawValue) dot of length \(n)")
+
+            var axpyOut = y
+            let a: Float = 0.3711
+            x.withUnsafeBufferPointer { xb in axpyOut.withUnsafeMutableBufferPointer { yb in
+                if let xp = xb.baseAddress, let yp = yb.baseAddress { Kernels.axpy(n, a, xp, yp, kernels: kernels) }
+            } }
+            let axpyExpected = (0..<n).map { y[$0].addingProduct(a, x[$0]) }
+            #expect(axpyOut.map(\.bitPattern) == axpyExpected.map(\.bitPattern), "\(path.rawValue) axpy of length \(n)")
+            if (0..<n).contains(where: { y[$0] + a * x[$0] != axpyExpected[$0] }) { unfusedWouldDiffer = true }
+        }
+        for (rowCount, columns) in [(1, 1), (5, 8), (70, 64), (64, 96), (300, 72), (513, 41), (3, 131)] {
+            let stride = 2
+            let rows = (0..<rowCount).map { _ in values(columns) }
+            let coefficients = values(rowCount * stride)
+            let used = (0..<rowCount).map { coefficients[$0 * stride] }
+            let initial = values(columns)
+            let flat = rows.flatMap { $0 }
+            for (withInitial, inPlace) in [(false, false), (true, false), (true, true)] {
+                var out = inPlace ? initial : [Float](repeating: 9, count: columns)
+                flat.withUnsafeBufferPointer { rowsBuffer in coefficients.withUnsafeBufferPointer { coefficientBuffer in
+                    initial.withUnsafeBufferPointer { initialBuffer in out.withUnsafeMutableBufferPointer { outBuffer in
+                        guard let r = rowsBuffer.baseAddress, let k = coefficientBuffer.baseAddress, let i = initialBuffer.baseAddress,
+                              let o = outBuffer.baseAddress else { return }
+                        Kernels.weightedRowSum(rows: rowCount, columns: columns, rows: r, rowStride: columns, coefficients: k,
+                                               coefficientStride: stride, initial: inPlace ? UnsafePointer(o) : (withInitial ? i : nil),
+                                               into: o, kernels: kernels)
+                    } }
+                } }
+                let expected = Rules.weightedRowSum(rows, coefficients: used,
+                                                    initial: withInitial ? initial : [Float](repeating: 0, count: columns))
+                #expect(out.map(\.bitPattern) == expected.map(\.bitPattern),
+                        "\(path.rawValue) weighted row sum \(rowCount)×\(columns), initial \(withInitial), in place \(inPlace)")
+            }
+        }
+        // The rules are not vacuous: unfused arithmetic gives other bits on these inputs.
+        #expect(unfusedWouldDiffer)
+    }
+
+    @Test func scalarKernelsFollowTheRules() throws {
+        try Self.checkKernels(.scalar)
+    }
+
+    @Test(.enabled(if: Kernels.Path.avx2.isAvailable, "this CPU lacks AVX2 with FMA, so the AVX2 path cannot run here"))
+    func avx2KernelsFollowTheRules() throws {
+        try Self.checkKernels(.avx2)
+    }
+
+    /// The promise users rely on: the stages write the same bytes whichever
+    /// path ran. Two small runs (the blog's method, and GRPO on a learned
+    /// reward: the reward model's forward and backward) through the real
+    /// Makefile and executables, once per path forced by GRIDGRPO_KERNELS.
+    @Test(.enabled(if: Kernels.Path.avx2.isAvailable, "this CPU lacks AVX2 with FMA: only the scalar path exists here"))
+    func stagesWriteTheSameBytesOnEveryKernelPath() throws {
+        let root = temporaryDirectory("kernel-paths")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let configs = [
+            "plain": EndToEndTests.tinyConfig,
+            "learned": "seed: 2\niterations: 3\nalgorithm: grpo\nenvironment: {grid_size: 3, max_steps: 12}\nnetwork: {hidden_size: 40}\n"
+                + "grpo: {group_size: 4, groups_per_iteration: 8, minibatch_groups: 4}\n" + SmallRun.learnedPreference + "\n",
+        ]
+        let e2e = EndToEndTests()
+        for (name, text) in configs {
+            let config = root + "/\(name).yaml"
+            #expect(FileManager.default.createFile(atPath: config, contents: Data(text.utf8)))
+            var runs: [[String: Data]] = []
+            for path in Kernels.Path.allCases {
+                let artifacts = root + "/\(name)-\(path.rawValue)"
+                let result = try runProcess("/usr/bin/env", ["make", "--no-print-directory", "-C", repositoryRoot, "CONFIG=\(config)",
+                                                             "ARTIFACTS=\(artifacts)", "BIN=\(EndToEndTests.binaries)", "BUILD_STAMP="],
+                                            environment: [Kernels.environmentVariable: path.rawValue])
+                #expect(result.status == 0, "\(name) on \(path.rawValue): \(result.output)")
+                runs.append(e2e.deterministicFiles(in: artifacts))
+            }
+            #expect(runs[0].count > 10)
+            #expect(e2e.differences(runs[0], runs[1]) == [], "\(name): files that differ between the scalar and AVX2 paths")
+        }
+    }
+
+    @Test func anUnknownKernelPathIsRefusedInOneLine() throws {
+        let result = try runProcess(EndToEndTests.binaries + "/evaluate", ["--config", "/nonexistent.yaml", "--iteration", "1",
+                                                                              "--output", "/nonexistent/eval.h5"],
+                                    environment: [Kernels.environmentVariable: "avx9"])
+        #expect(result.status == 1)
+        #expect(result.output.hasPrefix("Error: GRIDGRPO_KERNELS=avx9: unknown kernel path (this CPU has: scalar"))
+        #expect(result.output.split(separator: "\n").count == 1)
+    }
+
+    /// The evaluation's greedy outcomes, found once per state, against the
+    /// episode loop run from every start: random policies (many loop forever)
+    /// and trained-looking ones, on every layout, with max_steps short enough
+    /// to cut paths and long enough to end them.
+    @Test(arguments: [GridLayout.open, .fourRooms, .maze, .lavaGap, .map])
+    func greedyOutcomesEqualTheEpisodeLoop(layout: GridLayout) throws {
+        for (size, maxSteps, seed) in [(5, 3, UInt64(0)), (7, 12, 1), (9, 100, 2), (6, 1, 3), (5, 0, 4)] {
+            let world = layout == .map
+                ? try WorldTests.world(WorldTests.maps[Int(seed) % WorldTests.maps.count], maxSteps: maxSteps, penalty: -0.7)
+                : GridWorld(size: size, maxSteps: maxSteps, layout: layout,
+                            kinds: LayoutGenerator.cells(layout, size: size, seed: seed, map: GridMap()))
+            for hidden in [3, 16] {
+                var random = RandomStream(seed: seed, stage: .initialize, iteration: 0, index: hidden)
+                let policy = MLP.initialized(inputSize: world.observationSize, hiddenSize: hidden, outputSize: 4, random: &random)
+                let table = PolicyTable.complete(policy: policy, world: world, threads: 1)
+                let starts = world.allConfigurations()
+                let loop = runEpisodeOutcomes(policy: policy, table: table, world: world, starts: starts, streams: [], selection: .greedy)
+                let memo = greedyOutcomes(table: table, world: world, starts: starts)
+                #expect(memo.lengths == loop.lengths, "\(layout) \(world.size)×\(world.size), max_steps \(maxSteps)")
+                #expect(memo.successes == loop.successes)
+                #expect(memo.returns.map(\.bitPattern) == loop.returns.map(\.bitPattern))
+            }
+        }
     }
 
     @Test func rolloutsAndEvaluationsAreTheSameForAnyThreadsAndChunks() {

@@ -61,13 +61,25 @@ public struct PolicyTable: Sendable {
         let stateCount = table.stateCount
         let chunkCount = (stateCount + chunkStates - 1) / chunkStates
         let shape = table
+        let weights = ForwardWeights(policy)
+        let width = GridWorld.actionCount
         let rows = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> [Float] in
             let states = (chunk * chunkStates)..<min(stateCount, (chunk + 1) * chunkStates)
-            let pairs = states.map(shape.cells(of:))
-            return policy.forward(agents: pairs.map(\.agent), goals: pairs.map(\.goal), cellCount: shape.cellCount).output
+            var logits = [Float](repeating: 0, count: states.count * width)
+            logits.withUnsafeMutableBufferPointer { buffer in
+                guard let out = buffer.baseAddress else { return }
+                for (row, state) in states.enumerated() {
+                    let (agent, goal) = shape.cells(of: state)
+                    weights.output(agent: agent, goal: goal, cellCount: shape.cellCount, into: out + row * width)
+                }
+            }
+            return logits
         }
         for (chunk, logits) in rows.enumerated() {
-            table.store(firstState: chunk * chunkStates, logits: logits)
+            logits.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                for row in 0..<(logits.count / width) { table.store(state: chunk * chunkStates + row, logits: base + row * width) }
+            }
         }
         return table
     }
@@ -80,26 +92,31 @@ public struct PolicyTable: Sendable {
         return floor * floor <= max(4096, 4 * episodes) ? complete(policy: policy, world: world, threads: threads) : nil
     }
 
-    mutating func fill(state: Int, policy: MLP) {
+    /// Fills one state from the policy's forward weights.
+    mutating func fill(state: Int, weights: ForwardWeights) {
         let (agent, goal) = cells(of: state)
-        let logits = policy.forward(agents: [agent], goals: [goal], cellCount: cellCount).output
-        store(firstState: state, logits: logits)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: GridWorld.actionCount) { logits in
+            guard let out = logits.baseAddress else { return }
+            weights.output(agent: agent, goal: goal, cellCount: cellCount, into: out)
+            store(state: state, logits: out)
+        }
     }
 
-    private mutating func store(firstState: Int, logits: [Float]) {
+    /// One state's row from its logits: `logSoftmax`, the running sum of π
+    /// in action order and `argmax`.
+    private mutating func store(state: Int, logits: UnsafePointer<Float>) {
         let width = GridWorld.actionCount
-        let logProbRows = logSoftmax(logits, width: width)
-        for row in 0..<(logits.count / width) {
-            let state = firstState + row
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { row in
+            guard let logProb = row.baseAddress else { return }
+            logSoftmax(logits, width: width, into: logProb)
             var running: Float = 0
             for a in 0..<width {
-                let logProb = logProbRows[row * width + a]
-                logProbs[state * width + a] = logProb
-                running += logProb.exp
+                logProbs[state * width + a] = logProb[a]
+                running += logProb[a].exp
                 cumulative[state * width + a] = running
             }
-            greedy[state] = Int32(argmax(logits[(row * width)..<((row + 1) * width)]))
-            known[state] = true
         }
+        greedy[state] = Int32(argmax(logits, count: width))
+        known[state] = true
     }
 }

@@ -54,10 +54,11 @@ private func runChunks<Recorder: EpisodeRecorder>(_ recorder: Recorder.Type, pol
     let count = starts.count
     let episodeChunk = max(1, episodesPerChunk)
     let chunkCount = (count + episodeChunk - 1) / episodeChunk
+    let weights = ForwardWeights(policy)
     return Parallel.map(chunks: chunkCount, threads: threads) { chunk -> Recorder in
         var local = table ?? PolicyTable(world: world)
         let range = (chunk * episodeChunk)..<min(count, (chunk + 1) * episodeChunk)
-        return runChunk(range, into: Recorder(), policy: policy, table: &local, world: world, starts: starts,
+        return runChunk(range, into: Recorder(), weights: weights, table: &local, world: world, starts: starts,
                         streams: streams, selection: selection, gamma: gamma)
     }
 }
@@ -115,7 +116,8 @@ public struct EpisodeOutcomes: EpisodeRecorder, Equatable, Sendable {
     }
 }
 
-private func runChunk<Recorder: EpisodeRecorder>(_ range: Range<Int>, into recorder: Recorder, policy: MLP, table: inout PolicyTable,
+private func runChunk<Recorder: EpisodeRecorder>(_ range: Range<Int>, into recorder: Recorder, weights: ForwardWeights,
+                                                 table: inout PolicyTable,
                                                  world: GridWorld, starts: [(agent: Int, goal: Int)], streams: [RandomStream],
                                                  selection: ActionSelection, gamma: Float) -> Recorder {
     let width = GridWorld.actionCount
@@ -130,7 +132,7 @@ private func runChunk<Recorder: EpisodeRecorder>(_ range: Range<Int>, into recor
         var reached = false
         for _ in 0..<world.maxSteps {
             let state = Int(table.floorIndex[agent]) &* floorCount &+ goalIndex
-            if !table.known[state] { table.fill(state: state, policy: policy) }
+            if !table.known[state] { table.fill(state: state, weights: weights) }
             let action: Int
             switch selection {
             case .greedy:

@@ -48,8 +48,7 @@ public struct Evaluation: Equatable, Sendable {
         let configurations = world.allConfigurations()
         // Every state is a start here, so the whole table is needed; both evaluations share it.
         let table = PolicyTable.complete(policy: policy, world: world, threads: threads)
-        let greedy = runEpisodeOutcomes(policy: policy, table: table, world: world, starts: configurations,
-                                        streams: [], selection: .greedy, threads: threads)
+        let greedy = greedyOutcomes(table: table, world: world, starts: configurations)
         let paths = world.shortestPaths()
         var result = Evaluation()
         for (index, configuration) in configurations.enumerated() {

@@ -32,22 +32,40 @@ public struct Agent: Equatable, Sendable {
 /// Log-softmax of each row of `logits` (`rows × width`), computed stably.
 public func logSoftmax(_ logits: [Float], width: Int) -> [Float] {
     var result = logits
-    for row in stride(from: 0, to: logits.count, by: width) {
-        var peak = -Float.infinity
-        for i in row..<(row + width) { peak = max(peak, logits[i]) }
-        var total: Float = 0
-        for i in row..<(row + width) { total += (logits[i] - peak).exp }
-        let logTotal = total.log
-        for i in row..<(row + width) { result[i] = (logits[i] - peak) - logTotal }
+    logits.withUnsafeBufferPointer { input in
+        result.withUnsafeMutableBufferPointer { output in
+            guard let x = input.baseAddress, let y = output.baseAddress else { return }
+            for row in stride(from: 0, to: logits.count, by: width) { logSoftmax(x + row, width: width, into: y + row) }
+        }
     }
     return result
 }
 
+/// Log-softmax of one row: (x − max) − log Σ exp(x − max), the sum in index order.
+@inline(__always)
+func logSoftmax(_ logits: UnsafePointer<Float>, width: Int, into result: UnsafeMutablePointer<Float>) {
+    var peak = -Float.infinity
+    for i in 0..<width { peak = max(peak, logits[i]) }
+    var total: Float = 0
+    for i in 0..<width { total += (logits[i] - peak).exp }
+    let logTotal = total.log
+    for i in 0..<width { result[i] = (logits[i] - peak) - logTotal }
+}
+
 /// Index of the largest entry; ties go to the lowest index (as `torch.argmax`).
 public func argmax(_ values: ArraySlice<Float>) -> Int {
-    var best = values.startIndex
-    for i in values.indices where values[i] > values[best] { best = i }
-    return best - values.startIndex
+    values.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return 0 }
+        return argmax(base, count: buffer.count)
+    }
+}
+
+/// `argmax` of `count` floats at `values` (count ≥ 1).
+@inline(__always)
+func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
+    var best = 0
+    for i in 0..<count where values[i] > values[best] { best = i }
+    return best
 }
 
 extension Float {

@@ -1,93 +1,103 @@
-/// The few vector kernels the networks are built from, on raw pointers into
-/// contiguous Float32 buffers, eight lanes at a time with a scalar tail.
-///
-/// Each output element is computed by the same sequence of operations a plain
-/// scalar loop would do (no reassociation, no fused multiply-add), so the
-/// kernels give exactly the scalar result; the tests hold them to a plain
-/// reference implementation.
-enum Kernels {
-    typealias Vector = SIMD8<Float>
-    static let lanes = Vector.scalarCount
+import CKernels
 
-    /// y[i] += a · x[i] for i in 0..<n.
-    @inline(__always)
-    static func axpy(_ n: Int, _ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-        var i = 0
-        let splat = Vector(repeating: a)
-        while i + lanes <= n {
-            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self)
-            let yv = UnsafeRawPointer(y + i).loadUnaligned(as: Vector.self)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: yv + splat * xv, as: Vector.self)
-            i += lanes
+/// The few vector kernels the networks are built from, on raw pointers into
+/// contiguous Float32 buffers: `axpy`, `dot` and `weightedRowSum`.
+///
+/// Their bodies are C (`Sources/CKernels`), written once and compiled once per
+/// instruction set, because Swift cannot compile a function for AVX2 inside a
+/// binary that must still run on baseline x86-64. The widest path the CPU has
+/// is used unless `GRIDGRPO_KERNELS` names another (`Path`). Every path does
+/// the same operations in the same order, with every product-sum fused
+/// (`fma`, correctly rounded on each path), so the bytes of every artifact are
+/// the same whichever path ran; the exactness tests hold each path to plain
+/// Swift loops written from the rules in `gg_kernels.h` and run the stages
+/// under each path.
+public enum Kernels {
+    /// An instruction-set path of the kernels.
+    public enum Path: String, CaseIterable, Sendable {
+        /// Any CPU: the vector operations lowered lane by lane, `fmaf` per product-sum.
+        case scalar
+        /// AVX2 with FMA: eight lanes per instruction.
+        case avx2
+
+        var number: Int32 {
+            switch self {
+            case .scalar: Int32(GG_KERNELS_SCALAR.rawValue)
+            case .avx2: Int32(GG_KERNELS_AVX2.rawValue)
+            }
         }
-        while i < n {
-            y[i] += a * x[i]
-            i += 1
+
+        /// Whether this CPU (and its OS) can run the path.
+        public var isAvailable: Bool { gg_kernels_available(number) != 0 }
+
+        /// This path's kernels; nil when the CPU lacks it.
+        var table: UnsafePointer<gg_kernel_table>? { gg_kernels_table(number) }
+    }
+
+    /// The environment variable that chooses a path (`scalar`, `avx2`); unset:
+    /// the widest this CPU has.
+    public static let environmentVariable = "GRIDGRPO_KERNELS"
+
+    /// The paths this CPU can run.
+    public static var availablePaths: [Path] { Path.allCases.filter(\.isAvailable) }
+
+    /// The path the kernels use now.
+    public static var activePath: Path {
+        let number = gg_kernels_active_path()
+        return Path.allCases.first { $0.number == number } ?? .scalar
+    }
+
+    /// Applies `GRIDGRPO_KERNELS` from `environment`: nothing when unset or
+    /// empty, else that path, refused in one line when unknown or missing on
+    /// this CPU.
+    public static func applyEnvironment(_ environment: [String: String]) throws {
+        guard let name = environment[environmentVariable], !name.isEmpty else { return }
+        let available = availablePaths.map(\.rawValue).joined(separator: ", ")
+        guard let path = Path(rawValue: name) else {
+            throw GridGRPOError("\(environmentVariable)=\(name): unknown kernel path (this CPU has: \(available))")
+        }
+        guard gg_kernels_use(path.number) == 0 else {
+            throw GridGRPOError("\(environmentVariable)=\(name): this CPU lacks it (it has: \(available))")
         }
     }
 
-    /// Σ x[i]·y[i] summed in index order, as a scalar loop would.
+    /// The active path's kernels.
     @inline(__always)
-    static func dot(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, initial: Float) -> Float {
-        var sum = initial
-        for i in 0..<n { sum += x[i] * y[i] }
-        return sum
+    static var active: UnsafePointer<gg_kernel_table> { gg_kernels_active() }
+
+    /// y[i] = fma(a, x[i], y[i]) for i in 0..<n.
+    @inline(__always)
+    static func axpy(_ n: Int, _ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                     kernels: UnsafePointer<gg_kernel_table> = active) {
+        kernels.pointee.axpy(n, a, x, y)
+    }
+
+    /// Σ x[i]·y[i] + initial: eight partial sums, folded pairwise, then the
+    /// tail fused in index order (`gg_kernels.h` states the order).
+    @inline(__always)
+    static func dot(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, initial: Float,
+                    kernels: UnsafePointer<gg_kernel_table> = active) -> Float {
+        kernels.pointee.dot(n, x, y, initial)
+    }
+
+    /// out[c] = initial[c] + Σ_r coefficient[r] · rows[r·stride + c] for c in
+    /// 0..<columns, each term fused in row order, zero coefficients skipped;
+    /// `initial` may be `out`.
+    ///
+    /// - Parameters:
+    ///   - coefficients: `coefficient[r] = coefficients[r · coefficientStride]`.
+    @inline(__always)
+    static func weightedRowSum(rows rowCount: Int, columns: Int, rows: UnsafePointer<Float>, rowStride: Int,
+                               coefficients: UnsafePointer<Float>, coefficientStride: Int,
+                               initial: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>,
+                               kernels: UnsafePointer<gg_kernel_table> = active) {
+        kernels.pointee.weighted_row_sum(rowCount, columns, rows, rowStride, coefficients, coefficientStride, initial, out)
     }
 
     /// out (cols × rows) = transpose of `matrix` (rows × cols).
     static func transpose(_ matrix: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
         for r in 0..<rows {
             for c in 0..<cols { out[c * rows + r] = matrix[r * cols + c] }
-        }
-    }
-}
-
-extension Kernels {
-    /// out[c] = initial[c] + Σ_r coefficient[r] · rows[r·stride + c] for c in
-    /// 0..<columns, the terms added in row order and zero coefficients
-    /// skipped, exactly as the scalar loop. Columns go 32 at a time with the
-    /// partial sums held in registers, so each output is stored once.
-    ///
-    /// - Parameters:
-    ///   - coefficients: `coefficient[r] = coefficients[r · coefficientStride]`.
-    static func weightedRowSum(rows rowCount: Int, columns: Int, rows: UnsafePointer<Float>, rowStride: Int,
-                               coefficients: UnsafePointer<Float>, coefficientStride: Int,
-                               initial: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>) {
-        var c = 0
-        while c + 4 * lanes <= columns {
-            var a0 = Vector(), a1 = Vector(), a2 = Vector(), a3 = Vector()
-            if let initial {
-                a0 = UnsafeRawPointer(initial + c).loadUnaligned(as: Vector.self)
-                a1 = UnsafeRawPointer(initial + c + lanes).loadUnaligned(as: Vector.self)
-                a2 = UnsafeRawPointer(initial + c + 2 * lanes).loadUnaligned(as: Vector.self)
-                a3 = UnsafeRawPointer(initial + c + 3 * lanes).loadUnaligned(as: Vector.self)
-            }
-            for r in 0..<rowCount {
-                let coefficient = coefficients[r * coefficientStride]
-                if coefficient == 0 { continue }
-                let s = Vector(repeating: coefficient)
-                let row = UnsafeRawPointer(rows + r * rowStride + c)
-                a0 = a0 + s * row.loadUnaligned(as: Vector.self)
-                a1 = a1 + s * row.loadUnaligned(fromByteOffset: 4 * lanes, as: Vector.self)
-                a2 = a2 + s * row.loadUnaligned(fromByteOffset: 8 * lanes, as: Vector.self)
-                a3 = a3 + s * row.loadUnaligned(fromByteOffset: 12 * lanes, as: Vector.self)
-            }
-            let target = UnsafeMutableRawPointer(out + c)
-            target.storeBytes(of: a0, as: Vector.self)
-            target.storeBytes(of: a1, toByteOffset: 4 * lanes, as: Vector.self)
-            target.storeBytes(of: a2, toByteOffset: 8 * lanes, as: Vector.self)
-            target.storeBytes(of: a3, toByteOffset: 12 * lanes, as: Vector.self)
-            c += 4 * lanes
-        }
-        while c < columns {
-            var sum: Float = initial?[c] ?? 0
-            for r in 0..<rowCount {
-                let coefficient = coefficients[r * coefficientStride]
-                if coefficient == 0 { continue }
-                sum = sum + coefficient * rows[r * rowStride + c]
-            }
-            out[c] = sum
-            c += 1
         }
     }
 }

@@ -78,7 +78,7 @@ public struct MLP: Equatable, Sendable {
         public var output: [Float]
     }
 
-    private var offsets: (w0: Int, b0: Int, w1: Int, b1: Int, w2: Int, b2: Int) {
+    var offsets: (w0: Int, b0: Int, w1: Int, b1: Int, w2: Int, b2: Int) {
         let w0 = 0, b0 = hiddenSize * inputSize
         let w1 = b0 + hiddenSize, b1 = w1 + hiddenSize * hiddenSize
         let w2 = b1 + hiddenSize, b2 = w2 + outputSize * hiddenSize
@@ -87,61 +87,11 @@ public struct MLP: Equatable, Sendable {
 
     /// Forward pass for a batch of grid states. `agents[i]` and `goals[i]` are the
     /// cells whose one-hot entries are set (goal entries sit `cellCount` further on).
-    ///
-    /// The hidden layer is computed as a sum of the transposed weight rows
-    /// scaled by the previous layer's activations (zeros skipped: after a ReLU
-    /// about half are), so the inner loop is a vector `axpy`; each sample's
-    /// sums run in the same order whatever the batch, so a state's output does
-    /// not depend on the batch it was computed in.
-    ///
     /// `actions`, when given, is a third one-hot plane after the two (the
-    /// reward model r̂(s, a) sees the observation and the action): its
-    /// column `2·cellCount + action` is added last.
+    /// reward model r̂(s, a) sees the observation and the action).
+    /// See `ForwardWeights` for how each sample is computed.
     public func forward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil) -> Activations {
-        let count = agents.count
-        let h = hiddenSize, o = outputSize, n = inputSize
-        let off = offsets
-        var hidden1 = [Float](repeating: 0, count: count * h)
-        var hidden2 = [Float](repeating: 0, count: count * h)
-        var output = [Float](repeating: 0, count: count * o)
-        var transposed = [Float](repeating: 0, count: h * h)
-        parameters.withUnsafeBufferPointer { parameterBuffer in
-            guard let p = parameterBuffer.baseAddress else { return }
-            transposed.withUnsafeMutableBufferPointer { Kernels.transpose(p + off.w1, rows: h, cols: h, into: $0.baseAddress!) }
-            transposed.withUnsafeBufferPointer { transposedBuffer in
-                let w1T = transposedBuffer.baseAddress!
-                hidden1.withUnsafeMutableBufferPointer { h1 in
-                    hidden2.withUnsafeMutableBufferPointer { h2 in
-                        output.withUnsafeMutableBufferPointer { out in
-                            for sample in 0..<count {
-                                let a = agents[sample], g = cellCount + goals[sample]
-                                let row1 = h1.baseAddress! + sample * h
-                                let row2 = h2.baseAddress! + sample * h
-                                if let actions {
-                                    let act = 2 * cellCount + actions[sample]
-                                    for j in 0..<h {
-                                        let z = p[off.b0 + j] + p[off.w0 + j * n + a] + p[off.w0 + j * n + g] + p[off.w0 + j * n + act]
-                                        row1[j] = max(z, 0)
-                                    }
-                                } else {
-                                    for j in 0..<h {
-                                        let z = p[off.b0 + j] + p[off.w0 + j * n + a] + p[off.w0 + j * n + g]
-                                        row1[j] = max(z, 0)
-                                    }
-                                }
-                                Kernels.weightedRowSum(rows: h, columns: h, rows: w1T, rowStride: h, coefficients: row1,
-                                                       coefficientStride: 1, initial: p + off.b1, into: row2)
-                                for k in 0..<h { row2[k] = max(row2[k], 0) }
-                                for m in 0..<o {
-                                    out[sample * o + m] = Kernels.dot(h, p + off.w2 + m * h, row2, initial: p[off.b2 + m])
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return Activations(count: count, hidden1: hidden1, hidden2: hidden2, output: output)
+        ForwardWeights(self).forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions)
     }
 
     /// Backward pass: adds ∂loss/∂parameters to `gradient` given ∂loss/∂output
@@ -164,6 +114,7 @@ public struct MLP: Equatable, Sendable {
                          outputGradient: [Float], samples: Range<Int>, into gradient: inout [Float]) {
         let h = hiddenSize, o = outputSize, n = inputSize
         let off = offsets
+        let kernels = Kernels.active
         var hiddenGradients = [Float](repeating: 0, count: max(1, samples.count * h))
         var dh1 = [Float](repeating: 0, count: h)
         parameters.withUnsafeBufferPointer { parameterBuffer in
@@ -183,13 +134,13 @@ public struct MLP: Equatable, Sendable {
                                         let dOut = outputGradient[sample * o + m]
                                         if dOut == 0 { continue }
                                         grad[off.b2 + m] += dOut
-                                        Kernels.axpy(h, dOut, row2, grad + off.w2 + m * h)
-                                        Kernels.axpy(h, dOut, p + off.w2 + m * h, d2)
+                                        Kernels.axpy(h, dOut, row2, grad + off.w2 + m * h, kernels: kernels)
+                                        Kernels.axpy(h, dOut, p + off.w2 + m * h, d2, kernels: kernels)
                                     }
                                     for k in 0..<h where row2[k] <= 0 { d2[k] = 0 }
                                     for k in 0..<h { grad[off.b1 + k] += d2[k] }
                                     Kernels.weightedRowSum(rows: h, columns: h, rows: p + off.w1, rowStride: h, coefficients: d2,
-                                                           coefficientStride: 1, initial: nil, into: d1)
+                                                           coefficientStride: 1, initial: nil, into: d1, kernels: kernels)
                                     let a = agents[sample], g = cellCount + goals[sample]
                                     for j in 0..<h where row1[j] > 0 {
                                         grad[off.b0 + j] += d1[j]
@@ -205,7 +156,8 @@ public struct MLP: Equatable, Sendable {
                                 for k in 0..<h {
                                     let row = grad + off.w1 + k * h
                                     Kernels.weightedRowSum(rows: samples.count, columns: h, rows: h1All + first * h, rowStride: h,
-                                                           coefficients: dh2All + k, coefficientStride: h, initial: row, into: row)
+                                                           coefficients: dh2All + k, coefficientStride: h, initial: row, into: row,
+                                                           kernels: kernels)
                                 }
                             }
                         }
@@ -232,14 +184,18 @@ extension MLP {
     public func forward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil, threads: Int) -> Activations {
         let count = agents.count
         let chunkCount = (count + Self.samplesPerChunk - 1) / Self.samplesPerChunk
-        if threads <= 1 || chunkCount <= 1 { return forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions) }
-        let parts = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> Activations in
-            let range = (chunk * Self.samplesPerChunk)..<min(count, (chunk + 1) * Self.samplesPerChunk)
-            return forward(agents: Array(agents[range]), goals: Array(goals[range]), cellCount: cellCount,
-                           actions: actions.map { Array($0[range]) })
+        let weights = ForwardWeights(self)
+        if threads <= 1 || chunkCount <= 1 { return weights.forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions) }
+        var activations = Activations(count: count, hidden1: [Float](repeating: 0, count: count * hiddenSize),
+                                      hidden2: [Float](repeating: 0, count: count * hiddenSize),
+                                      output: [Float](repeating: 0, count: count * outputSize))
+        activations.withDestination { destination in
+            Parallel.forEach(chunks: chunkCount, threads: threads) { chunk in
+                let range = (chunk * Self.samplesPerChunk)..<min(count, (chunk + 1) * Self.samplesPerChunk)
+                weights.forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, samples: range, into: destination)
+            }
         }
-        return Activations(count: count, hidden1: parts.flatMap(\.hidden1), hidden2: parts.flatMap(\.hidden2),
-                           output: parts.flatMap(\.output))
+        return activations
     }
 
     /// ∂loss/∂parameters for the batch: each fixed chunk of samples into its
@@ -255,10 +211,6 @@ extension MLP {
                      outputGradient: outputGradient, samples: range, into: &part)
             return part
         }
-        var total = parts[0]
-        for part in parts.dropFirst() {
-            for i in 0..<total.count { total[i] += part[i] }
-        }
-        return total
+        return Parallel.sumInOrder(parts, threads: threads)
     }
 }

@@ -61,6 +61,34 @@ public enum Parallel {
         }
     }
 
+    /// Elements summed across `parts` (equal lengths, at least one):
+    /// total[i] = ((parts[0][i] + parts[1][i]) + parts[2][i]) + …, always in
+    /// part order. Threads take disjoint ranges of i, so the bits do not depend
+    /// on the thread count.
+    public static func sumInOrder(_ parts: [[Float]], threads: Int) -> [Float] {
+        guard var total = parts.first else { return [] }
+        if parts.count == 1 { return total }
+        let count = total.count, blocks = (count + sumBlock - 1) / sumBlock
+        total.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let target = Destination(base: base)
+            forEach(chunks: blocks, threads: threads) { block in
+                let range = (block * sumBlock)..<min(count, (block + 1) * sumBlock)
+                for part in parts.dropFirst() {
+                    part.withUnsafeBufferPointer { source in
+                        guard let from = source.baseAddress else { return }
+                        for i in range { target.base[i] += from[i] }
+                    }
+                }
+            }
+        }
+        return total
+    }
+
+    /// Elements per block of `sumInOrder`: a few pages, so each worker's
+    /// ranges stay in its cache.
+    static let sumBlock = 4096
+
     /// The destination buffer of `concatenate`: each worker writes only its
     /// parts' disjoint ranges.
     private struct Destination<T>: @unchecked Sendable {

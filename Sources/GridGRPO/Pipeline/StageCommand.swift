@@ -126,6 +126,7 @@ public enum StageCommand {
                 print(help(executable: executable), terminator: "")
                 exit(0)
             }
+            try Kernels.applyEnvironment(ProcessInfo.processInfo.environment)
             try runStage(invocation.stage.rawValue, iteration: invocation.iteration, record: invocation.record) { try invocation.run() }
             exit(0)
         } catch let error as UsageError {

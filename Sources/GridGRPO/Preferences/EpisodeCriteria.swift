@@ -53,6 +53,7 @@ public func greedyCriteria(policy: MLP, world: GridWorld, threads: Int = 1) -> (
     let starts = world.allConfigurations()
     let table = PolicyTable.shared(policy: policy, world: world, episodes: starts.count, threads: threads)
     let chunkCount = (starts.count + episodeChunk - 1) / episodeChunk
+    let weights = ForwardWeights(policy)
     let parts = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> (Int, Int) in
         var local = table ?? PolicyTable(world: world)
         var edges = 0, revisits = 0
@@ -62,7 +63,7 @@ public func greedyCriteria(policy: MLP, world: GridWorld, threads: Int = 1) -> (
             var visited: Set<Int> = [start]
             for _ in 0..<world.maxSteps {
                 let state = local.state(agent: cell, goal: goal)
-                if !local.known[state] { local.fill(state: state, policy: policy) }
+                if !local.known[state] { local.fill(state: state, weights: weights) }
                 let outcome = world.step(agent: cell, goal: goal, action: Int(local.greedy[state]))
                 if outcome.agent == cell { edges += 1 } else if !visited.insert(outcome.agent).inserted { revisits += 1 }
                 cell = outcome.agent

@@ -1,0 +1,200 @@
+// Each kernel's body is written once below (always inline, on 8-lane vectors)
+// and instantiated per instruction set at the end of the file. See
+// include/gg_kernels.h for the floating-point rules every path follows.
+#include "gg_kernels.h"
+
+#include <math.h>
+#include <string.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+#define GG_INLINE static inline __attribute__((always_inline))
+
+typedef float v8 __attribute__((vector_size(32), aligned(4)));
+
+GG_INLINE v8 load8(const float *p) {
+    v8 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+GG_INLINE void store8(float *p, v8 v) { memcpy(p, &v, sizeof v); }
+
+GG_INLINE v8 splat8(float a) { return (v8){a, a, a, a, a, a, a, a}; }
+
+/// fma on each lane: one instruction on AVX2, `fmaf` per lane otherwise.
+GG_INLINE v8 fma8(v8 a, v8 b, v8 c) { return __builtin_elementwise_fma(a, b, c); }
+
+// MARK: - Bodies
+
+GG_INLINE void axpy_body(ptrdiff_t n, float a, const float *x, float *y) {
+    ptrdiff_t i = 0;
+    const v8 s = splat8(a);
+    for (; i + 8 <= n; i += 8) store8(y + i, fma8(s, load8(x + i), load8(y + i)));
+    for (; i < n; i++) y[i] = fmaf(a, x[i], y[i]);
+}
+
+/// Rows per pass of the weighted row sum: their nonzero coefficients are
+/// gathered first (without branching on their values), so the column blocks
+/// loop over those rows only, with no unpredictable branch per row.
+#define GG_ROWS_PER_PASS 256
+
+/// `width` vectors (8·width columns) from column c, over the `count` gathered
+/// rows, the partial sums held in registers; `start` is where they begin.
+GG_INLINE void weighted_row_sum_block(const int width, ptrdiff_t count, const float *const *row_starts, const float *weights,
+                                      const float *start, float *out, ptrdiff_t c) {
+    v8 acc[8];
+    for (int v = 0; v < width; v++) acc[v] = start ? load8(start + c + 8 * v) : splat8(0);
+    for (ptrdiff_t i = 0; i < count; i++) {
+        const v8 s = splat8(weights[i]);
+        const float *row = row_starts[i] + c;
+        for (int v = 0; v < width; v++) acc[v] = fma8(s, load8(row + 8 * v), acc[v]);
+    }
+    for (int v = 0; v < width; v++) store8(out + c + 8 * v, acc[v]);
+}
+
+GG_INLINE void weighted_row_sum_body(ptrdiff_t row_count, ptrdiff_t columns, const float *rows, ptrdiff_t row_stride,
+                                     const float *coefficients, ptrdiff_t coefficient_stride, const float *initial,
+                                     float *out) {
+    const float *row_starts[GG_ROWS_PER_PASS];
+    float weights[GG_ROWS_PER_PASS];
+    const float *start = initial;
+    ptrdiff_t r0 = 0;
+    do {
+        const ptrdiff_t pass = row_count - r0 < GG_ROWS_PER_PASS ? row_count - r0 : GG_ROWS_PER_PASS;
+        ptrdiff_t count = 0;
+        for (ptrdiff_t i = 0; i < pass; i++) {
+            const float k = coefficients[(r0 + i) * coefficient_stride];
+            row_starts[count] = rows + (r0 + i) * row_stride;
+            weights[count] = k;
+            count += (k != 0);
+        }
+        ptrdiff_t c = 0;
+        for (; c + 64 <= columns; c += 64) weighted_row_sum_block(8, count, row_starts, weights, start, out, c);
+        for (; c + 32 <= columns; c += 32) weighted_row_sum_block(4, count, row_starts, weights, start, out, c);
+        for (; c + 8 <= columns; c += 8) weighted_row_sum_block(1, count, row_starts, weights, start, out, c);
+        for (; c < columns; c++) {
+            float sum = start ? start[c] : 0;
+            for (ptrdiff_t i = 0; i < count; i++) sum = fmaf(weights[i], row_starts[i][c], sum);
+            out[c] = sum;
+        }
+        // Later passes continue from what this one wrote.
+        start = out;
+        r0 += pass;
+    } while (r0 < row_count);
+}
+
+/// The eight partial sums of a dot product folded in the stated order.
+GG_INLINE float fold8(v8 s) {
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+GG_INLINE float dot_body(ptrdiff_t n, const float *x, const float *y, float initial) {
+    ptrdiff_t i = 0;
+    v8 acc = splat8(0);
+    for (; i + 8 <= n; i += 8) acc = fma8(load8(x + i), load8(y + i), acc);
+    float total = initial + fold8(acc);
+    for (; i < n; i++) total = fmaf(x[i], y[i], total);
+    return total;
+}
+
+// MARK: - Paths
+
+#define GG_DEFINE_PATH(suffix, attributes)                                                                         \
+    attributes static void axpy_##suffix(ptrdiff_t n, float a, const float *x, float *y) {                         \
+        axpy_body(n, a, x, y);                                                                                     \
+    }                                                                                                              \
+    attributes static float dot_##suffix(ptrdiff_t n, const float *x, const float *y, float initial) {             \
+        return dot_body(n, x, y, initial);                                                                         \
+    }                                                                                                              \
+    attributes static void weighted_row_sum_##suffix(ptrdiff_t row_count, ptrdiff_t columns, const float *rows,    \
+                                                     ptrdiff_t row_stride, const float *coefficients,              \
+                                                     ptrdiff_t coefficient_stride, const float *initial,           \
+                                                     float *out) {                                                 \
+        weighted_row_sum_body(row_count, columns, rows, row_stride, coefficients, coefficient_stride, initial,    \
+                              out);                                                                                \
+    }                                                                                                              \
+    static const gg_kernel_table table_##suffix = {axpy_##suffix, dot_##suffix, weighted_row_sum_##suffix};
+
+GG_DEFINE_PATH(scalar, )
+#if defined(__x86_64__)
+GG_DEFINE_PATH(avx2, __attribute__((target("avx2,fma"))))
+#endif
+
+// MARK: - Selection
+
+/// AVX2 and FMA in the CPU, and the OS saving the ymm registers (XCR0 bits 1, 2).
+static int cpu_has_avx2_fma(void) {
+#if defined(__x86_64__)
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    const int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
+    if (!(fma && osxsave && avx)) return 0;
+    unsigned xcr0_low, xcr0_high;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    if ((xcr0_low & 6) != 6) return 0;
+    if (__get_cpuid_max(0, 0) < 7) return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (b >> 5) & 1;
+#else
+    return 0;
+#endif
+}
+
+/// cpuid is slow (a VM exit under a hypervisor): asked once. −1 until known.
+static int avx2_known = -1;
+
+int gg_kernels_available(int path) {
+    switch (path) {
+    case GG_KERNELS_SCALAR: return 1;
+    case GG_KERNELS_AVX2: {
+        int known = __atomic_load_n(&avx2_known, __ATOMIC_ACQUIRE);
+        if (known < 0) {
+            known = cpu_has_avx2_fma();
+            __atomic_store_n(&avx2_known, known, __ATOMIC_RELEASE);
+        }
+        return known;
+    }
+    default: return 0;
+    }
+}
+
+const gg_kernel_table *gg_kernels_table(int path) {
+    if (!gg_kernels_available(path)) return NULL;
+    switch (path) {
+    case GG_KERNELS_SCALAR: return &table_scalar;
+#if defined(__x86_64__)
+    case GG_KERNELS_AVX2: return &table_avx2;
+#endif
+    default: return NULL;
+    }
+}
+
+/// −1 until chosen, by `gg_kernels_use` or by the first use (the widest path).
+static int active_path = -1;
+static const gg_kernel_table *active_table = NULL;
+
+int gg_kernels_use(int path) {
+    const gg_kernel_table *table = gg_kernels_table(path);
+    if (!table) return -1;
+    __atomic_store_n(&active_table, table, __ATOMIC_RELEASE);
+    __atomic_store_n(&active_path, path, __ATOMIC_RELEASE);
+    return 0;
+}
+
+static void choose_widest(void) {
+    gg_kernels_use(gg_kernels_available(GG_KERNELS_AVX2) ? GG_KERNELS_AVX2 : GG_KERNELS_SCALAR);
+}
+
+int gg_kernels_active_path(void) {
+    if (__atomic_load_n(&active_path, __ATOMIC_ACQUIRE) < 0) choose_widest();
+    return __atomic_load_n(&active_path, __ATOMIC_ACQUIRE);
+}
+
+const gg_kernel_table *gg_kernels_active(void) {
+    const gg_kernel_table *table = __atomic_load_n(&active_table, __ATOMIC_ACQUIRE);
+    if (table) return table;
+    choose_widest();
+    return __atomic_load_n(&active_table, __ATOMIC_ACQUIRE);
+}

@@ -1,0 +1,64 @@
+// The arithmetic kernels of the networks, one body compiled for each
+// instruction set and chosen at run time.
+//
+// Swift cannot compile one function for AVX2 and another for baseline x86-64
+// in the same binary; C can (`__attribute__((target(...)))`). Every kernel is
+// written once, as an always-inline body on 8-lane vectors, and instantiated
+// per path: on the AVX2 path the vectors are ymm registers and `fma` is one
+// vfmadd instruction; on the scalar path the same vector operations are
+// lowered lane by lane and `fma` is libm's `fmaf`. The operations and their
+// order are the same on every path, and fused multiply-add is correctly
+// rounded everywhere, so every path gives the same bits (the tests compare
+// them on the release build).
+//
+// Floating-point rules (what the Swift reference implementations in the tests
+// spell out):
+//   - a product-sum `acc + a·b` is always one fused multiply-add, fma(a, b, acc);
+//   - `weighted_row_sum` adds its rows in row order, each output column on its
+//     own, skipping rows whose coefficient is zero (exactly +0 or −0);
+//   - `dot` keeps eight partial sums, lane l taking the terms i ≡ l (mod 8) of
+//     the first 8·⌊n/8⌋ in index order, adds them as
+//     ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)), adds that to `initial`, then fuses
+//     the remaining terms in index order.
+#ifndef GRIDGRPO_KERNELS_H
+#define GRIDGRPO_KERNELS_H
+#include <stddef.h>
+
+/// The instruction-set paths. Values are stable (tests and the environment
+/// variable GRIDGRPO_KERNELS name them).
+typedef enum {
+    GG_KERNELS_SCALAR = 0, /* baseline x86-64 or any other CPU; fmaf per lane */
+    GG_KERNELS_AVX2 = 1,   /* AVX2 + FMA, 8 lanes per instruction */
+    GG_KERNELS_PATH_COUNT = 2
+} gg_kernels_path;
+
+typedef struct {
+    /// y[i] = fma(a, x[i], y[i]) for i in 0..<n.
+    void (*axpy)(ptrdiff_t n, float a, const float *x, float *y);
+    /// Σ x[i]·y[i] + initial in the order stated above.
+    float (*dot)(ptrdiff_t n, const float *x, const float *y, float initial);
+    /// out[c] = initial[c] (or 0 when `initial` is NULL), then for r in
+    /// 0..<row_count with coefficient k = coefficients[r·coefficient_stride] ≠ 0:
+    /// out[c] = fma(k, rows[r·row_stride + c], out[c]), for c in 0..<columns.
+    /// `initial` may equal `out`.
+    void (*weighted_row_sum)(ptrdiff_t row_count, ptrdiff_t columns, const float *rows, ptrdiff_t row_stride,
+                             const float *coefficients, ptrdiff_t coefficient_stride, const float *initial,
+                             float *out);
+} gg_kernel_table;
+
+/// 1 when this CPU can run `path`, 0 otherwise.
+int gg_kernels_available(int path);
+
+/// The kernels of `path`, or NULL when the path is unknown or this CPU lacks it.
+const gg_kernel_table *gg_kernels_table(int path);
+
+/// Makes `path` the one `gg_kernels_active` returns. Returns 0, or −1 (and
+/// changes nothing) when the CPU lacks it. Until called, the widest path the
+/// CPU has is active.
+int gg_kernels_use(int path);
+
+/// The active path's number and kernels.
+int gg_kernels_active_path(void);
+const gg_kernel_table *gg_kernels_active(void);
+
+#endif

@@ -1,0 +1,133 @@
+/// A network's weights laid out for forward passes: the hidden layer's
+/// weight matrix transposed once, so each sample's hidden layer is a sum of
+/// its rows (a vector `axpy` per active unit) rather than a dot product per
+/// unit. Build one per fixed network and run as many forward passes as needed
+/// (the policy table fills states one at a time; rebuilding per state would
+/// copy h² floats per state).
+///
+/// Per sample, in this order (the exactness tests spell out the same loops):
+/// - first layer: bias + the agent's column + the goal's column (+ the
+///   action's column for the reward model), added left to right, then ReLU;
+///   no matrix product, the input being one-hot planes;
+/// - hidden layer: `Kernels.weightedRowSum` of W1ᵀ's rows weighted by the
+///   first layer's activations (zeros skipped: after a ReLU about half are),
+///   starting from the bias, then ReLU;
+/// - output layer: `Kernels.dot` of each output's weight row with the hidden
+///   activations, starting from its bias.
+/// A sample's result never depends on the batch it is computed in, so a
+/// state's output is the same bits in any batch, chunk or thread.
+public struct ForwardWeights: Sendable {
+    public let network: MLP
+    /// W1ᵀ, `h × h`: row j holds the weights from hidden unit j of layer 1.
+    let hiddenTransposed: [Float]
+
+    public init(_ network: MLP) {
+        self.network = network
+        let h = network.hiddenSize
+        var transposed = [Float](repeating: 0, count: h * h)
+        network.parameters.withUnsafeBufferPointer { parameters in
+            transposed.withUnsafeMutableBufferPointer { out in
+                guard let p = parameters.baseAddress, let o = out.baseAddress else { return }
+                Kernels.transpose(p + network.offsets.w1, rows: h, cols: h, into: o)
+            }
+        }
+        hiddenTransposed = transposed
+    }
+
+    /// The forward pass of a batch, keeping the activations for a backward pass.
+    public func forward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil) -> MLP.Activations {
+        let count = agents.count
+        var activations = MLP.Activations(count: count, hidden1: [Float](repeating: 0, count: count * network.hiddenSize),
+                                          hidden2: [Float](repeating: 0, count: count * network.hiddenSize),
+                                          output: [Float](repeating: 0, count: count * network.outputSize))
+        activations.withDestination { destination in
+            forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, samples: 0..<count, into: destination)
+        }
+        return activations
+    }
+
+    /// The samples `samples` of the batch, written to their rows of `destination`.
+    func forward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]?, samples: Range<Int>,
+                 into destination: MLP.Activations.Destination) {
+        let h = network.hiddenSize, o = network.outputSize
+        let kernels = Kernels.active
+        network.parameters.withUnsafeBufferPointer { parameters in
+            hiddenTransposed.withUnsafeBufferPointer { transposed in
+                guard let p = parameters.baseAddress, let w1T = transposed.baseAddress else { return }
+                for sample in samples {
+                    let action = actions.map { 2 * cellCount + $0[sample] }
+                    computeSample(agent: agents[sample], goal: cellCount + goals[sample], action: action,
+                                  hidden1: destination.hidden1 + sample * h, hidden2: destination.hidden2 + sample * h,
+                                  output: destination.output + sample * o, parameters: p, hiddenTransposed: w1T, kernels: kernels)
+                }
+            }
+        }
+    }
+
+    /// The outputs (logits, for the policy) of one state into `output`
+    /// (`outputSize` floats), without allocating or keeping activations.
+    func output(agent: Int, goal: Int, cellCount: Int, into output: UnsafeMutablePointer<Float>) {
+        let h = network.hiddenSize
+        let kernels = Kernels.active
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * h) { scratch in
+            network.parameters.withUnsafeBufferPointer { parameters in
+                hiddenTransposed.withUnsafeBufferPointer { transposed in
+                    guard let s = scratch.baseAddress, let p = parameters.baseAddress, let w1T = transposed.baseAddress else { return }
+                    computeSample(agent: agent, goal: cellCount + goal, action: nil, hidden1: s, hidden2: s + h, output: output,
+                                  parameters: p, hiddenTransposed: w1T, kernels: kernels)
+                }
+            }
+        }
+    }
+
+    /// One sample: `goal` and `action` are input indices (already offset by
+    /// their plane), `action` nil without an action plane.
+    @inline(__always)
+    private func computeSample(agent: Int, goal: Int, action: Int?, hidden1 row1: UnsafeMutablePointer<Float>,
+                               hidden2 row2: UnsafeMutablePointer<Float>, output out: UnsafeMutablePointer<Float>,
+                               parameters p: UnsafePointer<Float>, hiddenTransposed w1T: UnsafePointer<Float>,
+                               kernels: UnsafePointer<gg_kernel_table>) {
+        let h = network.hiddenSize, o = network.outputSize, n = network.inputSize
+        let off = network.offsets
+        if let action {
+            for j in 0..<h {
+                let z = p[off.b0 + j] + p[off.w0 + j * n + agent] + p[off.w0 + j * n + goal] + p[off.w0 + j * n + action]
+                row1[j] = max(z, 0)
+            }
+        } else {
+            for j in 0..<h {
+                let z = p[off.b0 + j] + p[off.w0 + j * n + agent] + p[off.w0 + j * n + goal]
+                row1[j] = max(z, 0)
+            }
+        }
+        Kernels.weightedRowSum(rows: h, columns: h, rows: w1T, rowStride: h, coefficients: row1, coefficientStride: 1,
+                               initial: p + off.b1, into: row2, kernels: kernels)
+        for k in 0..<h { row2[k] = max(row2[k], 0) }
+        for m in 0..<o {
+            out[m] = Kernels.dot(h, p + off.w2 + m * h, row2, initial: p[off.b2 + m], kernels: kernels)
+        }
+    }
+}
+
+extension MLP.Activations {
+    /// Raw pointers into the three activation arrays, for workers that each
+    /// write their own disjoint rows.
+    struct Destination: @unchecked Sendable {
+        let hidden1: UnsafeMutablePointer<Float>
+        let hidden2: UnsafeMutablePointer<Float>
+        let output: UnsafeMutablePointer<Float>
+    }
+
+    mutating func withDestination(_ body: (Destination) -> Void) {
+        hidden1.withUnsafeMutableBufferPointer { h1 in
+            hidden2.withUnsafeMutableBufferPointer { h2 in
+                output.withUnsafeMutableBufferPointer { out in
+                    guard let a = h1.baseAddress, let b = h2.baseAddress, let c = out.baseAddress else { return }
+                    body(Destination(hidden1: a, hidden2: b, output: c))
+                }
+            }
+        }
+    }
+}
+
+import CKernels
