@@ -31,13 +31,22 @@ public enum Benchmark {
         /// FLOP/s of one core at the FLOP-bound limit: clock × FLOP per cycle.
         public var peakFlopsPerCore: Double
         public var peakNote: String
+        /// The kernel path that ran (`GRIDGRPO_KERNELS`, or the widest the CPU has).
+        public var kernels: String
         public var rows: [Row]
+        public var scaling: [ScalingRow]
     }
 
-    /// Single-precision FLOP per cycle and core at the limit: two 512-bit FMA
-    /// units, 16 lanes each, 2 FLOP per FMA (this Xeon has AVX-512; with AVX2
-    /// only it would be 32).
-    static let flopsPerCycle = 64.0
+    /// Single-precision FLOP per cycle and core at the limit of the kernel
+    /// path that runs, and how that figure is made: AVX2 + FMA, two 256-bit
+    /// FMA units of 8 lanes, 2 FLOP per FMA; the scalar path, one fused
+    /// multiply-add per cycle (2 FLOP).
+    static func flopsPerCycle(_ path: Kernels.Path) -> (flops: Double, how: String) {
+        switch path {
+        case .avx2: (32, "two AVX2 FMA units × 8 lanes × 2")
+        case .scalar: (2, "one scalar fused multiply-add per cycle")
+        }
+    }
 
     /// Wall seconds of the fastest of `repetitions` runs of `body` (after one
     /// warm-up run). On a shared virtual machine other tenants only ever slow
@@ -175,6 +184,7 @@ public enum Benchmark {
     /// The table as printed by `make bench`.
     public static func format(_ report: Report) -> String {
         var lines = ["GridGRPO benchmark, \(report.date), \(report.machine), \(report.cores) cores at \(String(format: "%.2f", report.clockGHz)) GHz",
+                     "kernels: \(report.kernels) (available: \(Kernels.availablePaths.map(\.rawValue).joined(separator: ", ")); GRIDGRPO_KERNELS chooses)",
                      "FLOP-bound limit: \(report.peakNote)", ""]
         let header = "measurement".padding(toLength: 44, withPad: " ", startingAt: 0) + "value".padding(toLength: 18, withPad: " ", startingAt: 0)
             + "target".padding(toLength: 16, withPad: " ", startingAt: 0) + "met   of peak"
@@ -189,6 +199,7 @@ public enum Benchmark {
                          + target.padding(toLength: 16, withPad: " ", startingAt: 0) + met.padding(toLength: 6, withPad: " ", startingAt: 0) + peak)
             if !row.note.isEmpty { lines.append("    " + row.note) }
         }
+        if !report.scaling.isEmpty { lines += ["", formatScaling(report.scaling)] }
         return lines.joined(separator: "\n")
     }
 
