@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 /// One library (`GridGRPO`) holds the domain; each stage executable is a thin
@@ -10,6 +11,20 @@ let tools = ["dag", "inspect", "bench"]
 /// Tools that also draw (they load Cairo through GridGRPOPlot).
 let drawingTools = ["sweep"]
 
+/// libhdf5 linked from Debian's static archive when it is there: the shared
+/// library drags in libcurl and some forty libraries behind it, which every
+/// stage process would load at start-up for nothing (the README's Speed
+/// section measures it). Elsewhere, the shared library.
+#if arch(arm64)
+let multiarch = "aarch64-linux-gnu"
+#else
+let multiarch = "x86_64-linux-gnu"
+#endif
+let staticHDF5 = "/usr/lib/\(multiarch)/hdf5/serial/libhdf5.a"
+let hdf5Linking: [LinkerSetting] = FileManager.default.fileExists(atPath: staticHDF5)
+    ? [.unsafeFlags(["-Xlinker", staticHDF5]), .linkedLibrary("sz"), .linkedLibrary("z"), .linkedLibrary("m"), .linkedLibrary("dl")]
+    : [.linkedLibrary("hdf5_serial")]
+
 let package = Package(
     name: "GridGRPO",
     products: [.library(name: "GridGRPO", targets: ["GridGRPO"]), .executable(name: "plot", targets: ["plot"])]
@@ -19,9 +34,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        // Headers only: the library is linked by `hdf5Linking` above.
         .systemLibrary(
             name: "CHDF5",
-            pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]
         ),
         // SHA-256 for the provenance digests, from the system's OpenSSL.
@@ -49,7 +64,8 @@ let package = Package(
         ),
         .target(
             name: "GridGRPO",
-            dependencies: ["CHDF5", "CCrypto", "CKernels", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CHDF5", "CCrypto", "CKernels", .product(name: "Yams", package: "Yams")],
+            linkerSettings: hdf5Linking
         ),
         // `make bench`'s measurements start python3 and make: only the bench
         // executable links them, not every stage.

@@ -3,7 +3,13 @@
 // functions expose exactly the ones GridGRPO uses.
 #ifndef GRIDGRPO_CHDF5_SHIM_H
 #define GRIDGRPO_CHDF5_SHIM_H
+// Debian keeps the serial build's headers in their own directory (SwiftPM
+// gets no include path here: see Package.swift for why no pkg-config).
+#if __has_include("/usr/include/hdf5/serial/hdf5.h")
+#include "/usr/include/hdf5/serial/hdf5.h"
+#else
 #include <hdf5.h>
+#endif
 
 static inline hid_t gg_h5t_native_float(void) { return H5T_NATIVE_FLOAT; }
 static inline hid_t gg_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }

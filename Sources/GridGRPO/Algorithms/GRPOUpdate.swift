@@ -34,7 +34,7 @@ public func grpoUpdate(agent: inout Agent, reference: MLP?, episodes: Episodes, 
                                      clipLow: Float(config.clipEpsilon), clipHigh: Float(config.clipEpsilonHigh), klBeta: Float(config.klBeta))
             let gradient = agent.policy.gradient(agents: batch.agents, goals: batch.goals, cellCount: world.cellCount, activations: activations,
                                                  outputGradient: objective.logitGradient, threads: threads)
-            agent.policyOptimizer.apply(gradient, to: &agent.policy.parameters, adam)
+            agent.policyOptimizer.apply(gradient, to: &agent.policy.parameters, adam, threads: threads)
             metrics.recordStep(epoch: epoch, loss: objective.loss, gradients: gradient)
             sums.add(policyLoss: objective.loss, clipFraction: objective.clipFraction, approxKL: objective.approxKL,
                      referenceKL: objective.referenceKL)

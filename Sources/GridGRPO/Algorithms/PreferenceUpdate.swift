@@ -45,8 +45,8 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
             let valueGradient = valueNet.gradient(agents: batch.agents, goals: batch.goals, cellCount: world.cellCount,
                                                   activations: valueActivations, outputGradient: mse.gradient, threads: threads)
 
-            agent.policyOptimizer.apply(policyGradient, to: &agent.policy.parameters, config.policyAdam)
-            valueOptimizer.apply(valueGradient, to: &valueNet.parameters, config.valueAdam)
+            agent.policyOptimizer.apply(policyGradient, to: &agent.policy.parameters, config.policyAdam, threads: threads)
+            valueOptimizer.apply(valueGradient, to: &valueNet.parameters, config.valueAdam, threads: threads)
             metrics.recordStep(epoch: epoch, loss: surrogate.loss + mse.loss, gradients: policyGradient, valueGradient)
             sums.add(policyLoss: surrogate.loss, valueLoss: mse.loss, clipFraction: surrogate.clipFraction, approxKL: surrogate.approxKL)
         }

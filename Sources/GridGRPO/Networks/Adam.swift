@@ -35,7 +35,10 @@ public struct Adam: Equatable, Sendable {
         self.step = step
     }
 
-    public mutating func apply(_ gradient: [Float], to parameters: inout [Float], _ hyper: Hyperparameters) {
+    /// One step. Each parameter's update reads only its own gradient and
+    /// moments, so `threads` threads take disjoint blocks of parameters and the
+    /// bits never depend on the thread count.
+    public mutating func apply(_ gradient: [Float], to parameters: inout [Float], _ hyper: Hyperparameters, threads: Int = 1) {
         step += 1
         let beta1 = Float(hyper.beta1), beta2 = Float(hyper.beta2)
         let correction1 = 1 - Foundation.pow(hyper.beta1, Double(step))
@@ -43,19 +46,38 @@ public struct Adam: Equatable, Sendable {
         let stepSize = Float(hyper.learningRate / correction1)
         let root2 = Float(correction2.squareRoot())
         let epsilon = Float(hyper.epsilon)
-        firstMoment.withUnsafeMutableBufferPointer { m in
-            secondMoment.withUnsafeMutableBufferPointer { v in
-                parameters.withUnsafeMutableBufferPointer { p in
-                    gradient.withUnsafeBufferPointer { g in
-                        for i in 0..<p.count {
-                            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                            p[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + epsilon)
+        let count = min(parameters.count, gradient.count, firstMoment.count, secondMoment.count)
+        let blocks = (count + Self.parametersPerBlock - 1) / Self.parametersPerBlock
+        firstMoment.withUnsafeMutableBufferPointer { mBuffer in
+            secondMoment.withUnsafeMutableBufferPointer { vBuffer in
+                parameters.withUnsafeMutableBufferPointer { pBuffer in
+                    gradient.withUnsafeBufferPointer { gBuffer in
+                        guard let m = mBuffer.baseAddress, let v = vBuffer.baseAddress, let p = pBuffer.baseAddress,
+                              let g = gBuffer.baseAddress else { return }
+                        let state = Pointers(m: m, v: v, p: p, g: g)
+                        Parallel.forEach(chunks: blocks, threads: blocks >= 4 ? threads : 1) { block in
+                            let (m, v, p, g) = (state.m, state.v, state.p, state.g)
+                            for i in (block * Self.parametersPerBlock)..<min(count, (block + 1) * Self.parametersPerBlock) {
+                                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                                p[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + epsilon)
+                            }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+extension Adam {
+    /// Parameters per block of work: a step over fewer than four blocks runs on one thread.
+    static let parametersPerBlock = 4096
+
+    /// The buffers of one step, shared by the workers (each writes its own block).
+    private struct Pointers: @unchecked Sendable {
+        let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, p: UnsafeMutablePointer<Float>
+        let g: UnsafePointer<Float>
     }
 }
 
