@@ -55,8 +55,10 @@ private func runChunks<Recorder: EpisodeRecorder>(_ recorder: Recorder.Type, pol
     let episodeChunk = max(1, episodesPerChunk)
     let chunkCount = (count + episodeChunk - 1) / episodeChunk
     let weights = ForwardWeights(policy)
-    return Parallel.map(chunks: chunkCount, threads: threads) { chunk -> Recorder in
-        var local = table ?? PolicyTable(world: world)
+    // Without a shared table each thread fills its own as its chunks reach
+    // new states, kept from chunk to chunk (a state's row is the same bits
+    // whoever fills it, so this changes nothing but the time).
+    return Parallel.map(chunks: chunkCount, threads: threads, scratch: { table ?? PolicyTable(world: world) }) { local, chunk -> Recorder in
         let range = (chunk * episodeChunk)..<min(count, (chunk + 1) * episodeChunk)
         return runChunk(range, into: Recorder(), weights: weights, table: &local, world: world, starts: starts,
                         streams: streams, selection: selection, gamma: gamma)

@@ -20,6 +20,25 @@ public enum Parallel {
         return slots.values()
     }
 
+    /// `map` where each worker also carries a scratch value of its own from
+    /// chunk to chunk (made by `makeScratch`, once per worker): a cache whose
+    /// contents never change a chunk's result, such as a lazily filled
+    /// policy table, is then filled once per thread instead of once per chunk.
+    public static func map<Scratch, T: Sendable>(chunks chunkCount: Int, threads: Int, scratch makeScratch: @Sendable () -> Scratch,
+                                                 _ body: @Sendable (inout Scratch, Int) -> T) -> [T] {
+        let workers = min(max(1, threads), chunkCount)
+        if workers <= 1 {
+            var scratch = makeScratch()
+            return (0..<chunkCount).map { body(&scratch, $0) }
+        }
+        let slots = Slots<T>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var scratch = makeScratch()
+            for chunk in stride(from: worker, to: chunkCount, by: workers) { slots.store(body(&scratch, chunk), at: chunk) }
+        }
+        return slots.values()
+    }
+
     /// `body(chunk)` for every chunk in `0..<chunkCount` on up to `threads`
     /// threads: worker t takes chunks t, t + threads, … (in order on one thread).
     static func forEach(chunks chunkCount: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
