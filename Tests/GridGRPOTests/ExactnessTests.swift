@@ -252,6 +252,36 @@ struct ExactnessTests {
         }
     }
 
+    /// The production gradient keeps each chunk's first-layer gradient as
+    /// the columns it touched; it must equal dense per-chunk buffers summed in
+    /// chunk order, bit for bit, with and without the action plane.
+    @Test(arguments: [false, true])
+    func sparseFirstLayerChunksEqualDenseChunksSummedInOrder(withActions: Bool) {
+        let world = GridWorld(size: 6, maxSteps: 20)
+        let inputSize = world.observationSize + (withActions ? 4 : 0)
+        var random = RandomStream(seed: 5, stage: .initialize, iteration: 0, index: 1)
+        let network = MLP.initialized(inputSize: inputSize, hiddenSize: 24, outputSize: withActions ? 1 : 4, random: &random)
+        let count = 3 * MLP.samplesPerChunk + 17
+        let agents = (0..<count).map { ($0 * 5) % world.cellCount }
+        let goals = (0..<count).map { ($0 * 11 + 7) % world.cellCount }
+        let actions = withActions ? (0..<count).map { $0 % 4 } : nil
+        let activations = network.forward(agents: agents, goals: goals, cellCount: world.cellCount, actions: actions)
+        let outputGradient = (0..<activations.output.count).map { i -> Float in i % 7 == 0 ? 0 : Float(i % 9) / 9 - 0.4 }
+        var dense: [Float]?
+        for chunk in 0..<((count + MLP.samplesPerChunk - 1) / MLP.samplesPerChunk) {
+            var part = [Float](repeating: 0, count: network.parameters.count)
+            network.backward(agents: agents, goals: goals, cellCount: world.cellCount, actions: actions, activations: activations,
+                             outputGradient: outputGradient,
+                             samples: (chunk * MLP.samplesPerChunk)..<min(count, (chunk + 1) * MLP.samplesPerChunk), into: &part)
+            dense = dense.map { total in zip(total, part).map { $0 + $1 } } ?? part
+        }
+        for threads in [1, 3] {
+            let sparse = network.gradient(agents: agents, goals: goals, cellCount: world.cellCount, actions: actions,
+                                          activations: activations, outputGradient: outputGradient, threads: threads)
+            #expect(sparse.map(\.bitPattern) == dense?.map(\.bitPattern), "\(threads) threads")
+        }
+    }
+
     @Test func rolloutsAndEvaluationsAreTheSameForAnyThreadsAndChunks() {
         var config = PipelineConfig()
         config.rollout.pairs = 300

@@ -104,61 +104,77 @@ public struct MLP: Equatable, Sendable {
     }
 
     /// The backward pass for the samples `samples` of the batch only.
-    ///
-    /// Per sample: the output layer's gradient and ∂h2, ∂h1 and the first
-    /// layer's two columns. Then, for the whole range at once, the hidden
-    /// layer's weight gradient ∂W1[k, ·] = Σ_s ∂h2[s, k] · h1[s, ·], summed in
-    /// sample order into the row as the per-sample loop would, but with the
-    /// row held in registers instead of reloaded for every sample.
     public func backward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil, activations: Activations,
                          outputGradient: [Float], samples: Range<Int>, into gradient: inout [Float]) {
-        let h = hiddenSize, o = outputSize, n = inputSize
+        let n = inputSize, firstWeights = offsets.b0
+        gradient.withUnsafeMutableBufferPointer { buffer in
+            guard let grad = buffer.baseAddress else { return }
+            var sink = DenseFirstLayer(weights: grad, inputSize: n)
+            backward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, activations: activations,
+                     outputGradient: outputGradient, samples: samples, rest: grad + firstWeights, firstLayer: &sink)
+        }
+    }
+
+    /// The backward pass, the first layer's weight gradient going to
+    /// `firstLayer` and every other parameter's to `rest` (indexed from
+    /// `network.0.bias`, the first parameter after the first layer's weights).
+    ///
+    /// Per sample: the output layer's gradient and ∂h2, ∂h1, the first
+    /// layer's bias and its two (three with actions) columns. Then, for the
+    /// whole range at once, the hidden layer's weight gradient ∂W1[k, ·] =
+    /// Σ_s ∂h2[s, k] · h1[s, ·], summed in sample order into the row as the
+    /// per-sample loop would, but with the row held in registers instead of
+    /// reloaded for every sample.
+    func backward<Sink: FirstLayerGradient>(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]?, activations: Activations,
+                                            outputGradient: [Float], samples: Range<Int>, rest: UnsafeMutablePointer<Float>,
+                                            firstLayer: inout Sink) {
+        let h = hiddenSize, o = outputSize
         let off = offsets
+        // Offsets into `rest`.
+        let b0 = 0, w1 = off.w1 - off.b0, b1 = off.b1 - off.b0, w2 = off.w2 - off.b0, b2 = off.b2 - off.b0
         let kernels = Kernels.active
         var hiddenGradients = [Float](repeating: 0, count: max(1, samples.count * h))
         var dh1 = [Float](repeating: 0, count: h)
         parameters.withUnsafeBufferPointer { parameterBuffer in
-            gradient.withUnsafeMutableBufferPointer { gradientBuffer in
-                activations.hidden1.withUnsafeBufferPointer { hidden1 in
-                    activations.hidden2.withUnsafeBufferPointer { hidden2 in
-                        hiddenGradients.withUnsafeMutableBufferPointer { dh2Buffer in
-                            dh1.withUnsafeMutableBufferPointer { dh1Buffer in
-                                guard let p = parameterBuffer.baseAddress, let grad = gradientBuffer.baseAddress,
-                                      let dh2All = dh2Buffer.baseAddress, let d1 = dh1Buffer.baseAddress,
-                                      let h1All = hidden1.baseAddress, let h2All = hidden2.baseAddress else { return }
-                                for (position, sample) in samples.enumerated() {
-                                    let row1 = h1All + sample * h
-                                    let row2 = h2All + sample * h
-                                    let d2 = dh2All + position * h
-                                    for m in 0..<o {
-                                        let dOut = outputGradient[sample * o + m]
-                                        if dOut == 0 { continue }
-                                        grad[off.b2 + m] += dOut
-                                        Kernels.axpy(h, dOut, row2, grad + off.w2 + m * h, kernels: kernels)
-                                        Kernels.axpy(h, dOut, p + off.w2 + m * h, d2, kernels: kernels)
-                                    }
-                                    for k in 0..<h where row2[k] <= 0 { d2[k] = 0 }
-                                    for k in 0..<h { grad[off.b1 + k] += d2[k] }
-                                    Kernels.weightedRowSum(rows: h, columns: h, rows: p + off.w1, rowStride: h, coefficients: d2,
-                                                           coefficientStride: 1, initial: nil, into: d1, kernels: kernels)
-                                    let a = agents[sample], g = cellCount + goals[sample]
-                                    for j in 0..<h where row1[j] > 0 {
-                                        grad[off.b0 + j] += d1[j]
-                                        grad[off.w0 + j * n + a] += d1[j]
-                                        grad[off.w0 + j * n + g] += d1[j]
-                                    }
-                                    if let actions {
-                                        let act = 2 * cellCount + actions[sample]
-                                        for j in 0..<h where row1[j] > 0 { grad[off.w0 + j * n + act] += d1[j] }
-                                    }
+            activations.hidden1.withUnsafeBufferPointer { hidden1 in
+                activations.hidden2.withUnsafeBufferPointer { hidden2 in
+                    hiddenGradients.withUnsafeMutableBufferPointer { dh2Buffer in
+                        dh1.withUnsafeMutableBufferPointer { dh1Buffer in
+                            guard let p = parameterBuffer.baseAddress, let dh2All = dh2Buffer.baseAddress, let d1 = dh1Buffer.baseAddress,
+                                  let h1All = hidden1.baseAddress, let h2All = hidden2.baseAddress else { return }
+                            let grad = rest
+                            for (position, sample) in samples.enumerated() {
+                                let row1 = h1All + sample * h
+                                let row2 = h2All + sample * h
+                                let d2 = dh2All + position * h
+                                for m in 0..<o {
+                                    let dOut = outputGradient[sample * o + m]
+                                    if dOut == 0 { continue }
+                                    grad[b2 + m] += dOut
+                                    Kernels.axpy(h, dOut, row2, grad + w2 + m * h, kernels: kernels)
+                                    Kernels.axpy(h, dOut, p + off.w2 + m * h, d2, kernels: kernels)
                                 }
-                                guard let first = samples.first else { return }
-                                for k in 0..<h {
-                                    let row = grad + off.w1 + k * h
-                                    Kernels.weightedRowSum(rows: samples.count, columns: h, rows: h1All + first * h, rowStride: h,
-                                                           coefficients: dh2All + k, coefficientStride: h, initial: row, into: row,
-                                                           kernels: kernels)
+                                // ReLU masks as selects, not branches (about half the units are
+                                // off, at random). Adding the masked zeros changes no sum: every
+                                // accumulator starts at +0 and so is never −0.
+                                for k in 0..<h { d2[k] = row2[k] <= 0 ? 0 : d2[k] }
+                                for k in 0..<h { grad[b1 + k] += d2[k] }
+                                Kernels.weightedRowSum(rows: h, columns: h, rows: p + off.w1, rowStride: h, coefficients: d2,
+                                                       coefficientStride: 1, initial: nil, into: d1, kernels: kernels)
+                                for j in 0..<h { d1[j] = row1[j] > 0 ? d1[j] : 0 }
+                                for j in 0..<h { grad[b0 + j] += d1[j] }
+                                firstLayer.add(column: agents[sample], gradient: d1, hidden: h)
+                                firstLayer.add(column: cellCount + goals[sample], gradient: d1, hidden: h)
+                                if let actions {
+                                    firstLayer.add(column: 2 * cellCount + actions[sample], gradient: d1, hidden: h)
                                 }
+                            }
+                            guard let first = samples.first else { return }
+                            for k in 0..<h {
+                                let row = grad + w1 + k * h
+                                Kernels.weightedRowSum(rows: samples.count, columns: h, rows: h1All + first * h, rowStride: h,
+                                                       coefficients: dh2All + k, coefficientStride: h, initial: row, into: row,
+                                                       kernels: kernels)
                             }
                         }
                     }
@@ -200,17 +216,86 @@ extension MLP {
 
     /// ∂loss/∂parameters for the batch: each fixed chunk of samples into its
     /// own buffer (on `threads` threads), then the chunks summed in order.
+    ///
+    /// A chunk's buffer holds every parameter but the first layer's weights,
+    /// whose gradient it keeps as the few input columns its samples touched
+    /// (two per sample; the input has 2N² columns): so a chunk's cost does not
+    /// grow with the grid. The sum is the same bits as dense buffers summed in
+    /// order: a buffer's untouched entries are +0, and adding +0 to a sum
+    /// that started from +0 never changes it (no entry is ever −0).
     public func gradient(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil, activations: Activations,
                          outputGradient: [Float], threads: Int) -> [Float] {
         let count = activations.count
+        let h = hiddenSize, n = inputSize, firstWeights = offsets.b0
         let chunkCount = max(1, (count + Self.samplesPerChunk - 1) / Self.samplesPerChunk)
-        let parts = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> [Float] in
-            var part = [Float](repeating: 0, count: parameters.count)
+        let parts = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> (rest: [Float], firstLayer: SparseFirstLayer) in
+            var rest = [Float](repeating: 0, count: parameters.count - firstWeights)
+            var firstLayer = SparseFirstLayer(inputSize: n)
             let range = (chunk * Self.samplesPerChunk)..<min(count, (chunk + 1) * Self.samplesPerChunk)
-            backward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, activations: activations,
-                     outputGradient: outputGradient, samples: range, into: &part)
-            return part
+            rest.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                backward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, activations: activations,
+                         outputGradient: outputGradient, samples: range, rest: base, firstLayer: &firstLayer)
+            }
+            return (rest, firstLayer)
         }
-        return Parallel.sumInOrder(parts, threads: threads)
+        var total = [Float](repeating: 0, count: firstWeights)
+        total.withUnsafeMutableBufferPointer { buffer in
+            guard let weights = buffer.baseAddress else { return }
+            for part in parts { part.firstLayer.add(into: weights, hidden: h) }
+        }
+        total += Parallel.sumInOrder(parts.map(\.rest), threads: threads)
+        return total
+    }
+}
+
+/// Where the backward pass adds the first layer's weight gradient: column
+/// `column` of ∂W0 (`h × inputSize`) gets `gradient[j]` (zero for inactive units).
+protocol FirstLayerGradient {
+    mutating func add(column: Int, gradient: UnsafePointer<Float>, hidden: Int)
+}
+
+/// Straight into a dense ∂W0.
+struct DenseFirstLayer: FirstLayerGradient {
+    let weights: UnsafeMutablePointer<Float>
+    let inputSize: Int
+
+    @inline(__always)
+    mutating func add(column: Int, gradient: UnsafePointer<Float>, hidden: Int) {
+        for j in 0..<hidden { weights[j * inputSize + column] += gradient[j] }
+    }
+}
+
+/// Only the columns touched, each contiguous, in order of first touch.
+struct SparseFirstLayer: FirstLayerGradient, Sendable {
+    /// Each input column's slot, −1 until touched.
+    private var slots: [Int32]
+    private var columns: [Int] = []
+    private var values: [Float] = []
+
+    init(inputSize: Int) { slots = [Int32](repeating: -1, count: inputSize) }
+
+    @inline(__always)
+    mutating func add(column: Int, gradient: UnsafePointer<Float>, hidden: Int) {
+        var slot = Int(slots[column])
+        if slot < 0 {
+            slot = columns.count
+            slots[column] = Int32(slot)
+            columns.append(column)
+            values.append(contentsOf: repeatElement(0, count: hidden))
+        }
+        values.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let target = base + slot * hidden
+            for j in 0..<hidden { target[j] += gradient[j] }
+        }
+    }
+
+    /// Adds the touched columns into a dense ∂W0 (`hidden × inputSize`).
+    func add(into weights: UnsafeMutablePointer<Float>, hidden: Int) {
+        let inputSize = slots.count
+        for (slot, column) in columns.enumerated() {
+            for j in 0..<hidden { weights[j * inputSize + column] += values[slot * hidden + j] }
+        }
     }
 }
