@@ -114,8 +114,9 @@ struct SweepFileTests {
         let directory = repositoryRoot + "/sweeps"
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
         // settings per file: the three methods; the labeller, its variants and GRPO;
-        // the three methods and the blog's method with same-start pairs
-        let settings = ["compare.yaml": 3, "four_rooms.yaml": 4, "label-efficiency.yaml": 5, "lava_gap.yaml": 4, "maze.yaml": 4]
+        // the three methods and the blog's method with same-start pairs; same-start pairs on the three worlds
+        let settings = ["compare.yaml": 3, "four_rooms.yaml": 4, "label-efficiency.yaml": 5, "lava_gap.yaml": 4, "maze.yaml": 4,
+                        "same-start-long.yaml": 3]
         #expect(files == settings.keys.sorted())
         for file in files {
             let plan = try Self.shippedPlan(file)

@@ -114,6 +114,10 @@ public enum StageCommand {
             }
             text += "  -h, --help    Show this help.\n\n"
         }
+        let paths = Kernels.Path.allCases.map(\.rawValue).joined(separator: "|")
+        text += "ENVIRONMENT:\n  \(Kernels.environmentVariable)=\(paths)\n"
+            + wrap("The instruction set of the network kernels (default: the widest this CPU has, now \(Kernels.activePath.rawValue)). "
+                   + "Every path writes the same bytes.", indent: "    ") + "\n"
         return text
     }
 
