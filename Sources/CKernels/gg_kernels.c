@@ -4,6 +4,7 @@
 #include "gg_kernels.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -183,7 +184,24 @@ int gg_kernels_use(int path) {
     return 0;
 }
 
+const char *gg_kernels_path_name(int path) {
+    switch (path) {
+    case GG_KERNELS_SCALAR: return "scalar";
+    case GG_KERNELS_AVX2: return "avx2";
+    default: return NULL;
+    }
+}
+
+/// The first use's choice: the path the environment names, if this CPU has
+/// it, else the widest. (So a whole test run, in process too, can be made to
+/// run as on a CPU without AVX2: GRIDGRPO_KERNELS=scalar.)
 static void choose_widest(void) {
+    const char *named = getenv(GG_KERNELS_ENVIRONMENT);
+    if (named) {
+        for (int path = 0; path < GG_KERNELS_PATH_COUNT; path++) {
+            if (strcmp(named, gg_kernels_path_name(path)) == 0 && gg_kernels_use(path) == 0) return;
+        }
+    }
     gg_kernels_use(gg_kernels_available(GG_KERNELS_AVX2) ? GG_KERNELS_AVX2 : GG_KERNELS_SCALAR);
 }
 

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Testing
 @testable import GridGRPO
@@ -216,6 +217,16 @@ struct ExactnessTests {
             #expect(runs[0].count > 10)
             #expect(e2e.differences(runs[0], runs[1]) == [], "\(name): files that differ between the scalar and AVX2 paths")
         }
+    }
+
+    /// The Swift names of the paths are the C layer's, which reads the
+    /// environment variable on its own for in-process code.
+    @Test func kernelPathNamesAgreeWithTheCLayer() {
+        #expect(Kernels.Path.allCases.count == Int(GG_KERNELS_PATH_COUNT.rawValue))
+        for path in Kernels.Path.allCases {
+            #expect(gg_kernels_path_name(path.number).map { String(cString: $0) } == path.rawValue)
+        }
+        #expect(gg_kernels_path_name(Int32(GG_KERNELS_PATH_COUNT.rawValue)) == nil)
     }
 
     @Test func anUnknownKernelPathIsRefusedInOneLine() throws {

@@ -46,6 +46,14 @@ typedef struct {
                              float *out);
 } gg_kernel_table;
 
+/// The environment variable naming the path to use (`gg_kernels_path_name`
+/// of one); unset, empty or unusable: the widest path this CPU has. The
+/// stages refuse an unusable value in one line before running (Swift side).
+#define GG_KERNELS_ENVIRONMENT "GRIDGRPO_KERNELS"
+
+/// The name of `path` ("scalar", "avx2"), NULL for an unknown number.
+const char *gg_kernels_path_name(int path);
+
 /// 1 when this CPU can run `path`, 0 otherwise.
 int gg_kernels_available(int path);
 
@@ -53,8 +61,8 @@ int gg_kernels_available(int path);
 const gg_kernel_table *gg_kernels_table(int path);
 
 /// Makes `path` the one `gg_kernels_active` returns. Returns 0, or −1 (and
-/// changes nothing) when the CPU lacks it. Until called, the widest path the
-/// CPU has is active.
+/// changes nothing) when the CPU lacks it. Until called, the path named by
+/// GG_KERNELS_ENVIRONMENT is active if this CPU has it, else the widest.
 int gg_kernels_use(int path);
 
 /// The active path's number and kernels.

@@ -35,8 +35,9 @@ public enum Kernels {
     }
 
     /// The environment variable that chooses a path (`scalar`, `avx2`); unset:
-    /// the widest this CPU has.
-    public static let environmentVariable = "GRIDGRPO_KERNELS"
+    /// the widest this CPU has. Declared in `gg_kernels.h`, whose first use
+    /// reads it too, so in-process code (tests, plot) follows it as well.
+    public static let environmentVariable = GG_KERNELS_ENVIRONMENT
 
     /// The paths this CPU can run.
     public static var availablePaths: [Path] { Path.allCases.filter(\.isAvailable) }

@@ -116,7 +116,8 @@ public enum StageCommand {
         }
         let paths = Kernels.Path.allCases.map(\.rawValue).joined(separator: "|")
         text += "ENVIRONMENT:\n  \(Kernels.environmentVariable)=\(paths)\n"
-            + wrap("The instruction set of the network kernels (default: the widest this CPU has, now \(Kernels.activePath.rawValue)). "
+            + wrap("The instruction set of the network kernels; unset, the widest this CPU has "
+                   + "(\(Kernels.availablePaths.map(\.rawValue).joined(separator: ", ")) here; in use now: \(Kernels.activePath.rawValue)). "
                    + "Every path writes the same bytes.", indent: "    ") + "\n"
         return text
     }
