@@ -40,24 +40,13 @@ extension Benchmark {
         let rollout = fastest(repetitions: repetitions) {
             episodes = sampleRollout(policy: agent.policy, config: config, iteration: 1, threads: 1)
         }
-        var pairs: PreferencePairs?
-        let pairing = fastest(repetitions: repetitions) { pairs = try? PreferencePairs(episodes: episodes) }
-        var samples = 0
-        let update = fastest(repetitions: repetitions) {
-            var trained = agent
-            guard let pairs else { return }
-            let metrics = try? preferenceUpdate(agent: &trained, episodes: episodes, pairs: pairs, config: config.update,
-                                                world: world, seed: 0, iteration: 1, threads: 1)
-            samples = (metrics?.trainingSteps ?? 0) * config.update.epochs
-        }
-        let evaluation = fastest(repetitions: repetitions) {
-            _ = Evaluation.run(policy: agent.policy, world: world, sampledEpisodes: config.evaluation.sampledEpisodes,
-                               seed: 0, iteration: 1, threads: 1)
-        }
-        return ScalingRow(grid: grid, hidden: hidden, steps: episodes.stepCount, rolloutSeconds: rollout, samples: samples,
-                          updateSeconds: update, states: PolicyTable(world: world).stateCount,
+        let pairing = fastest(repetitions: repetitions) { _ = try? PreferencePairs(episodes: episodes) }
+        let update = Self.update(config: config, threads: 1, repetitions: repetitions)
+        let evaluation = Self.evaluation(config: config, threads: 1, repetitions: repetitions)
+        return ScalingRow(grid: grid, hidden: hidden, steps: episodes.stepCount, rolloutSeconds: rollout, samples: update.samples,
+                          updateSeconds: update.seconds, states: PolicyTable(world: world).stateCount,
                           configurations: world.configurationCount, evaluationSeconds: evaluation,
-                          iterationSeconds: rollout + pairing + update + evaluation)
+                          iterationSeconds: rollout + pairing + update.seconds + evaluation)
     }
 
     /// The scaling table as `make bench` prints it.

@@ -27,15 +27,6 @@ extension Benchmark {
         return (Double(steps) / seconds, steps, PolicyTable(world: config.world).stateCount)
     }
 
-    /// The exhaustive evaluation of `policy` on a world (every configuration
-    /// greedily, plus the blog's 100 sampled episodes), seconds.
-    public static func worldEvaluation(policy: MLP, config: PipelineConfig, threads: Int) -> Double {
-        fastest(repetitions: 5) {
-            _ = Evaluation.run(policy: policy, world: config.world, sampledEpisodes: config.evaluation.sampledEpisodes,
-                               seed: 0, iteration: 0, threads: threads)
-        }
-    }
-
     /// The initial policy of a world's default network.
     static func initialPolicy(_ config: PipelineConfig) -> MLP {
         Agent.initial(world: config.world, hiddenSize: config.network.hiddenSize, seed: 0).policy

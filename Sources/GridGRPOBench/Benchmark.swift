@@ -90,36 +90,35 @@ public enum Benchmark {
         return (Double(steps) / seconds, steps)
     }
 
-    /// The update kernel: the default config's preference update (policy and
-    /// value forward and backward, Adam) on one rollout of the initial policy.
-    public static func update(threads: Int) -> (samplesPerSecond: Double, flopsPerSecond: Double) {
-        let config = PipelineConfig()
+    /// The update kernel: `config`'s preference update (policy and value
+    /// forward and backward, Adam) on one rollout of the initial policy, the
+    /// fastest of `repetitions`; `samples` = steps of the preferred episodes × epochs.
+    public static func update(config: PipelineConfig = PipelineConfig(), threads: Int, repetitions: Int = 5)
+        -> (samplesPerSecond: Double, flopsPerSecond: Double, samples: Int, seconds: Double) {
         let agent = Agent.initial(world: config.world, hiddenSize: config.network.hiddenSize, seed: 0)
         let episodes = sampleRollout(policy: agent.policy, config: config, iteration: 1, threads: threads)
-        guard let pairs = try? PreferencePairs(episodes: episodes) else { return (0, 0) }
+        guard let pairs = try? PreferencePairs(episodes: episodes) else { return (0, 0, 0, 0) }
         var samples = 0
-        let seconds = fastest(repetitions: 5) {
+        let seconds = fastest(repetitions: repetitions) {
             var trained = agent
             let metrics = try? preferenceUpdate(agent: &trained, episodes: episodes, pairs: pairs, config: config.update,
                                                 world: config.world, seed: 0, iteration: 1, threads: threads)
             samples = (metrics?.trainingSteps ?? 0) * config.update.epochs
         }
         let perSample = 2 * (forwardFlops(agent.policy) + backwardFlops(agent.policy))
-        return (Double(samples) / seconds, Double(samples) * perSample / seconds)
+        return (Double(samples) / seconds, Double(samples) * perSample / seconds, samples, seconds)
     }
 
-    /// Exhaustive evaluation of the default config (600 configurations, plus
-    /// the blog's 100 sampled episodes), seconds.
-    public static func evaluation(threads: Int) -> Double {
-        let config = PipelineConfig()
-        let agent = Agent.initial(world: config.world, hiddenSize: config.network.hiddenSize, seed: 0)
-        return fastest(repetitions: 21) {
-            _ = Evaluation.run(policy: agent.policy, world: config.world, sampledEpisodes: config.evaluation.sampledEpisodes,
+    /// Exhaustive evaluation of `config`'s initial policy (every configuration
+    /// greedily, plus the config's sampled episodes), seconds, the fastest of `repetitions`.
+    public static func evaluation(config: PipelineConfig = PipelineConfig(), threads: Int, repetitions: Int = 21) -> Double {
+        let policy = initialPolicy(config)
+        return fastest(repetitions: repetitions) {
+            _ = Evaluation.run(policy: policy, world: config.world, sampledEpisodes: config.evaluation.sampledEpisodes,
                                seed: 0, iteration: 0, threads: threads)
         }
     }
 
-    /// Wall seconds from spawning `executable` to its exit (fastest of `repetitions`).
     public static func processSeconds(_ executable: String, _ arguments: [String], repetitions: Int = 21) throws -> Double {
         var failure: String?
         let seconds = fastest(repetitions: repetitions) {

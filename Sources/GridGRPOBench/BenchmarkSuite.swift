@@ -53,7 +53,7 @@ public enum BenchmarkSuite {
                                        maze.steps, maze.tableStates, maze.stepsPerSecond / one.stepsPerSecond)))
         let rooms = Benchmark.worldConfig(.fourRooms, size: 19)
         let roomsPolicy = Benchmark.initialPolicy(rooms)
-        let roomsSeconds = Benchmark.worldEvaluation(policy: roomsPolicy, config: rooms, threads: 1)
+        let roomsSeconds = Benchmark.evaluation(config: rooms, threads: 1, repetitions: 5)
         let roomsStates = Double(PolicyTable(world: rooms.world).stateCount)
         rows.append(.init(name: "exhaustive evaluation, 19×19 four_rooms", value: roomsSeconds * 1000, unit: "ms", target: 50,
                           higherIsBetter: false, peakFraction: roomsStates * Benchmark.forwardFlops(roomsPolicy) / roomsSeconds / peakFlops,

@@ -149,9 +149,13 @@ struct PlotTests {
     }
 
     @Test func theProcessGraphComesFromTheStageList() {
+        func holds(_ edges: [TrainingProcessFigure.Edge], _ producer: String, _ consumer: String, _ file: String,
+                   previous: Bool) -> Bool {
+            edges.contains { $0.producer == producer && $0.consumer == consumer && $0.files.contains(file) && $0.previousIteration == previous }
+        }
         let edges = TrainingProcessFigure.edges(PipelineConfig())
         func has(_ producer: String, _ consumer: String, _ file: String, previous: Bool) -> Bool {
-            edges.contains { $0.producer == producer && $0.consumer == consumer && $0.files.contains(file) && $0.previousIteration == previous }
+            holds(edges, producer, consumer, file, previous: previous)
         }
         #expect(has("rollout", "pair", "rollout.h5", previous: false))
         #expect(has("pair", "update", "pairs.h5", previous: false))
@@ -169,7 +173,7 @@ struct PlotTests {
         config.preference.selection = .disagreement
         let learned = TrainingProcessFigure.edges(config)
         func hasLearned(_ producer: String, _ consumer: String, _ file: String, previous: Bool) -> Bool {
-            learned.contains { $0.producer == producer && $0.consumer == consumer && $0.files.contains(file) && $0.previousIteration == previous }
+            holds(learned, producer, consumer, file, previous: previous)
         }
         #expect(hasLearned("rollout", "label", "rollout.h5", previous: false))
         #expect(hasLearned("label", "reward", "labels.h5", previous: false))

@@ -34,14 +34,21 @@ public struct ForwardWeights: Sendable {
         hiddenTransposed = transposed
     }
 
-    /// The forward pass of a batch, keeping the activations for a backward pass.
-    public func forward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil) -> MLP.Activations {
+    /// The forward pass of a batch, keeping the activations for a backward
+    /// pass, in fixed chunks of `MLP.samplesPerChunk` samples over `threads`
+    /// threads (a sample's result does not depend on its chunk, so this is
+    /// the same bits on any thread count).
+    public func forward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil, threads: Int = 1) -> MLP.Activations {
         let count = agents.count
+        let chunk = MLP.samplesPerChunk, chunkCount = (count + chunk - 1) / chunk
         var activations = MLP.Activations(count: count, hidden1: [Float](repeating: 0, count: count * network.hiddenSize),
                                           hidden2: [Float](repeating: 0, count: count * network.hiddenSize),
                                           output: [Float](repeating: 0, count: count * network.outputSize))
         activations.withDestination { destination in
-            forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, samples: 0..<count, into: destination)
+            Parallel.forEach(chunks: chunkCount, threads: threads) { index in
+                forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions,
+                        samples: (index * chunk)..<min(count, (index + 1) * chunk), into: destination)
+            }
         }
         return activations
     }

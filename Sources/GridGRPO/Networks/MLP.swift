@@ -198,20 +198,7 @@ extension MLP {
     /// `forward` over `threads` threads. Each sample's activations do not
     /// depend on its batch, so this equals the single-threaded pass bit for bit.
     public func forward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil, threads: Int) -> Activations {
-        let count = agents.count
-        let chunkCount = (count + Self.samplesPerChunk - 1) / Self.samplesPerChunk
-        let weights = ForwardWeights(self)
-        if threads <= 1 || chunkCount <= 1 { return weights.forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions) }
-        var activations = Activations(count: count, hidden1: [Float](repeating: 0, count: count * hiddenSize),
-                                      hidden2: [Float](repeating: 0, count: count * hiddenSize),
-                                      output: [Float](repeating: 0, count: count * outputSize))
-        activations.withDestination { destination in
-            Parallel.forEach(chunks: chunkCount, threads: threads) { chunk in
-                let range = (chunk * Self.samplesPerChunk)..<min(count, (chunk + 1) * Self.samplesPerChunk)
-                weights.forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, samples: range, into: destination)
-            }
-        }
-        return activations
+        ForwardWeights(self).forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, threads: threads)
     }
 
     /// ∂loss/∂parameters for the batch: each fixed chunk of samples into its

@@ -14,10 +14,7 @@ public enum Parallel {
     /// `body(chunk)` for every chunk in `0..<chunkCount`, on up to `threads`
     /// threads (worker t takes chunks t, t + threads, …), results in chunk order.
     public static func map<T: Sendable>(chunks chunkCount: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
-        if min(threads, chunkCount) <= 1 { return (0..<chunkCount).map(body) }
-        let slots = Slots<T>(count: chunkCount)
-        forEach(chunks: chunkCount, threads: threads) { slots.store(body($0), at: $0) }
-        return slots.values()
+        map(chunks: chunkCount, threads: threads, scratch: {}) { _, chunk in body(chunk) }
     }
 
     /// `map` where each worker also carries a scratch value of its own from
@@ -26,15 +23,14 @@ public enum Parallel {
     /// policy table, is then filled once per thread instead of once per chunk.
     public static func map<Scratch, T: Sendable>(chunks chunkCount: Int, threads: Int, scratch makeScratch: @Sendable () -> Scratch,
                                                  _ body: @Sendable (inout Scratch, Int) -> T) -> [T] {
-        let workers = min(max(1, threads), chunkCount)
-        if workers <= 1 {
+        if min(threads, chunkCount) <= 1 {
             var scratch = makeScratch()
             return (0..<chunkCount).map { body(&scratch, $0) }
         }
         let slots = Slots<T>(count: chunkCount)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        forEachWorker(chunks: chunkCount, threads: threads) { chunks in
             var scratch = makeScratch()
-            for chunk in stride(from: worker, to: chunkCount, by: workers) { slots.store(body(&scratch, chunk), at: chunk) }
+            for chunk in chunks { slots.store(body(&scratch, chunk), at: chunk) }
         }
         return slots.values()
     }
@@ -42,13 +38,21 @@ public enum Parallel {
     /// `body(chunk)` for every chunk in `0..<chunkCount` on up to `threads`
     /// threads: worker t takes chunks t, t + threads, … (in order on one thread).
     static func forEach(chunks chunkCount: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
+        forEachWorker(chunks: chunkCount, threads: threads) { chunks in
+            for chunk in chunks { body(chunk) }
+        }
+    }
+
+    /// The one rule every parallel loop here shares: `min(threads, chunks)`
+    /// workers, worker t given the chunks t, t + workers, … to run in order.
+    private static func forEachWorker(chunks chunkCount: Int, threads: Int, _ body: @Sendable (StrideTo<Int>) -> Void) {
         let workers = min(max(1, threads), chunkCount)
         if workers <= 1 {
-            for chunk in 0..<chunkCount { body(chunk) }
+            body(stride(from: 0, to: chunkCount, by: 1))
             return
         }
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for chunk in stride(from: worker, to: chunkCount, by: workers) { body(chunk) }
+            body(stride(from: worker, to: chunkCount, by: workers))
         }
     }
 
