@@ -30,6 +30,73 @@ struct AlgorithmTests {
         #expect(config.canonicalJSON.contains("\"pairing\":\"same_start\""))
     }
 
+    /// `update.learning_rate_schedule: linear` (CleanRL's anneal_lr): iteration
+    /// i of T uses the rates × (1 − (i − 1)/T). Hand values, then the update
+    /// stage itself: a fresh Adam's first step moves each parameter by about
+    /// rate · sign(g) (m̂/√v̂ = g/|g|), so at iteration 3 of 4 the first step of
+    /// the stage's update moves parameters by half the configured rate.
+    @Test func linearScheduleScalesTheLearningRatesByIteration() throws {
+        var update = UpdateConfig()
+        #expect(update.learningRateFactor(iteration: 7, of: 10) == 1)
+        update.learningRateSchedule = .linear
+        #expect(update.learningRateFactor(iteration: 1, of: 4) == 1)
+        #expect(update.learningRateFactor(iteration: 3, of: 4) == 0.5)
+        #expect(update.learningRateFactor(iteration: 4, of: 4) == 0.25)
+        #expect(update.scheduled(iteration: 3, of: 4).policyLearningRate == 0.001)
+        #expect(update.scheduled(iteration: 3, of: 4).valueLearningRate == 0.001)
+        #expect(!PipelineConfig().canonicalJSON.contains("learning_rate_schedule"))
+        #expect(try PipelineConfig.parse("update: {learning_rate_schedule: linear}").canonicalJSON
+            .contains("\"learning_rate_schedule\":\"linear\""))
+        #expect(throws: GridGRPOError.self) { try PipelineConfig.parse("update: {learning_rate_schedule: cosine}") }
+
+        let directory = temporaryDirectory("lr-schedule")
+        let configPath = directory + "/config.yaml"
+        try """
+        seed: 4
+        iterations: 4
+        environment: {grid_size: 3, max_steps: 20}
+        network: {hidden_size: 8}
+        rollout: {pairs: 16}
+        update: {epochs: 1, minibatch_episodes: 16, policy_learning_rate: 0.01, value_learning_rate: 0.01, learning_rate_schedule: linear}
+        """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let config = try PipelineConfig.load(path: configPath)
+        func path(_ name: String, _ iteration: Int) -> String { directory + "/\(name)-\(iteration).h5" }
+        _ = try Stages.initialize(configPath: configPath, output: path("weights", 0))
+        for iteration in 1...3 {
+            _ = try Stages.rollout(configPath: configPath, weightsPath: path("weights", iteration - 1), iteration: iteration,
+                                   output: path("rollout", iteration))
+            _ = try Stages.pair(configPath: configPath, rolloutPath: path("rollout", iteration), iteration: iteration,
+                                output: path("pairs", iteration))
+            _ = try Stages.update(configPath: configPath, weightsPath: path("weights", iteration - 1), rolloutPath: path("rollout", iteration),
+                                  pairsPath: path("pairs", iteration), groupsPath: nil, referencePath: nil, iteration: iteration,
+                                  output: path("weights", iteration))
+        }
+        // The stage's iteration 3 equals the update with the rates halved by
+        // hand (1 − 2/4), from the same weights, rollout and pairs; and not
+        // the update at the configured rate.
+        let (stage, _, _) = try ArtifactSchema.readWeights(path: path("weights", 3), config: config)
+        let (episodes, _) = try ArtifactSchema.readRollout(path: path("rollout", 3), config: config)
+        let (pairs, _) = try ArtifactSchema.readPairs(path: path("pairs", 3), config: config)
+        func updated(rate: Double) throws -> [Float] {
+            var agent = try ArtifactSchema.readWeights(path: path("weights", 2), config: config).agent
+            var byHand = config.update
+            byHand.learningRateSchedule = .constant
+            byHand.policyLearningRate = rate
+            byHand.valueLearningRate = rate
+            _ = try preferenceUpdate(agent: &agent, episodes: episodes, pairs: pairs, config: byHand, world: config.world,
+                                     seed: config.seed, iteration: 3)
+            return agent.policy.parameters + (agent.value?.parameters ?? [])
+        }
+        let written = stage.policy.parameters + (stage.value?.parameters ?? [])
+        #expect(written == (try updated(rate: 0.005)))
+        #expect(written != (try updated(rate: 0.01)))
+        // Iteration 1 (factor 1): a fresh Adam's first step moves every
+        // parameter by 0.01 · |g|/(|g| + ε), so the largest move is 0.01.
+        let initial = try ArtifactSchema.readWeights(path: path("weights", 0), config: config).agent.policy.parameters
+        let first = try ArtifactSchema.readWeights(path: path("weights", 1), config: config).agent.policy.parameters
+        #expect(abs((zip(initial, first).map { abs($1 - $0) }.max() ?? 0) - 0.01) < 1e-5)
+    }
+
     let world = GridWorld(size: 4, maxSteps: 30)
 
     func streams(_ count: Int, seed: UInt64 = 2, iteration: Int = 1) -> (starts: [(agent: Int, goal: Int)], streams: [RandomStream]) {

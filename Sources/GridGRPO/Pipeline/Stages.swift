@@ -193,7 +193,8 @@ public enum Stages {
             try checkScoredFrom(pairsSource, path: pairsPath)
             inputs.append(try .input(.pairs, path: pairsPath))
             if let rewardInput { inputs.append(rewardInput) }
-            metrics = try preferenceUpdate(agent: &agent, episodes: episodes, pairs: pairs, config: config.update,
+            metrics = try preferenceUpdate(agent: &agent, episodes: episodes, pairs: pairs,
+                                           config: config.update.scheduled(iteration: iteration, of: config.iterations),
                                            world: config.world, seed: config.seed, iteration: iteration, threads: workers)
         case .grpo:
             guard let groupsPath, pairsPath == nil else {
@@ -218,7 +219,8 @@ public enum Stages {
                 throw GridGRPOError("grpo.kl_beta is 0: update reads no --reference")
             }
             metrics = grpoUpdate(agent: &agent, reference: reference, episodes: episodes, groups: groups, config: config.grpo,
-                                 adam: config.update.policyAdam(learningRate: config.grpo.learningRate),
+                                 adam: config.update.policyAdam(learningRate: config.grpo.learningRate
+                                     * config.update.learningRateFactor(iteration: iteration, of: config.iterations)),
                                  world: config.world, seed: config.seed, iteration: iteration, threads: workers)
         }
         let parameters = agent.policy.parameters + (agent.value?.parameters ?? [])

@@ -80,6 +80,16 @@ public struct UpdateConfig: ConfigSection {
     public var adamBeta1: Double = 0.9
     public var adamBeta2: Double = 0.999
     public var adamEpsilon: Double = 1e-8
+    public var learningRateSchedule: LearningRateSchedule = .constant
+
+    /// How the learning rates change over the run's iterations.
+    public enum LearningRateSchedule: String, Codable, Sendable, CaseIterable {
+        /// The configured rates at every iteration (the blog).
+        case constant
+        /// CleanRL's `anneal_lr`: iteration i of T uses the rates × (1 − (i − 1)/T),
+        /// from the full rate at iteration 1 down to rate/T at iteration T.
+        case linear
+    }
 
     public static let keys: [ConfigKey<UpdateConfig>] = [
         .number("epochs", \.epochs, in: 1...1000, "K: passes over the preferred episodes per iteration"),
@@ -91,9 +101,32 @@ public struct UpdateConfig: ConfigSection {
         .number("adam_beta1", \.adamBeta1, in: 0...0.999999, "Adam β₁ (GRPO's too)"),
         .number("adam_beta2", \.adamBeta2, in: 0...0.999999999, "Adam β₂ (GRPO's too)"),
         .number("adam_epsilon", \.adamEpsilon, in: 1e-12...1, "Adam ε (GRPO's too)"),
+        .choice("learning_rate_schedule", \.learningRateSchedule,
+                "`constant` (the blog); `linear` anneals the policy's and value network's rates (GRPO's `grpo.learning_rate` too) "
+                    + "as CleanRL: iteration i of T uses rate × (1 − (i − 1)/T) (left out of the canonical JSON at its default)",
+                omittedAtDefault: true),
     ]
 
     public init() {}
+
+    /// The factor on the learning rates at `iteration` (1…`iterations`) under
+    /// the schedule: 1 when constant; 1 − (iteration − 1)/iterations when
+    /// linear, computed in Double and so the same on every machine.
+    public func learningRateFactor(iteration: Int, of iterations: Int) -> Double {
+        switch learningRateSchedule {
+        case .constant: return 1
+        case .linear: return 1 - Double(iteration - 1) / Double(max(iterations, 1))
+        }
+    }
+
+    /// This section with both learning rates scaled by the schedule at `iteration`.
+    public func scheduled(iteration: Int, of iterations: Int) -> UpdateConfig {
+        let factor = learningRateFactor(iteration: iteration, of: iterations)
+        var scaled = self
+        scaled.policyLearningRate *= factor
+        scaled.valueLearningRate *= factor
+        return scaled
+    }
 
     public var policyAdam: Adam.Hyperparameters { policyAdam(learningRate: policyLearningRate) }
 
