@@ -2,11 +2,15 @@
 import Foundation
 import PackageDescription
 
-/// One library (`GridGRPO`) holds the domain; each stage executable is a thin
-/// `main.swift` that parses its flags and calls into it.
-/// The stage executables read their flags from the stage registry (no
-/// ArgumentParser); the tools parse theirs with ArgumentParser.
-let stages = ["rollout", "label", "reward", "pair", "update", "evaluate", "checkpoint"]
+/// One library (`GridGRPO`) holds the domain; the executables are thin
+/// `main.swift` files that parse their flags and call into it.
+/// Every stage runs from one executable, `gridgrpo` (`StageBinary`): the stage
+/// names (rollout, update, …) are links to it that `make` creates, its flags
+/// come from the stage registry (no ArgumentParser). It links the Swift
+/// runtime and Foundation statically: a stage process starts in about half
+/// the time (README "Speed"), and one binary holds that code once.
+/// The tools parse their flags with ArgumentParser.
+let stageBinary = "gridgrpo"
 let tools = ["dag", "inspect", "bench"]
 /// Tools that also draw (they load Cairo through GridGRPOPlot).
 let drawingTools = ["sweep"]
@@ -28,7 +32,7 @@ let hdf5Linking: [LinkerSetting] = FileManager.default.fileExists(atPath: static
 let package = Package(
     name: "GridGRPO",
     products: [.library(name: "GridGRPO", targets: ["GridGRPO"]), .executable(name: "plot", targets: ["plot"])]
-        + (stages + tools + drawingTools).map { .executable(name: $0, targets: [$0]) },
+        + ([stageBinary] + tools + drawingTools).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -83,16 +87,30 @@ let package = Package(
             name: "plot",
             dependencies: ["GridGRPOPlot", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        // The stage executables are test dependencies so `swift test` builds
-        // them: the end-to-end tests run the real binaries through the Makefile.
+        // The tools are test dependencies so `swift test` builds them: the
+        // end-to-end tests run the real binaries through the Makefile. gridgrpo
+        // (the stages) cannot be one: a test bundle would link with its static
+        // runtime flags. `swift build --build-tests` builds it anyway, as every
+        // product, and the tests link the stage names to it as make does.
         // Fixtures/ holds numbers made once by real PyTorch (scripts/torch_fixtures.py);
         // the tests read them by path.
         .testTarget(name: "GridGRPOTests",
-                    dependencies: ["GridGRPO", "GridGRPOPlot", "CPNG", "plot"] + (stages + tools + drawingTools).map { .target(name: $0) },
+                    dependencies: ["GridGRPO", "GridGRPOPlot", "CPNG", "plot"] + (tools + drawingTools).map { .target(name: $0) },
                     exclude: ["Fixtures"]),
-    ] + stages.map {
-        .executableTarget(name: $0, dependencies: ["GridGRPO"])
-    } + tools.map {
+        .executableTarget(
+            name: stageBinary,
+            dependencies: ["GridGRPO"],
+            // Foundation's static libraries name their own dependencies only
+            // when every module is compiled with -static-stdlib (as SwiftPM's
+            // --static-swift-stdlib does for every product); here only this
+            // target links so, and its libraries are named as one group.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--start-group"]
+                + ["Foundation", "FoundationEssentials", "FoundationInternationalization", "CoreFoundation",
+                   "_FoundationCollections", "_FoundationCShims", "_FoundationICU", "swiftSynchronization",
+                   "swiftDispatch", "dispatch", "BlocksRuntime", "swiftCore", "stdc++"].flatMap { ["-Xlinker", "-l" + $0] }
+                + ["-Xlinker", "--end-group"])]
+        ),
+    ] + tools.map {
         .executableTarget(
             name: $0,
             dependencies: ["GridGRPO", .product(name: "ArgumentParser", package: "swift-argument-parser")]

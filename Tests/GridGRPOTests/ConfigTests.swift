@@ -42,7 +42,7 @@ struct ConfigTests {
             expected += key.keys.map { "\(key.name).\($0.name)" }.filter { $0 != "environment.map" }
         }
         #expect(Set(written) == Set(expected), "pipeline.yaml lacks \(Set(expected).subtracting(written).sorted())")
-        #expect(written.count == 4 + 5 + 4 + 1 + 2 + 8 + 1 + 1)
+        #expect(written.count == 4 + 5 + 4 + 1 + 2 + 9 + 1 + 1)
     }
 
     @Test func writtenKeysListSectionsAndTheirKeys() throws {
@@ -92,8 +92,31 @@ struct ConfigTests {
         }
     }
 
+    /// The reader takes scalars as YAML 1.1 does (what Yams' default rules
+    /// would tag), without those rules' regular expressions (ConfigYAML):
+    /// booleans in their six spellings, numbers only when plain, no merge keys;
+    /// the canonical JSON a file records reads back as the same config.
+    @Test func scalarsReadAsYAMLWouldTagThem() throws {
+        for (text, value) in [("yes", true), ("On", true), ("TRUE", true), ("no", false), ("off", false), ("False", false)] {
+            #expect(try PipelineConfig.parse("grpo: {drop_uniform_groups: \(text)}").grpo.dropUniformGroups == value, "\(text)")
+        }
+        #expect(error("grpo: {drop_uniform_groups: 'true'}") == "test.yaml: key 'grpo.drop_uniform_groups' must be true or false")
+        #expect(error("seed: '5'") == "test.yaml: key 'seed' must be a whole number in 0...9223372036854775807")
+        #expect(error("seed: ~") == "test.yaml: key 'seed' must be a whole number in 0...9223372036854775807")
+        #expect(error("update: {clip_epsilon: \"0.3\"}") == "test.yaml: key 'update.clip_epsilon' must be a number in 0.001...1.0")
+        #expect(try PipelineConfig.parse("seed: 1_000\nupdate: {clip_epsilon: 3e-1}").seed == 1000)
+        #expect(error("<<: {seed: 1}\n").hasPrefix("test.yaml: unknown key '<<'"))
+        #expect(error("update:\n") == "test.yaml: section 'update' must be a mapping of keys to values")
+        var config = PipelineConfig()
+        config.grpo.dropUniformGroups = true
+        config.update.learningRateSchedule = .linear
+        config.environment.layout = .fourRooms
+        config.environment.gridSize = 9
+        #expect(try PipelineConfig.parse(config.canonicalJSON) == config)
+    }
+
     @Test func unknownKeysAreNamedWithTheirSection() {
-        #expect(error("update:\n  epoch: 3\n") == "test.yaml: unknown key 'update.epoch' (allowed in section 'update': epochs, minibatch_episodes, clip_epsilon, policy_learning_rate, value_learning_rate, adam_beta1, adam_beta2, adam_epsilon)")
+        #expect(error("update:\n  epoch: 3\n") == "test.yaml: unknown key 'update.epoch' (allowed in section 'update': epochs, minibatch_episodes, clip_epsilon, policy_learning_rate, value_learning_rate, adam_beta1, adam_beta2, adam_epsilon, learning_rate_schedule)")
         #expect(error("sede: 1\n").hasPrefix("test.yaml: unknown key 'sede' (allowed in the top level: seed,"))
     }
 

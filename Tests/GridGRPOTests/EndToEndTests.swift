@@ -18,13 +18,15 @@ struct EndToEndTests {
 
     """
 
-    /// The directory holding the stage executables `swift test` built beside this test bundle.
+    /// The directory holding the executables `swift test` built beside this
+    /// test bundle, with the stage links to gridgrpo made as make makes them.
     static let binaries: String = {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
-        for candidate in [beside, repositoryRoot + "/.build/debug"] where FileManager.default.isExecutableFile(atPath: candidate + "/rollout") {
-            return candidate
-        }
-        return repositoryRoot + "/.build/debug"
+        let directory = [beside, repositoryRoot + "/.build/debug"].first {
+            FileManager.default.isExecutableFile(atPath: $0 + "/" + StageBinary.name)
+        } ?? repositoryRoot + "/.build/debug"
+        try? StageBinary.installLinks(in: directory)
+        return directory
     }()
 
     /// Runs make in the repository with the test's binaries and no build step.

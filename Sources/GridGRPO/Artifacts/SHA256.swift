@@ -88,15 +88,19 @@ public struct SHA256 {
         }
         defer { close(descriptor) }
         var hasher = SHA256()
-        var chunk = [UInt8](repeating: 0, count: fileChunkSize)
+        // Not zeroed: read(2) writes what is hashed, and a small file touches
+        // only its own pages of the buffer (zeroing 1 MiB cost a 3×3 stage
+        // ~0.3 ms in page faults per input file).
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: fileChunkSize, alignment: 16)
+        defer { chunk.deallocate() }
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            let count = read(descriptor, chunk.baseAddress, chunk.count)
             if count == 0 { break }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw GridGRPOError("\(path): cannot read file to compute its digest (\(String(cString: strerror(errno))))")
             }
-            chunk.withUnsafeBytes { hasher.update(buffer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            hasher.update(buffer: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
         }
         return hexString(hasher.finalize())
     }

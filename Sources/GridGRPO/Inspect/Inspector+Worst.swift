@@ -3,37 +3,23 @@ import Foundation
 extension Inspector {
     /// The sections a file records (only those its stage read), each
     /// validated by its own reader, laid over the defaults. Sections are
-    /// decoded one by one: the checks across sections (minibatch vs pairs)
+    /// read one by one: the checks across sections (minibatch vs pairs)
     /// would compare a recorded section with a default one.
-    private struct RecordedSections: Decodable {
-        var seed: UInt64?
-        var algorithm: PipelineConfig.Algorithm?
-        var environment: EnvironmentConfig?
-        var network: NetworkConfig?
-        var rollout: RolloutConfig?
-        var update: UpdateConfig?
-        var evaluation: EvaluationConfig?
-        var grpo: GRPOConfig?
-    }
+    private static let recordedKeys: Set = ["seed", "algorithm", "environment", "network", "rollout", "update", "evaluation", "grpo"]
 
     static func config(from provenance: Provenance, path: String) throws -> PipelineConfig {
-        let sections: RecordedSections
+        var config = PipelineConfig()
         do {
-            sections = try JSONDecoder().decode(RecordedSections.self, from: Data(provenance.configJSON.utf8))
+            guard let node = try ConfigYAML.compose(provenance.configJSON) else {
+                throw GridGRPOError("it is empty")
+            }
+            let reader = try StrictReader(node, prefix: "", allowed: PipelineConfig.keys.map(\.name))
+            for key in PipelineConfig.keys where recordedKeys.contains(key.name) { try key.read(&config, reader) }
         } catch let error as GridGRPOError {
             throw GridGRPOError("\(path): its recorded config cannot be read (\(error.message))")
         } catch {
             throw GridGRPOError("\(path): its recorded config cannot be read (\(String(describing: error).split(separator: "\n").joined(separator: " ")))")
         }
-        var config = PipelineConfig()
-        if let seed = sections.seed { config.seed = seed }
-        if let algorithm = sections.algorithm { config.algorithm = algorithm }
-        if let environment = sections.environment { config.environment = environment }
-        if let network = sections.network { config.network = network }
-        if let rollout = sections.rollout { config.rollout = rollout }
-        if let update = sections.update { config.update = update }
-        if let evaluation = sections.evaluation { config.evaluation = evaluation }
-        if let grpo = sections.grpo { config.grpo = grpo }
         return config
     }
 

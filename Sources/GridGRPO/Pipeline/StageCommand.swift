@@ -125,9 +125,9 @@ public enum StageCommand {
     /// Parses the process's arguments, runs the stage with its summary line
     /// and timing record, and exits: 0, 1 with a one-line error, or 64 for a
     /// usage error.
-    public static func main(executable: String) -> Never {
+    public static func main(executable: String, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         do {
-            guard let invocation = try parse(executable: executable, Array(CommandLine.arguments.dropFirst())) else {
+            guard let invocation = try parse(executable: executable, arguments) else {
                 print(help(executable: executable), terminator: "")
                 exit(0)
             }

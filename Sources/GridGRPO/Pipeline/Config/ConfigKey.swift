@@ -1,28 +1,26 @@
 import Foundation
+import Yams
 
 /// A section of the config: a struct whose stored properties hold the
 /// defaults (`init()` is the all-defaults value, the one place a default is
 /// written) and whose `keys` table declares each key once: its name in the
 /// YAML, its property, what is allowed and what it means. The table drives
-/// strict reading (`init(from:)`), the canonical JSON (`encode(to:)`) and the
+/// strict reading (`read(from:prefix:)`), the canonical JSON (`encode(to:)`) and the
 /// generated reference (`ConfigReference`, docs/config.md).
-public protocol ConfigSection: Codable, Equatable, Sendable {
+public protocol ConfigSection: Encodable, Equatable, Sendable {
     init()
     static var keys: [ConfigKey<Self>] { get }
 }
 
 extension ConfigSection {
-    /// The defaults with every key present in `decoder` read over them. An
+    /// The defaults with every key present in the mapping `node` read over
+    /// them (`prefix`: the section's dotted path, "" at the top level). An
     /// unknown key, a wrong type or an out-of-range value is an error naming it.
-    static func read(from decoder: Decoder) throws -> Self {
-        let reader = try StrictReader(decoder, allowed: keys.map(\.name))
+    static func read(from node: Node, prefix: String) throws -> Self {
+        let reader = try StrictReader(node, prefix: prefix, allowed: keys.map(\.name))
         var value = Self()
         for key in keys { try key.read(&value, reader) }
         return value
-    }
-
-    public init(from decoder: Decoder) throws {
-        self = try Self.read(from: decoder)
     }
 
     /// Every key of the table under its name (JSON keys are the YAML keys).
@@ -139,7 +137,7 @@ public struct ConfigKeyInfo: Sendable, Equatable {
 }
 
 /// A number type a config key can hold.
-public protocol ConfigNumber: Codable, Comparable, Sendable {
+public protocol ConfigNumber: Codable, Comparable, Sendable, ScalarConstructible {
     /// How the type is named in a wrong-type error ("a number", "a whole number").
     static var configKind: String { get }
     /// How the reference writes a value: `1e-8` rather than `1e-08`, `2⁶³−1`.

@@ -51,8 +51,10 @@ public struct PipelineConfig: ConfigSection {
 
     public init() {}
 
-    public init(from decoder: Decoder) throws {
-        self = try Self.read(from: decoder)
+    /// Every key of the mapping `node` read strictly over the defaults, then
+    /// the rules across keys.
+    init(node: Node) throws {
+        self = try Self.read(from: node, prefix: "")
         for rule in Self.rules { try rule.check(self) }
     }
 
@@ -129,15 +131,13 @@ public struct PipelineConfig: ConfigSection {
             throw GridGRPOError("\(source): config file is empty")
         }
         do {
-            let node = try Yams.compose(yaml: text)
+            let node = try ConfigYAML.compose(text)
             guard let node, node.mapping != nil else {
                 throw GridGRPOError("\(source): config must be a YAML mapping of keys to values")
             }
-            return try YAMLDecoder().decode(PipelineConfig.self, from: node)
+            return try PipelineConfig(node: node)
         } catch let error as GridGRPOError {
             throw error.message.hasPrefix(source) ? error : GridGRPOError("\(source): \(error.message)")
-        } catch let error as DecodingError {
-            throw GridGRPOError("\(source): \(StrictReader.describe(error))")
         } catch {
             throw GridGRPOError("\(source): not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
         }
@@ -146,7 +146,7 @@ public struct PipelineConfig: ConfigSection {
     /// The dotted keys a config text writes, sections and their keys, in file
     /// order (a section written as `{}` lists only itself). Values are not read.
     public static func writtenKeys(_ text: String) throws -> [String] {
-        guard let node = try? Yams.compose(yaml: text), let top = node.mapping else {
+        guard let node = try? ConfigYAML.compose(text), let top = node.mapping else {
             throw GridGRPOError("config must be a YAML mapping of keys to values")
         }
         var keys: [String] = []

@@ -1,26 +1,33 @@
-import Foundation
+import Yams
 
 /// A mapping of a config, read strictly: a key outside the section's table, a
 /// wrong type, a non-finite or out-of-range number is an error whose message
 /// names the dotted key and what is allowed. Each reading function returns nil
-/// for an absent key, which keeps the default. Works on any `Decoder` (Yams'
-/// YAML, Foundation's JSON of a recorded config).
+/// for an absent key, which keeps the default. Reads the node tree of
+/// `ConfigYAML` (a config file, or the JSON a file records: JSON is YAML).
 struct StrictReader {
-    let container: KeyedDecodingContainer<ConfigCodingKey>
+    /// The mapping's values by key (keys are unique: the parser refuses duplicates).
+    let values: [String: Node]
     /// The dotted path of the section, "" at the top level.
     let prefix: String
 
-    init(_ decoder: Decoder, allowed: [String]) throws {
-        prefix = decoder.codingPath.map(\.stringValue).joined(separator: ".")
+    init(_ node: Node, prefix: String, allowed: [String]) throws {
+        self.prefix = prefix
         let section = prefix.isEmpty ? "the top level" : "section '\(prefix)'"
-        do {
-            container = try decoder.container(keyedBy: ConfigCodingKey.self)
-        } catch {
+        guard let mapping = node.mapping else {
             throw GridGRPOError("\(section) must be a mapping of keys to values")
         }
-        for key in container.allKeys where !allowed.contains(key.stringValue) {
-            throw GridGRPOError("unknown key '\(Self.path(prefix, key.stringValue))' (allowed in \(section): \(allowed.joined(separator: ", ")))")
+        var values: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else {
+                throw GridGRPOError("\(section) has a key that is not a name")
+            }
+            guard allowed.contains(name) else {
+                throw GridGRPOError("unknown key '\(Self.path(prefix, name))' (allowed in \(section): \(allowed.joined(separator: ", ")))")
+            }
+            values[name] = value
         }
+        self.values = values
     }
 
     static func path(_ prefix: String, _ key: String) -> String {
@@ -30,12 +37,8 @@ struct StrictReader {
     func name(_ key: String) -> String { Self.path(prefix, key) }
 
     func number<T: ConfigNumber>(_ key: String, in range: ClosedRange<T>) throws -> T? {
-        let codingKey = ConfigCodingKey(key)
-        guard container.contains(codingKey) else { return nil }
-        let value: T
-        do {
-            value = try container.decode(T.self, forKey: codingKey)
-        } catch {
+        guard let node = values[key] else { return nil }
+        guard let scalar = node.scalar, let value = T.construct(from: scalar) else {
             throw GridGRPOError("key '\(name(key))' must be \(T.configKind) in \(range.lowerBound)...\(range.upperBound)")
         }
         if let double = value as? Double, !double.isFinite {
@@ -48,9 +51,8 @@ struct StrictReader {
     }
 
     func choice<T: RawRepresentable & CaseIterable>(_ key: String) throws -> T? where T.RawValue == String {
-        let codingKey = ConfigCodingKey(key)
-        guard container.contains(codingKey) else { return nil }
-        let raw = try? container.decode(String.self, forKey: codingKey)
+        guard let node = values[key] else { return nil }
+        let raw = node.scalar?.string
         guard let raw, let value = T(rawValue: raw) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
             throw GridGRPOError("key '\(name(key))' is \(raw.map { "'\($0)'" } ?? "not a name") (allowed: \(allowed))")
@@ -59,9 +61,8 @@ struct StrictReader {
     }
 
     func flag(_ key: String) throws -> Bool? {
-        let codingKey = ConfigCodingKey(key)
-        guard container.contains(codingKey) else { return nil }
-        guard let value = try? container.decode(Bool.self, forKey: codingKey) else {
+        guard let node = values[key] else { return nil }
+        guard let scalar = node.scalar, let value = ConfigYAML.boolean(scalar) else {
             throw GridGRPOError("key '\(name(key))' must be true or false")
         }
         return value
@@ -69,12 +70,11 @@ struct StrictReader {
 
     /// A grid map: one string of rows or a list of strings, one per row.
     func map(_ key: String) throws -> GridMap? {
-        let codingKey = ConfigCodingKey(key)
-        guard container.contains(codingKey) else { return nil }
+        guard let node = values[key] else { return nil }
         let lines: [String]
-        if let rows = try? container.decode([String].self, forKey: codingKey) {
-            lines = rows
-        } else if let text = try? container.decode(String.self, forKey: codingKey) {
+        if let rows = node.sequence?.map({ $0.scalar?.string }), !rows.contains(nil) {
+            lines = rows.compactMap { $0 }
+        } else if let text = node.scalar?.string {
             lines = [text]
         } else {
             throw GridGRPOError("key '\(name(key))' must be a string of rows or a list of strings, one per row ('.' floor, '#' wall, '~' lava)")
@@ -82,26 +82,8 @@ struct StrictReader {
         return try GridMap(lines: lines, key: name(key))
     }
 
-    func section<T: Decodable>(_ key: String) throws -> T? {
-        let codingKey = ConfigCodingKey(key)
-        guard container.contains(codingKey) else { return nil }
-        do {
-            return try container.decode(T.self, forKey: codingKey)
-        } catch let error as GridGRPOError {
-            throw error
-        } catch {
-            throw GridGRPOError("section '\(name(key))' must be a mapping of keys to values")
-        }
-    }
-
-    /// A decoding error the reader did not turn into a message itself.
-    static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context), .dataCorrupted(let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? context.debugDescription : "key '\(path)': \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
+    func section<T: ConfigSection>(_ key: String) throws -> T? {
+        guard let node = values[key] else { return nil }
+        return try T.read(from: node, prefix: name(key))
     }
 }
