@@ -12,9 +12,7 @@ extension HDF5Group {
         let dcpl = HDF5Properties.objectCreation(gg_h5p_dataset_create())
         var chunkSize = [hsize_t(chunk)]
         _ = H5Pset_chunk(dcpl.id, 1, &chunkSize)
-        _ = H5Pset_shuffle(dcpl.id)
-        _ = H5Pset_deflate(dcpl.id, 6)
-        _ = H5Pset_fletcher32(dcpl.id)
+        HDF5Properties.compressChunks(dcpl)
         // Appends only ever touch the last chunk or two: a small chunk cache
         // (instead of HDF5's 1 MB per dataset) keeps a streamed file's memory low.
         let dapl = HDF5ID(H5Pcreate(gg_h5p_dataset_access()), close: H5Pclose)

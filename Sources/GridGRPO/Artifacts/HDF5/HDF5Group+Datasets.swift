@@ -2,8 +2,8 @@ import CHDF5
 
 extension HDF5Group {
     /// Writes a dataset of the given shape. Large datasets are chunked and
-    /// compressed (shuffle + deflate) with a Fletcher-32 checksum per chunk,
-    /// all of which HDF5 does deterministically.
+    /// compressed (`HDF5Properties.compressChunks`: shuffle, deflate, a
+    /// Fletcher-32 checksum per chunk), all of which HDF5 does deterministically.
     public func write<T: HDF5Scalar>(_ name: String, _ values: [T], shape: [Int]? = nil, compress: Bool = false) throws {
         let dims = (shape ?? [values.count]).map { hsize_t($0) }
         guard dims.reduce(1, *) == hsize_t(values.count) else {
@@ -16,9 +16,7 @@ extension HDF5Group {
             let rowSize = dims.dropFirst().reduce(1, *)
             chunk[0] = max(1, min(dims[0], hsize_t(max(1, 65536 / Int(rowSize)))))
             _ = H5Pset_chunk(dcpl.id, Int32(chunk.count), chunk)
-            _ = H5Pset_shuffle(dcpl.id)
-            _ = H5Pset_deflate(dcpl.id, 6)
-            _ = H5Pset_fletcher32(dcpl.id)
+            HDF5Properties.compressChunks(dcpl)
         }
         let dataset = H5Dcreate2(handle.id, name, T.fileType, space.id, gg_h5p_default(), dcpl.id, gg_h5p_default())
         guard dataset >= 0 else { throw GridGRPOError("\(describe(name)): cannot create dataset") }

@@ -27,6 +27,21 @@ enum HDF5Properties {
         return HDF5ID(plist, close: H5Pclose)
     }
 
+    /// zlib's level for every compressed dataset. Level 1: on a rollout's
+    /// columns (small integers and floats, shuffled) it compresses within a
+    /// few per cent of level 6 at a fraction of the time (level 6 was two
+    /// thirds of a 32×32 maze rollout stage's time under perf).
+    static let deflateLevel: UInt32 = 1
+
+    /// The filters of every chunked dataset, in this order: byte shuffle,
+    /// deflate at `deflateLevel`, a Fletcher-32 checksum per chunk. HDF5
+    /// applies them deterministically, so the bytes depend only on the data.
+    static func compressChunks(_ datasetCreation: HDF5ID) {
+        _ = H5Pset_shuffle(datasetCreation.id)
+        _ = H5Pset_deflate(datasetCreation.id, deflateLevel)
+        _ = H5Pset_fletcher32(datasetCreation.id)
+    }
+
     /// File access without HDF5's own file locks. A run is already one make
     /// under one lock, every writer writes a temporary file of its own and
     /// readers read finished files, so the locks guard nothing here; and
