@@ -115,7 +115,7 @@ struct SweepFileTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
         // settings per file: the three methods; the labeller, its variants and GRPO;
         // the three methods and the blog's method with same-start pairs; same-start pairs on the three worlds
-        let settings = ["compare.yaml": 3, "four_rooms.yaml": 4, "label-efficiency.yaml": 5, "lava_gap.yaml": 4, "maze.yaml": 4,
+        let settings = ["compare.yaml": 3, "four_rooms.yaml": 5, "label-efficiency.yaml": 5, "lava_gap.yaml": 5, "maze.yaml": 5,
                         "same-start-long.yaml": 3]
         #expect(files == settings.keys.sorted())
         for file in files {
@@ -126,16 +126,19 @@ struct SweepFileTests {
         }
     }
 
-    /// The world sweeps: the blog's method is the world config as it is, and
-    /// the GRPO settings are the world config with the algorithm and the
-    /// method's defining keys as configs/grpo.yaml and configs/drgrpo.yaml
-    /// define them (so the sweep's overrides cannot drift from those files);
-    /// the blog's method with same-start pairs differs in that key alone.
+    /// The world sweeps: the tuned method (`blog-annealed`) is the world
+    /// config as it is; the blog's method as the blog runs it is that config
+    /// with its pairing, a constant rate and 60 iterations, and same-start
+    /// pairs differ from it in the pairing alone; the GRPO settings are the
+    /// world config with the algorithm and the method's defining keys as
+    /// configs/grpo.yaml and configs/drgrpo.yaml define them (so the sweep's
+    /// overrides cannot drift from those files), at a constant rate.
     @Test(arguments: ["four_rooms", "maze", "lava_gap"])
     func worldSweepsCompareTheThreeMethodsOnTheWorldConfig(world: String) throws {
         let plan = try Self.shippedPlan(world + ".yaml")
-        #expect(plan.settings.map(\.name) == ["blog", "grpo", "drgrpo", "blog-same-start"])
+        #expect(plan.settings.map(\.name) == ["blog", "grpo", "drgrpo", "blog-same-start", "blog-annealed"])
         let base = try PipelineConfig.load(path: repositoryRoot + "/configs/\(world).yaml")
+        #expect(base.rollout.pairing == .sameStart && base.update.learningRateSchedule == .linear)
         let methods = [("grpo", try PipelineConfig.load(path: repositoryRoot + "/configs/grpo.yaml")),
                        ("drgrpo", try PipelineConfig.load(path: repositoryRoot + "/configs/drgrpo.yaml"))]
         for run in plan.runs {
@@ -143,15 +146,19 @@ struct SweepFileTests {
             expected.seed = run.seed
             let setting = plan.settings[run.setting].name
             #expect(run.config.environment == base.environment && run.config.network == base.network, "\(world): \(run.relativePath)")
-            if setting == "blog" {
+            if setting == "blog-annealed" {
                 #expect(run.config == expected, "\(world): \(run.relativePath)")
                 continue
             }
-            if setting == "blog-same-start" {
-                expected.rollout.pairing = .sameStart
+            #expect(run.config.update.learningRateSchedule == .constant, "\(world): \(run.relativePath)")
+            expected.update.learningRateSchedule = .constant
+            expected.iterations = 60
+            if setting == "blog" || setting == "blog-same-start" {
+                expected.rollout.pairing = setting == "blog" ? .independent : .sameStart
                 #expect(run.config == expected, "\(world): \(run.relativePath)")
                 continue
             }
+            #expect(run.config.rollout.pairing == .independent && run.config.iterations == 200, "\(world): \(run.relativePath)")
             let method = try #require(methods.first { $0.0 == setting }?.1)
             let grpo = run.config.grpo
             #expect(run.config.algorithm == .grpo && method.algorithm == .grpo)
