@@ -103,10 +103,19 @@ struct ExactnessTests {
         let agents = (0..<count).map { $0 % world.cellCount }
         let goals = (0..<count).map { ($0 * 7 + 3) % world.cellCount }
         let activations = network.forward(agents: agents, goals: goals, cellCount: world.cellCount)
+        // The policy table's layout (the first layer transposed) and the
+        // minibatch's (as stored) give the plain loop's bits for one state too.
+        let byColumns = ForwardWeights(network, inputColumns: true), asStored = ForwardWeights(network)
+        #expect(byColumns.inputColumns.count == world.observationSize * hidden && asStored.inputColumns.isEmpty)
         for s in 0..<count {
             let expected = plain.forward(agent: agents[s], goal: goals[s], cells: world.cellCount)
             #expect(Array(activations.output[(s * 4)..<(s * 4 + 4)]) == expected.out)
             #expect(Array(activations.hidden2[(s * hidden)..<((s + 1) * hidden)]) == expected.h2)
+            for weights in [byColumns, asStored] {
+                var single = [Float](repeating: .nan, count: 4)
+                single.withUnsafeMutableBufferPointer { weights.output(agent: agents[s], goal: goals[s], cellCount: world.cellCount, into: $0.baseAddress!) }
+                #expect(single == expected.out, "sample \(s), input columns \(!weights.inputColumns.isEmpty)")
+            }
         }
         // some exact zeros, as a clipped PPO loss gives
         let outputGradient: [Float] = (0..<(count * 4)).map { (i: Int) -> Float in

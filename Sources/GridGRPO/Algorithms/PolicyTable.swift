@@ -6,8 +6,12 @@
 /// chunking holds the same bits.
 ///
 /// States count floor cells only: with F floor cells, state =
-/// floor(agent)·F + floor(goal), F² states (N⁴ on the open grid, fewer behind
+/// floor(goal)·F + floor(agent), F² states (N⁴ on the open grid, fewer behind
 /// walls: a 31×31 maze has 511 floor cells, 261 121 states instead of 923 521).
+/// Goal-major, because an episode keeps its goal: all its states lie within
+/// one goal's F rows (8 KB of log-probabilities on that maze), which stay in
+/// the cache, where agent-major rows were F apart and nearly every step of a
+/// large grid's episode missed it.
 public struct PolicyTable: Sendable {
     /// F: the world's floor cells.
     public let floorCount: Int
@@ -47,12 +51,12 @@ public struct PolicyTable: Sendable {
     /// The state of an agent and a goal, both on floor cells.
     @inline(__always)
     func state(agent: Int, goal: Int) -> Int {
-        Int(floorIndex[agent]) &* floorCount &+ Int(floorIndex[goal])
+        Int(floorIndex[goal]) &* floorCount &+ Int(floorIndex[agent])
     }
 
     /// The agent and goal cells of a state, for the network's input.
     func cells(of state: Int) -> (agent: Int, goal: Int) {
-        (floorCells[state / floorCount], floorCells[state % floorCount])
+        (floorCells[state % floorCount], floorCells[state / floorCount])
     }
 
     /// The table of every state, filled in fixed chunks of states over `threads` threads.
@@ -61,7 +65,7 @@ public struct PolicyTable: Sendable {
         let stateCount = table.stateCount
         let chunkCount = (stateCount + chunkStates - 1) / chunkStates
         let shape = table
-        let weights = ForwardWeights(policy)
+        let weights = ForwardWeights(policy, inputColumns: true)
         let width = GridWorld.actionCount
         let rows = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> [Float] in
             let states = (chunk * chunkStates)..<min(stateCount, (chunk + 1) * chunkStates)

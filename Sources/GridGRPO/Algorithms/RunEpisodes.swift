@@ -54,7 +54,7 @@ private func runChunks<Recorder: EpisodeRecorder>(_ recorder: Recorder.Type, pol
     let count = starts.count
     let episodeChunk = max(1, episodesPerChunk)
     let chunkCount = (count + episodeChunk - 1) / episodeChunk
-    let weights = ForwardWeights(policy)
+    let weights = ForwardWeights(policy, inputColumns: true)
     // Without a shared table each thread fills its own as its chunks reach
     // new states, kept from chunk to chunk (a state's row is the same bits
     // whoever fills it, so this changes nothing but the time).
@@ -129,11 +129,11 @@ private func runChunk<Recorder: EpisodeRecorder>(_ range: Range<Int>, into recor
         let goal = starts[episode].goal
         var agent = starts[episode].agent
         // Episodes start and stay on floor cells (a move onto lava ends one).
-        let floorCount = table.floorCount, goalIndex = Int(table.floorIndex[goal])
+        let goalRows = Int(table.floorIndex[goal]) &* table.floorCount
         var total: Float = 0
         var reached = false
         for _ in 0..<world.maxSteps {
-            let state = Int(table.floorIndex[agent]) &* floorCount &+ goalIndex
+            let state = goalRows &+ Int(table.floorIndex[agent])
             if !table.known[state] { table.fill(state: state, weights: weights) }
             let action: Int
             switch selection {

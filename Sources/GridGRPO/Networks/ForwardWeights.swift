@@ -1,9 +1,14 @@
 /// A network's weights laid out for forward passes: the hidden layer's
 /// weight matrix transposed once, so each sample's hidden layer is a sum of
 /// its rows (a vector `axpy` per active unit) rather than a dot product per
-/// unit. Build one per fixed network and run as many forward passes as needed
-/// (the policy table fills states one at a time; rebuilding per state would
-/// copy h² floats per state).
+/// unit; and, for the policy table (`inputColumns: true`), the first layer's
+/// too, so an input cell's h weights are contiguous (in `h × 2N²` order they
+/// are 2N² floats apart: on a 32×32 grid a state's first layer touched 128
+/// cache lines of a 512 KB matrix). A minibatch's forward pass builds its
+/// own per call and keeps the first layer as it is: copying 2N²·h floats per
+/// minibatch would cost more than it saves. Build one per fixed network and
+/// run as many forward passes as needed (the policy table fills states one
+/// at a time; rebuilding per state would copy the weights per state).
 ///
 /// Per sample, in this order (the exactness tests spell out the same loops):
 /// - first layer: bias + the agent's column + the goal's column (+ the
@@ -20,8 +25,11 @@ public struct ForwardWeights: Sendable {
     public let network: MLP
     /// W1ᵀ, `h × h`: row j holds the weights from hidden unit j of layer 1.
     let hiddenTransposed: [Float]
+    /// W0ᵀ, `inputSize × h` (row c: the weights from input c to every hidden
+    /// unit), or empty: the first layer is then read from the parameters.
+    let inputColumns: [Float]
 
-    public init(_ network: MLP) {
+    public init(_ network: MLP, inputColumns transposeInput: Bool = false) {
         self.network = network
         let h = network.hiddenSize
         var transposed = [Float](repeating: 0, count: h * h)
@@ -32,6 +40,15 @@ public struct ForwardWeights: Sendable {
             }
         }
         hiddenTransposed = transposed
+        let n = network.inputSize
+        var columns = [Float](repeating: 0, count: transposeInput ? n * h : 0)
+        network.parameters.withUnsafeBufferPointer { parameters in
+            columns.withUnsafeMutableBufferPointer { out in
+                guard transposeInput, let p = parameters.baseAddress, let o = out.baseAddress else { return }
+                Kernels.transpose(p + network.offsets.w0, rows: h, cols: n, into: o)
+            }
+        }
+        inputColumns = columns
     }
 
     /// The forward pass of a batch, keeping the activations for a backward
@@ -60,13 +77,17 @@ public struct ForwardWeights: Sendable {
         let kernels = Kernels.active
         network.parameters.withUnsafeBufferPointer { parameters in
             hiddenTransposed.withUnsafeBufferPointer { transposed in
+              inputColumns.withUnsafeBufferPointer { columns in
                 guard let p = parameters.baseAddress, let w1T = transposed.baseAddress else { return }
+                let first = firstLayer(p, columns.baseAddress)
                 for sample in samples {
                     let action = actions.map { 2 * cellCount + $0[sample] }
                     computeSample(agent: agents[sample], goal: cellCount + goals[sample], action: action,
                                   hidden1: destination.hidden1 + sample * h, hidden2: destination.hidden2 + sample * h,
-                                  output: destination.output + sample * o, parameters: p, hiddenTransposed: w1T, kernels: kernels)
+                                  output: destination.output + sample * o, parameters: p, firstLayer: first, hiddenTransposed: w1T,
+                                  kernels: kernels)
                 }
+              }
             }
         }
     }
@@ -79,9 +100,12 @@ public struct ForwardWeights: Sendable {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * h) { scratch in
             network.parameters.withUnsafeBufferPointer { parameters in
                 hiddenTransposed.withUnsafeBufferPointer { transposed in
-                    guard let s = scratch.baseAddress, let p = parameters.baseAddress, let w1T = transposed.baseAddress else { return }
-                    computeSample(agent: agent, goal: cellCount + goal, action: nil, hidden1: s, hidden2: s + h, output: output,
-                                  parameters: p, hiddenTransposed: w1T, kernels: kernels)
+                    inputColumns.withUnsafeBufferPointer { columns in
+                        guard let s = scratch.baseAddress, let p = parameters.baseAddress, let w1T = transposed.baseAddress else { return }
+                        computeSample(agent: agent, goal: cellCount + goal, action: nil, hidden1: s, hidden2: s + h, output: output,
+                                      parameters: p, firstLayer: firstLayer(p, columns.baseAddress), hiddenTransposed: w1T,
+                                      kernels: kernels)
+                    }
                 }
             }
         }
@@ -89,21 +113,38 @@ public struct ForwardWeights: Sendable {
 
     /// One sample: `goal` and `action` are input indices (already offset by
     /// their plane), `action` nil without an action plane.
+    /// Where weight (unit j, input c) of the first layer is: `base[c·columnStride + j·unitStride]`.
+    struct FirstLayer {
+        let base: UnsafePointer<Float>
+        let columnStride: Int
+        let unitStride: Int
+    }
+
+    /// `columns`: `inputColumns`' storage (an empty array's may be non-nil too).
+    @inline(__always)
+    private func firstLayer(_ parameters: UnsafePointer<Float>, _ columns: UnsafePointer<Float>?) -> FirstLayer {
+        if !inputColumns.isEmpty, let columns { return FirstLayer(base: columns, columnStride: network.hiddenSize, unitStride: 1) }
+        return FirstLayer(base: parameters + network.offsets.w0, columnStride: 1, unitStride: network.inputSize)
+    }
+
     @inline(__always)
     private func computeSample(agent: Int, goal: Int, action: Int?, hidden1 row1: UnsafeMutablePointer<Float>,
                                hidden2 row2: UnsafeMutablePointer<Float>, output out: UnsafeMutablePointer<Float>,
-                               parameters p: UnsafePointer<Float>, hiddenTransposed w1T: UnsafePointer<Float>,
-                               kernels: UnsafePointer<gg_kernel_table>) {
-        let h = network.hiddenSize, o = network.outputSize, n = network.inputSize
+                               parameters p: UnsafePointer<Float>, firstLayer w0: FirstLayer,
+                               hiddenTransposed w1T: UnsafePointer<Float>, kernels: UnsafePointer<gg_kernel_table>) {
+        let h = network.hiddenSize, o = network.outputSize
         let off = network.offsets
+        let unit = w0.unitStride
+        let agentColumn = w0.base + agent * w0.columnStride, goalColumn = w0.base + goal * w0.columnStride
         if let action {
+            let actionColumn = w0.base + action * w0.columnStride
             for j in 0..<h {
-                let z = p[off.b0 + j] + p[off.w0 + j * n + agent] + p[off.w0 + j * n + goal] + p[off.w0 + j * n + action]
+                let z = p[off.b0 + j] + agentColumn[j * unit] + goalColumn[j * unit] + actionColumn[j * unit]
                 row1[j] = max(z, 0)
             }
         } else {
             for j in 0..<h {
-                let z = p[off.b0 + j] + p[off.w0 + j * n + agent] + p[off.w0 + j * n + goal]
+                let z = p[off.b0 + j] + agentColumn[j * unit] + goalColumn[j * unit]
                 row1[j] = max(z, 0)
             }
         }
