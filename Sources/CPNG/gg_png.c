@@ -5,6 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+// zlib's level for the figures. libpng's default (6) spent two thirds of the
+// network figure's 310 ms in zlib and its filter search; level 3 takes it to
+// about 215 ms for a file 3 % larger (measured 2026-11-27). Bytes stay the
+// same run to run: zlib at a fixed level is deterministic.
+#define GG_PNG_COMPRESSION_LEVEL 3
+
 int gg_png_write_rgb(const char *path, const uint8_t *rgb, uint32_t width, uint32_t height,
                      const char *const *keys, const char *const *values, int text_count) {
     FILE *file = fopen(path, "wb");
@@ -25,6 +31,7 @@ int gg_png_write_rgb(const char *path, const uint8_t *rgb, uint32_t width, uint3
         return 3;
     }
     png_init_io(png, file);
+    png_set_compression_level(png, GG_PNG_COMPRESSION_LEVEL);
     png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     for (int i = 0; i < text_count; i++) {
