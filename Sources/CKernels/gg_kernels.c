@@ -100,6 +100,26 @@ GG_INLINE float dot_body(ptrdiff_t n, const float *x, const float *y, float init
     return total;
 }
 
+typedef int v8i __attribute__((vector_size(32), aligned(4)));
+
+GG_INLINE void relu_backward_body(ptrdiff_t n, const float *activations, float *gradient, float *bias_gradient) {
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const v8i on = load8(activations + i) > splat8(0);
+        v8i bits;
+        memcpy(&bits, gradient + i, sizeof bits);
+        bits &= on;
+        v8 passed;
+        memcpy(&passed, &bits, sizeof passed);
+        store8(gradient + i, passed);
+        store8(bias_gradient + i, load8(bias_gradient + i) + passed);
+    }
+    for (; i < n; i++) {
+        gradient[i] = activations[i] > 0 ? gradient[i] : 0;
+        bias_gradient[i] += gradient[i];
+    }
+}
+
 // MARK: - Paths
 
 #define GG_DEFINE_PATH(suffix, attributes)                                                                         \
@@ -116,7 +136,12 @@ GG_INLINE float dot_body(ptrdiff_t n, const float *x, const float *y, float init
         weighted_row_sum_body(row_count, columns, rows, row_stride, coefficients, coefficient_stride, initial,    \
                               out);                                                                                \
     }                                                                                                              \
-    static const gg_kernel_table table_##suffix = {axpy_##suffix, dot_##suffix, weighted_row_sum_##suffix};
+    attributes static void relu_backward_##suffix(ptrdiff_t n, const float *activations, float *gradient,            \
+                                                  float *bias_gradient) {                                          \
+        relu_backward_body(n, activations, gradient, bias_gradient);                                               \
+    }                                                                                                              \
+    static const gg_kernel_table table_##suffix = {axpy_##suffix, dot_##suffix, weighted_row_sum_##suffix,          \
+                                                   relu_backward_##suffix};
 
 GG_DEFINE_PATH(scalar, )
 #if defined(__x86_64__)

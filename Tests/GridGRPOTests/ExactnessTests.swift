@@ -130,7 +130,8 @@ struct ExactnessTests {
     /// Each kernel of `path` against `Rules`, on lengths that reach every
     /// column block (64, 32, 8 wide), the scalar tails, row counts past a pass
     /// of 256 rows, strided coefficients, exact zeros of both signs, and
-    /// `initial` both absent and equal to the output.
+    /// `initial` both absent and equal to the output; ReLU's backward pass on
+    /// zeros of both signs and a NaN activation.
     static func checkKernels(_ path: Kernels.Path) throws {
         let kernels = try #require(path.table, "\(path.rawValue) is available but has no kernels")
         var random = RandomStream(seed: 11, stage: .initialize, iteration: 0, index: 7)
@@ -159,6 +160,19 @@ struct ExactnessTests {
             let axpyExpected = (0..<n).map { y[$0].addingProduct(a, x[$0]) }
             #expect(axpyOut.map(\.bitPattern) == axpyExpected.map(\.bitPattern), "\(path.rawValue) axpy of length \(n)")
             if (0..<n).contains(where: { y[$0] + a * x[$0] != axpyExpected[$0] }) { unfusedWouldDiffer = true }
+
+            // ReLU's backward pass: activations with exact zeros of both signs and a NaN.
+            var activations = values(n)
+            if n > 3 { activations[3] = .nan }
+            var gradient = x, bias = y
+            activations.withUnsafeBufferPointer { ab in gradient.withUnsafeMutableBufferPointer { gb in bias.withUnsafeMutableBufferPointer { bb in
+                if let ap = ab.baseAddress, let gp = gb.baseAddress, let bp = bb.baseAddress {
+                    Kernels.reluBackward(n, activations: ap, gradient: gp, biasGradient: bp, kernels: kernels)
+                }
+            } } }
+            let passed = (0..<n).map { activations[$0] > 0 ? x[$0] : Float(0) }
+            #expect(gradient.map(\.bitPattern) == passed.map(\.bitPattern), "\(path.rawValue) ReLU backward of length \(n)")
+            #expect(bias.map(\.bitPattern) == (0..<n).map { (y[$0] + passed[$0]).bitPattern }, "\(path.rawValue) bias gradient of length \(n)")
         }
         for (rowCount, columns) in [(1, 1), (5, 8), (70, 64), (64, 96), (300, 72), (513, 41), (3, 131)] {
             let stride = 2

@@ -16,6 +16,9 @@
 //   - a product-sum `acc + a·b` is always one fused multiply-add, fma(a, b, acc);
 //   - `weighted_row_sum` adds its rows in row order, each output column on its
 //     own, skipping rows whose coefficient is zero (exactly +0 or −0);
+//   - `relu_backward` passes a gradient where the activation is > 0 and
+//     writes +0 elsewhere (a NaN activation passes none), then adds it to the
+//     bias gradient with one plain addition per element;
 //   - `dot` keeps eight partial sums, lane l taking the terms i ≡ l (mod 8) of
 //     the first 8·⌊n/8⌋ in index order, adds them as
 //     ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)), adds that to `initial`, then fuses
@@ -44,6 +47,10 @@ typedef struct {
     void (*weighted_row_sum)(ptrdiff_t row_count, ptrdiff_t columns, const float *rows, ptrdiff_t row_stride,
                              const float *coefficients, ptrdiff_t coefficient_stride, const float *initial,
                              float *out);
+    /// For i in 0..<n: gradient[i] = activations[i] > 0 ? gradient[i] : +0,
+    /// then bias_gradient[i] += gradient[i] (ReLU's backward pass and its
+    /// layer's bias gradient).
+    void (*relu_backward)(ptrdiff_t n, const float *activations, float *gradient, float *bias_gradient);
 } gg_kernel_table;
 
 /// The environment variable naming the path to use (`gg_kernels_path_name`

@@ -96,6 +96,14 @@ public enum Kernels {
     }
 
     /// out (cols × rows) = transpose of `matrix` (rows × cols).
+    /// ReLU's backward pass and the bias gradient: `gradient[i]` kept where
+    /// `activations[i] > 0`, +0 elsewhere, then added to `biasGradient[i]`.
+    @inline(__always)
+    static func reluBackward(_ n: Int, activations: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>,
+                             biasGradient: UnsafeMutablePointer<Float>, kernels: UnsafePointer<gg_kernel_table>) {
+        kernels.pointee.relu_backward(n, activations, gradient, biasGradient)
+    }
+
     static func transpose(_ matrix: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
         for r in 0..<rows {
             for c in 0..<cols { out[c * rows + r] = matrix[r * cols + c] }

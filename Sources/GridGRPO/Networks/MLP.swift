@@ -154,15 +154,13 @@ public struct MLP: Equatable, Sendable {
                                     Kernels.axpy(h, dOut, row2, grad + w2 + m * h, kernels: kernels)
                                     Kernels.axpy(h, dOut, p + off.w2 + m * h, d2, kernels: kernels)
                                 }
-                                // ReLU masks as selects, not branches (about half the units are
-                                // off, at random). Adding the masked zeros changes no sum: every
-                                // accumulator starts at +0 and so is never −0.
-                                for k in 0..<h { d2[k] = row2[k] <= 0 ? 0 : d2[k] }
-                                for k in 0..<h { grad[b1 + k] += d2[k] }
+                                // ReLU masks as vector selects, not branches (about half the
+                                // units are off, at random). Adding the masked zeros changes no
+                                // sum: every accumulator starts at +0 and so is never −0.
+                                Kernels.reluBackward(h, activations: row2, gradient: d2, biasGradient: grad + b1, kernels: kernels)
                                 Kernels.weightedRowSum(rows: h, columns: h, rows: p + off.w1, rowStride: h, coefficients: d2,
                                                        coefficientStride: 1, initial: nil, into: d1, kernels: kernels)
-                                for j in 0..<h { d1[j] = row1[j] > 0 ? d1[j] : 0 }
-                                for j in 0..<h { grad[b0 + j] += d1[j] }
+                                Kernels.reluBackward(h, activations: row1, gradient: d1, biasGradient: grad + b0, kernels: kernels)
                                 firstLayer.add(column: agents[sample], gradient: d1, hidden: h)
                                 firstLayer.add(column: cellCount + goals[sample], gradient: d1, hidden: h)
                                 if let actions {
