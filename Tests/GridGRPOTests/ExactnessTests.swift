@@ -173,6 +173,27 @@ struct ExactnessTests {
             let passed = (0..<n).map { activations[$0] > 0 ? x[$0] : Float(0) }
             #expect(gradient.map(\.bitPattern) == passed.map(\.bitPattern), "\(path.rawValue) ReLU backward of length \(n)")
             #expect(bias.map(\.bitPattern) == (0..<n).map { (y[$0] + passed[$0]).bitPattern }, "\(path.rawValue) bias gradient of length \(n)")
+
+            // One Adam step, every operation rounded on its own, in the stated order.
+            let constants = gg_adam_constants(beta1: 0.9, one_minus_beta1: 1 - Float(0.9), beta2: 0.999, one_minus_beta2: 1 - Float(0.999),
+                                              step_size: 0.0031, root2: 0.0447, epsilon: 1e-8)
+            var m = values(n), v = values(n).map { $0 * $0 }, parameters = values(n)
+            let (m0, v0, p0) = (m, v, parameters)
+            m.withUnsafeMutableBufferPointer { mb in v.withUnsafeMutableBufferPointer { vb in
+                parameters.withUnsafeMutableBufferPointer { pb in x.withUnsafeBufferPointer { gb in
+                    var k = constants
+                    if let mp = mb.baseAddress, let vp = vb.baseAddress, let pp = pb.baseAddress, let gp = gb.baseAddress {
+                        kernels.pointee.adam_step(n, &k, mp, vp, pp, gp)
+                    }
+                } }
+            } }
+            for i in 0..<n {
+                let mi = constants.beta1 * m0[i] + constants.one_minus_beta1 * x[i]
+                let vi = constants.beta2 * v0[i] + constants.one_minus_beta2 * x[i] * x[i]
+                let pi = p0[i] - constants.step_size * mi / (vi.squareRoot() / constants.root2 + constants.epsilon)
+                #expect(m[i].bitPattern == mi.bitPattern && v[i].bitPattern == vi.bitPattern && parameters[i].bitPattern == pi.bitPattern,
+                        "\(path.rawValue) Adam step, element \(i) of \(n)")
+            }
         }
         for (rowCount, columns) in [(1, 1), (5, 8), (70, 64), (64, 96), (300, 72), (513, 41), (3, 131)] {
             let stride = 2

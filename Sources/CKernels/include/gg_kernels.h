@@ -19,6 +19,7 @@
 //   - `relu_backward` passes a gradient where the activation is > 0 and
 //     writes +0 elsewhere (a NaN activation passes none), then adds it to the
 //     bias gradient with one plain addition per element;
+//   - `adam_step` fuses nothing: every product and sum rounds on its own;
 //   - `dot` keeps eight partial sums, lane l taking the terms i ≡ l (mod 8) of
 //     the first 8·⌊n/8⌋ in index order, adds them as
 //     ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)), adds that to `initial`, then fuses
@@ -34,6 +35,11 @@ typedef enum {
     GG_KERNELS_AVX2 = 1,   /* AVX2 + FMA, 8 lanes per instruction */
     GG_KERNELS_PATH_COUNT = 2
 } gg_kernels_path;
+
+/// One Adam step's constants, each already a float (Swift forms them).
+typedef struct {
+    float beta1, one_minus_beta1, beta2, one_minus_beta2, step_size, root2, epsilon;
+} gg_adam_constants;
 
 typedef struct {
     /// y[i] = fma(a, x[i], y[i]) for i in 0..<n.
@@ -51,6 +57,10 @@ typedef struct {
     /// then bias_gradient[i] += gradient[i] (ReLU's backward pass and its
     /// layer's bias gradient).
     void (*relu_backward)(ptrdiff_t n, const float *activations, float *gradient, float *bias_gradient);
+    /// Adam for i in 0..<n, unfused, each operation rounded to float in this
+    /// order: m = β₁·m + (1−β₁)·g; v = β₂·v + ((1−β₂)·g)·g;
+    /// p = p − (size·m) / (√v / root2 + ε) (√ correctly rounded).
+    void (*adam_step)(ptrdiff_t n, const gg_adam_constants *constants, float *m, float *v, float *p, const float *g);
 } gg_kernel_table;
 
 /// The environment variable naming the path to use (`gg_kernels_path_name`

@@ -55,13 +55,15 @@ public struct Adam: Equatable, Sendable {
                         guard let m = mBuffer.baseAddress, let v = vBuffer.baseAddress, let p = pBuffer.baseAddress,
                               let g = gBuffer.baseAddress else { return }
                         let state = Pointers(m: m, v: v, p: p, g: g)
+                        // 1 − β in float32, as this step always formed it (the known issue above).
+                        let constants = gg_adam_constants(beta1: beta1, one_minus_beta1: 1 - beta1, beta2: beta2,
+                                                          one_minus_beta2: 1 - beta2, step_size: stepSize, root2: root2,
+                                                          epsilon: epsilon)
                         Parallel.forEach(chunks: blocks, threads: blocks >= 4 ? threads : 1) { block in
-                            let (m, v, p, g) = (state.m, state.v, state.p, state.g)
-                            for i in (block * Self.parametersPerBlock)..<min(count, (block + 1) * Self.parametersPerBlock) {
-                                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                                p[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + epsilon)
-                            }
+                            let start = block * Self.parametersPerBlock, end = min(count, (block + 1) * Self.parametersPerBlock)
+                            var local = constants
+                            Kernels.active.pointee.adam_step(end - start, &local, state.m + start, state.v + start, state.p + start,
+                                                             state.g + start)
                         }
                     }
                 }
@@ -81,4 +83,5 @@ extension Adam {
     }
 }
 
+import CKernels
 import Foundation
