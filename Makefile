@@ -184,14 +184,12 @@ $(BUILD_STAMP): $(SOURCES) | deps
 # HDF5_USE_FILE_LOCKING=FALSE: libhdf5 opens files without O_CLOEXEC, so a process one
 # test spawns can inherit the descriptor, and the lock, of a file another test is
 # writing at that instant, and the test's read of it then fails.
-# `swift build --build-tests` first builds every product, gridgrpo (the stages) included,
-# which is no test dependency (see Package.swift).
+# `swift test` builds every product, gridgrpo (the stages) included, though it
+# is no test dependency (see Package.swift).
 # Then the exactness tests again, optimised as the binaries are, in their own build
 # directory so the release binaries in $(BIN) are not rebuilt with -enable-testing.
 test: | deps test-deps
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) build --build-tests
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) build -c release --scratch-path .build/release-tests --build-tests
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test -c release --scratch-path .build/release-tests --filter ExactnessTests
 
 test-deps:

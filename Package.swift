@@ -64,7 +64,7 @@ let package = Package(
         // contraction: every fused multiply-add is written out.
         .target(
             name: "CKernels",
-            cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]
+            cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off", "-Wno-psabi"])]
         ),
         .target(
             name: "GridGRPO",
@@ -90,8 +90,8 @@ let package = Package(
         // The tools are test dependencies so `swift test` builds them: the
         // end-to-end tests run the real binaries through the Makefile. gridgrpo
         // (the stages) cannot be one: a test bundle would link with its static
-        // runtime flags. `swift build --build-tests` builds it anyway, as every
-        // product, and the tests link the stage names to it as make does.
+        // runtime flags. `swift test` builds it anyway, as every product,
+        // and the tests link the stage names to it as make does.
         // Fixtures/ holds numbers made once by real PyTorch (scripts/torch_fixtures.py);
         // the tests read them by path.
         .testTarget(name: "GridGRPOTests",
