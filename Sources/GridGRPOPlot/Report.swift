@@ -126,11 +126,12 @@ public enum Report {
         html += "<h2>4. Figures</h2>\n"
         for (index, path) in figurePaths.enumerated() {
             guard let data = FileManager.default.contents(atPath: path) else { throw GridGRPOError("\(path): cannot read figure") }
-            let png = try DecodedPNG(path: path)
+            // The caption is the figure's Title text chunk, read without decoding the image.
+            let text = try PNGText.read(path: path)
             let name = URL(fileURLWithPath: path).lastPathComponent
             html += "<div class=\"cell\"><div class=\"label\">In [\(4 + index)]: plot → figures/\(escape(name))</div>\n"
             html += "<figure><img alt=\"\(escape(name))\" src=\"data:image/png;base64,\(data.base64EncodedString())\">\n"
-            html += "<figcaption>\(escape(png.text["Title"] ?? name))</figcaption></figure></div>\n"
+            html += "<figcaption>\(escape(text["Title"] ?? name))</figcaption></figure></div>\n"
         }
 
         // Provenance
