@@ -35,9 +35,13 @@ public struct Adam: Equatable, Sendable {
         self.step = step
     }
 
-    /// One step. Each parameter's update reads only its own gradient and
-    /// moments, so `threads` threads take disjoint blocks of parameters and the
-    /// bits never depend on the thread count.
+    /// One step, by the `adam_step` kernel (every operation rounded on its
+    /// own, in the formula's order; gg_kernels.h). Each parameter's update
+    /// reads only its own gradient and moments, so `threads` threads take
+    /// disjoint blocks of parameters and the bits never depend on the thread
+    /// count. Known issue: 1 − β is formed in float32 (1 − 0.999f =
+    /// 0.00100005), not in double as PyTorch does; fixing it would change
+    /// every trained byte (`TorchFixtureTests` records it).
     public mutating func apply(_ gradient: [Float], to parameters: inout [Float], _ hyper: Hyperparameters, threads: Int = 1) {
         step += 1
         let beta1 = Float(hyper.beta1), beta2 = Float(hyper.beta2)
