@@ -120,10 +120,10 @@ GG_INLINE void relu_backward_body(ptrdiff_t n, const float *activations, float *
     }
 }
 
-GG_INLINE void adam_step_body(ptrdiff_t n, const gg_adam_constants *k, float *m, float *v, float *p, const float *g) {
+GG_INLINE void adam_step_body(ptrdiff_t n, const gg_adam_constants k, float *m, float *v, float *p, const float *g) {
     ptrdiff_t i = 0;
-    const v8 b1 = splat8(k->beta1), c1 = splat8(k->one_minus_beta1), b2 = splat8(k->beta2), c2 = splat8(k->one_minus_beta2);
-    const v8 size = splat8(k->step_size), root2 = splat8(k->root2), eps = splat8(k->epsilon);
+    const v8 b1 = splat8(k.beta1), c1 = splat8(k.one_minus_beta1), b2 = splat8(k.beta2), c2 = splat8(k.one_minus_beta2);
+    const v8 size = splat8(k.step_size), root2 = splat8(k.root2), eps = splat8(k.epsilon);
     for (; i + 8 <= n; i += 8) {
         const v8 gi = load8(g + i);
         const v8 mi = b1 * load8(m + i) + c1 * gi;
@@ -133,9 +133,9 @@ GG_INLINE void adam_step_body(ptrdiff_t n, const gg_adam_constants *k, float *m,
         store8(p + i, load8(p + i) - (size * mi) / (__builtin_elementwise_sqrt(vi) / root2 + eps));
     }
     for (; i < n; i++) {
-        m[i] = k->beta1 * m[i] + k->one_minus_beta1 * g[i];
-        v[i] = k->beta2 * v[i] + (k->one_minus_beta2 * g[i]) * g[i];
-        p[i] = p[i] - (k->step_size * m[i]) / (sqrtf(v[i]) / k->root2 + k->epsilon);
+        m[i] = k.beta1 * m[i] + k.one_minus_beta1 * g[i];
+        v[i] = k.beta2 * v[i] + (k.one_minus_beta2 * g[i]) * g[i];
+        p[i] = p[i] - (k.step_size * m[i]) / (sqrtf(v[i]) / k.root2 + k.epsilon);
     }
 }
 
@@ -159,7 +159,7 @@ GG_INLINE void adam_step_body(ptrdiff_t n, const gg_adam_constants *k, float *m,
                                                   float *bias_gradient) {                                          \
         relu_backward_body(n, activations, gradient, bias_gradient);                                               \
     }                                                                                                              \
-    attributes static void adam_step_##suffix(ptrdiff_t n, const gg_adam_constants *k, float *m, float *v, float *p, \
+    attributes static void adam_step_##suffix(ptrdiff_t n, gg_adam_constants k, float *m, float *v, float *p,        \
                                               const float *g) {                                                    \
         adam_step_body(n, k, m, v, p, g);                                                                          \
     }                                                                                                              \

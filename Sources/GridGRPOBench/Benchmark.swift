@@ -119,6 +119,7 @@ public enum Benchmark {
         }
     }
 
+    /// Wall seconds from spawning `executable` to its exit (fastest of `repetitions`).
     public static func processSeconds(_ executable: String, _ arguments: [String], repetitions: Int = 21) throws -> Double {
         var failure: String?
         let seconds = fastest(repetitions: repetitions) {

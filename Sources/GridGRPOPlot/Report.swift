@@ -127,7 +127,7 @@ public enum Report {
         for (index, path) in figurePaths.enumerated() {
             guard let data = FileManager.default.contents(atPath: path) else { throw GridGRPOError("\(path): cannot read figure") }
             // The caption is the figure's Title text chunk, read without decoding the image.
-            let text = try PNGText.read(path: path)
+            let text = try PNGText.text(of: data, path: path)
             let name = URL(fileURLWithPath: path).lastPathComponent
             html += "<div class=\"cell\"><div class=\"label\">In [\(4 + index)]: plot → figures/\(escape(name))</div>\n"
             html += "<figure><img alt=\"\(escape(name))\" src=\"data:image/png;base64,\(data.base64EncodedString())\">\n"

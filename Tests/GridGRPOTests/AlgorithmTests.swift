@@ -32,9 +32,10 @@ struct AlgorithmTests {
 
     /// `update.learning_rate_schedule: linear` (CleanRL's anneal_lr): iteration
     /// i of T uses the rates × (1 − (i − 1)/T). Hand values, then the update
-    /// stage itself: a fresh Adam's first step moves each parameter by about
-    /// rate · sign(g) (m̂/√v̂ = g/|g|), so at iteration 3 of 4 the first step of
-    /// the stage's update moves parameters by half the configured rate.
+    /// stage itself: its iteration 3 of 4 equals an update at half the
+    /// configured rates set by hand (and not one at the full rates), and its
+    /// iteration 1, a fresh Adam's first step, moves parameters by up to the
+    /// full rate (m̂/√v̂ = g/|g|).
     @Test func linearScheduleScalesTheLearningRatesByIteration() throws {
         var update = UpdateConfig()
         #expect(update.learningRateFactor(iteration: 7, of: 10) == 1)

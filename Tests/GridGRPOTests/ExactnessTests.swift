@@ -181,9 +181,8 @@ struct ExactnessTests {
             let (m0, v0, p0) = (m, v, parameters)
             m.withUnsafeMutableBufferPointer { mb in v.withUnsafeMutableBufferPointer { vb in
                 parameters.withUnsafeMutableBufferPointer { pb in x.withUnsafeBufferPointer { gb in
-                    var k = constants
                     if let mp = mb.baseAddress, let vp = vb.baseAddress, let pp = pb.baseAddress, let gp = gb.baseAddress {
-                        kernels.pointee.adam_step(n, &k, mp, vp, pp, gp)
+                        kernels.pointee.adam_step(n, constants, mp, vp, pp, gp)
                     }
                 } }
             } }

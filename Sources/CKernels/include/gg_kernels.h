@@ -60,7 +60,7 @@ typedef struct {
     /// Adam for i in 0..<n, unfused, each operation rounded to float in this
     /// order: m = β₁·m + (1−β₁)·g; v = β₂·v + ((1−β₂)·g)·g;
     /// p = p − (size·m) / (√v / root2 + ε) (√ correctly rounded).
-    void (*adam_step)(ptrdiff_t n, const gg_adam_constants *constants, float *m, float *v, float *p, const float *g);
+    void (*adam_step)(ptrdiff_t n, gg_adam_constants constants, float *m, float *v, float *p, const float *g);
 } gg_kernel_table;
 
 /// The environment variable naming the path to use (`gg_kernels_path_name`

@@ -65,7 +65,7 @@ public struct PolicyTable: Sendable {
         let stateCount = table.stateCount
         let chunkCount = (stateCount + chunkStates - 1) / chunkStates
         let shape = table
-        let weights = ForwardWeights(policy, inputColumns: true)
+        let weights = Self.weights(policy)
         let width = GridWorld.actionCount
         let rows = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> [Float] in
             let states = (chunk * chunkStates)..<min(stateCount, (chunk + 1) * chunkStates)
@@ -96,7 +96,14 @@ public struct PolicyTable: Sendable {
         return floor * floor <= max(4096, 4 * episodes) ? complete(policy: policy, world: world, threads: threads) : nil
     }
 
-    /// Fills one state from the policy's forward weights.
+    /// The policy's weights laid out for filling states one at a time: the
+    /// first layer by input cell (`ForwardWeights(inputColumns:)`). Every
+    /// table filler (rollouts, evaluations, episode criteria) builds them here.
+    static func weights(_ policy: MLP) -> ForwardWeights {
+        ForwardWeights(policy, inputColumns: true)
+    }
+
+    /// Fills one state from the policy's forward weights (`weights(_:)`).
     mutating func fill(state: Int, weights: ForwardWeights) {
         let (agent, goal) = cells(of: state)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: GridWorld.actionCount) { logits in

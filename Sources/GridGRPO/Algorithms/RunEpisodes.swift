@@ -54,7 +54,7 @@ private func runChunks<Recorder: EpisodeRecorder>(_ recorder: Recorder.Type, pol
     let count = starts.count
     let episodeChunk = max(1, episodesPerChunk)
     let chunkCount = (count + episodeChunk - 1) / episodeChunk
-    let weights = ForwardWeights(policy, inputColumns: true)
+    let weights = PolicyTable.weights(policy)
     // Without a shared table each thread fills its own as its chunks reach
     // new states, kept from chunk to chunk (a state's row is the same bits
     // whoever fills it, so this changes nothing but the time).

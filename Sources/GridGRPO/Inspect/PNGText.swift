@@ -6,6 +6,11 @@ public enum PNGText {
     public static func read(path: String) throws -> [String: String] {
         try InputFile.checkRegular(path)
         guard let data = FileManager.default.contents(atPath: path) else { throw GridGRPOError("\(path): cannot read file") }
+        return try text(of: data, path: path)
+    }
+
+    /// The tEXt chunks of a PNG already read (`path` names it in errors).
+    public static func text(of data: Data, path: String) throws -> [String: String] {
         let bytes = [UInt8](data)
         let signature: [UInt8] = [137, 80, 78, 71, 13, 10, 26, 10]
         guard bytes.count >= 8, Array(bytes[0..<8]) == signature else { throw GridGRPOError("\(path): not a PNG file") }

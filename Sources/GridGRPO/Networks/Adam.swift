@@ -65,8 +65,7 @@ public struct Adam: Equatable, Sendable {
                                                           epsilon: epsilon)
                         Parallel.forEach(chunks: blocks, threads: blocks >= 4 ? threads : 1) { block in
                             let start = block * Self.parametersPerBlock, end = min(count, (block + 1) * Self.parametersPerBlock)
-                            var local = constants
-                            Kernels.active.pointee.adam_step(end - start, &local, state.m + start, state.v + start, state.p + start,
+                            Kernels.active.pointee.adam_step(end - start, constants, state.m + start, state.v + start, state.p + start,
                                                              state.g + start)
                         }
                     }

@@ -32,23 +32,20 @@ public struct ForwardWeights: Sendable {
     public init(_ network: MLP, inputColumns transposeInput: Bool = false) {
         self.network = network
         let h = network.hiddenSize
-        var transposed = [Float](repeating: 0, count: h * h)
+        hiddenTransposed = Self.transposed(network, at: network.offsets.w1, rows: h, cols: h)
+        inputColumns = transposeInput ? Self.transposed(network, at: network.offsets.w0, rows: h, cols: network.inputSize) : []
+    }
+
+    /// The `rows × cols` matrix of `network`'s parameters starting at `offset`, transposed.
+    private static func transposed(_ network: MLP, at offset: Int, rows: Int, cols: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: rows * cols)
         network.parameters.withUnsafeBufferPointer { parameters in
-            transposed.withUnsafeMutableBufferPointer { out in
-                guard let p = parameters.baseAddress, let o = out.baseAddress else { return }
-                Kernels.transpose(p + network.offsets.w1, rows: h, cols: h, into: o)
+            out.withUnsafeMutableBufferPointer { buffer in
+                guard let p = parameters.baseAddress, let o = buffer.baseAddress else { return }
+                Kernels.transpose(p + offset, rows: rows, cols: cols, into: o)
             }
         }
-        hiddenTransposed = transposed
-        let n = network.inputSize
-        var columns = [Float](repeating: 0, count: transposeInput ? n * h : 0)
-        network.parameters.withUnsafeBufferPointer { parameters in
-            columns.withUnsafeMutableBufferPointer { out in
-                guard transposeInput, let p = parameters.baseAddress, let o = out.baseAddress else { return }
-                Kernels.transpose(p + network.offsets.w0, rows: h, cols: n, into: o)
-            }
-        }
-        inputColumns = columns
+        return out
     }
 
     /// The forward pass of a batch, keeping the activations for a backward
@@ -111,8 +108,6 @@ public struct ForwardWeights: Sendable {
         }
     }
 
-    /// One sample: `goal` and `action` are input indices (already offset by
-    /// their plane), `action` nil without an action plane.
     /// Where weight (unit j, input c) of the first layer is: `base[c·columnStride + j·unitStride]`.
     struct FirstLayer {
         let base: UnsafePointer<Float>
@@ -127,6 +122,8 @@ public struct ForwardWeights: Sendable {
         return FirstLayer(base: parameters + network.offsets.w0, columnStride: 1, unitStride: network.inputSize)
     }
 
+    /// One sample: `goal` and `action` are input indices (already offset by
+    /// their plane), `action` nil without an action plane.
     @inline(__always)
     private func computeSample(agent: Int, goal: Int, action: Int?, hidden1 row1: UnsafeMutablePointer<Float>,
                                hidden2 row2: UnsafeMutablePointer<Float>, output out: UnsafeMutablePointer<Float>,

@@ -95,7 +95,6 @@ public enum Kernels {
         kernels.pointee.weighted_row_sum(rowCount, columns, rows, rowStride, coefficients, coefficientStride, initial, out)
     }
 
-    /// out (cols × rows) = transpose of `matrix` (rows × cols).
     /// ReLU's backward pass and the bias gradient: `gradient[i]` kept where
     /// `activations[i] > 0`, +0 elsewhere, then added to `biasGradient[i]`.
     @inline(__always)
@@ -104,6 +103,7 @@ public enum Kernels {
         kernels.pointee.relu_backward(n, activations, gradient, biasGradient)
     }
 
+    /// out (cols × rows) = transpose of `matrix` (rows × cols).
     static func transpose(_ matrix: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
         for r in 0..<rows {
             for c in 0..<cols { out[c * rows + r] = matrix[r * cols + c] }

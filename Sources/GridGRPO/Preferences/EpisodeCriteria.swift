@@ -53,7 +53,7 @@ public func greedyCriteria(policy: MLP, world: GridWorld, threads: Int = 1) -> (
     let starts = world.allConfigurations()
     let table = PolicyTable.shared(policy: policy, world: world, episodes: starts.count, threads: threads)
     let chunkCount = (starts.count + episodeChunk - 1) / episodeChunk
-    let weights = ForwardWeights(policy, inputColumns: true)
+    let weights = PolicyTable.weights(policy)
     let parts = Parallel.map(chunks: chunkCount, threads: threads, scratch: { table ?? PolicyTable(world: world) }) { local, chunk -> (Int, Int) in
         var edges = 0, revisits = 0
         for index in (chunk * episodeChunk)..<min(starts.count, (chunk + 1) * episodeChunk) {
