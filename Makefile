@@ -39,7 +39,7 @@ SOURCES   := Package.swift $(shell find Sources -type f 2>/dev/null)
 # Slurm with munge for sweeps on Slurm (the one-node test and laptop recipe)
 # and tmux (the test of labelling by hand in a real terminal); these last
 # three are optional: installed when root, otherwise only noted.
-APT_PACKAGES := pkg-config libhdf5-dev hdf5-tools libssl-dev libcairo2-dev libpng-dev fonts-dejavu-core slurm-wlm munge tmux
+APT_PACKAGES := pkg-config libhdf5-dev hdf5-tools libcairo2-dev libpng-dev fonts-dejavu-core slurm-wlm munge tmux
 
 # V=1 echoes every stage command; by default each stage prints one summary line.
 ifeq ($(V),1)
@@ -149,7 +149,6 @@ deps:
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	pkg-config --exists hdf5 2>/dev/null || missing="$$missing libhdf5-dev"; \
 	command -v h5dump >/dev/null 2>&1 || missing="$$missing hdf5-tools"; \
-	pkg-config --exists libcrypto 2>/dev/null || missing="$$missing libssl-dev"; \
 	pkg-config --exists cairo 2>/dev/null || missing="$$missing libcairo2-dev"; \
 	pkg-config --exists libpng16 2>/dev/null || missing="$$missing libpng-dev"; \
 	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \

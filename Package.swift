@@ -25,9 +25,24 @@ let multiarch = "aarch64-linux-gnu"
 let multiarch = "x86_64-linux-gnu"
 #endif
 let staticHDF5 = "/usr/lib/\(multiarch)/hdf5/serial/libhdf5.a"
+/// Its compression libraries (szip through libaec, zlib) static too when
+/// their archives are there: after libhdf5.a, which is what needs them.
+let compressionArchives = ["libsz.a", "libaec.a", "libz.a"]
+let staticCompression = compressionArchives.allSatisfy { FileManager.default.fileExists(atPath: "/usr/lib/\(multiarch)/\($0)") }
 let hdf5Linking: [LinkerSetting] = FileManager.default.fileExists(atPath: staticHDF5)
-    ? [.unsafeFlags(["-Xlinker", staticHDF5]), .linkedLibrary("sz"), .linkedLibrary("z"), .linkedLibrary("m"), .linkedLibrary("dl")]
+    ? (staticCompression
+        ? [.unsafeFlags(["-Xlinker", staticHDF5] + compressionArchives.flatMap { ["-Xlinker", "-l:" + $0] })]
+        : [.unsafeFlags(["-Xlinker", staticHDF5]), .linkedLibrary("sz"), .linkedLibrary("z")])
+        + [.linkedLibrary("m"), .linkedLibrary("dl")]
     : [.linkedLibrary("hdf5_serial")]
+
+/// gridgrpo's C++ runtime: GCC's static libstdc++ when it is there, through
+/// the linker script in Sources/gridgrpo/StaticLibraries (Swift's static
+/// runtime asks for -lstdc++ before any flag of ours could say -Bstatic).
+let gccDirectory = "/usr/lib/gcc/\(multiarch)"
+let staticCxx = ((try? FileManager.default.contentsOfDirectory(atPath: gccDirectory)) ?? [])
+    .contains { FileManager.default.fileExists(atPath: "\(gccDirectory)/\($0)/libstdc++.a") }
+let cxxLinking = staticCxx ? ["-L", Context.packageDirectory + "/Sources/gridgrpo/StaticLibraries"] : []
 
 let package = Package(
     name: "GridGRPO",
@@ -43,11 +58,11 @@ let package = Package(
             name: "CHDF5",
             providers: [.apt(["libhdf5-dev"])]
         ),
-        // SHA-256 for the provenance digests, from the system's OpenSSL.
-        .systemLibrary(
-            name: "CCrypto",
-            pkgConfig: "libcrypto",
-            providers: [.apt(["libssl-dev"])]
+        // SHA-256 for the provenance digests: portable C and the x86 SHA
+        // extensions, chosen at run time (no libcrypto to load at start-up).
+        .target(
+            name: "CDigest",
+            cSettings: [.unsafeFlags(["-O2"])]
         ),
         .systemLibrary(
             name: "CCairo",
@@ -68,7 +83,7 @@ let package = Package(
         ),
         .target(
             name: "GridGRPO",
-            dependencies: ["CHDF5", "CCrypto", "CKernels", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CHDF5", "CDigest", "CKernels", .product(name: "Yams", package: "Yams")],
             linkerSettings: hdf5Linking
         ),
         // `make bench`'s measurements start python3 and make: only the bench
@@ -100,11 +115,14 @@ let package = Package(
         .executableTarget(
             name: stageBinary,
             dependencies: ["GridGRPO"],
+            exclude: ["StaticLibraries"],
             // Foundation's static libraries name their own dependencies only
             // when every module is compiled with -static-stdlib (as SwiftPM's
             // --static-swift-stdlib does for every product); here only this
             // target links so, and its libraries are named as one group.
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--start-group"]
+            // A position-dependent executable (-no-pie): no relocations for the
+            // dynamic loader to apply to its ~77 000 pointers at every start.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"] + cxxLinking + ["-Xlinker", "--start-group"]
                 + ["Foundation", "FoundationEssentials", "FoundationInternationalization", "CoreFoundation",
                    "_FoundationCollections", "_FoundationCShims", "_FoundationICU", "swiftSynchronization",
                    "swiftDispatch", "dispatch", "BlocksRuntime", "swiftCore", "stdc++"].flatMap { ["-Xlinker", "-l" + $0] }

@@ -30,6 +30,21 @@ struct AlgorithmTests {
         #expect(config.canonicalJSON.contains("\"pairing\":\"same_start\""))
     }
 
+    /// CleanRL's norm_adv by hand: [1, 2, 3, 6] has mean 3 and sample standard
+    /// deviation √(14/3) = 2.1602469 (PyTorch's `Tensor.std`), so it becomes
+    /// [−2, −1, 0, 3] / 2.1602469; one advantage, or equal ones, become 0.
+    @Test func minibatchAdvantageNormalizationByHand() {
+        let none = UpdateConfig.AdvantageNormalization.none, minibatch = UpdateConfig.AdvantageNormalization.minibatch
+        #expect(none.applied(to: [1, 2, 3, 6]) == [1, 2, 3, 6])
+        let normalized = minibatch.applied(to: [1, 2, 3, 6])
+        let expected: [Float] = [-0.9258201, -0.46291006, 0, 1.3887302]
+        #expect(normalized.count == 4)
+        for (value, want) in zip(normalized, expected) { #expect(abs(value - want) <= 1e-6) }
+        #expect(minibatch.applied(to: [5]) == [0])
+        #expect(minibatch.applied(to: [0.25, 0.25, 0.25]) == [0, 0, 0])
+        #expect(minibatch.applied(to: []) == [])
+    }
+
     /// `update.learning_rate_schedule: linear` (CleanRL's anneal_lr): iteration
     /// i of T uses the rates × (1 − (i − 1)/T). Hand values, then the update
     /// stage itself: its iteration 3 of 4 equals an update at half the

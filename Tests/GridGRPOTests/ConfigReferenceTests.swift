@@ -50,7 +50,7 @@ struct ConfigReferenceTests {
     /// the harder worlds (issue 11), the `preference` section with learning
     /// from preferences (issue 10; its labels bound is a cross-key rule too),
     /// `rollout.pairing` with pairs from one start, `update.learning_rate_schedule`
-    /// with the harder worlds' annealing.
+    /// and `update.advantage_normalization` with the harder worlds' tuning.
     static let readmeTable: [(String, String, String)] = [
         ("seed", "0", "0…2⁶³−1"), ("iterations", "20", "1…10000"), ("algorithm", "preference", "preference, grpo"),
         ("environment.grid_size", "5", "2…32"), ("environment.max_steps", "100", "1…100000"),
@@ -63,6 +63,7 @@ struct ConfigReferenceTests {
         ("update.value_learning_rate", "0.002", "1e-9…1"), ("update.adam_beta1", "0.9", "0…0.999999"),
         ("update.adam_beta2", "0.999", "0…0.999999999"), ("update.adam_epsilon", "1e-8", "1e-12…1"),
         ("update.learning_rate_schedule", "constant", "constant, linear"),
+        ("update.advantage_normalization", "none", "none, minibatch"), ("update.entropy_coefficient", "0", "0…1"),
         ("evaluation.sampled_episodes", "100", "1…1000000"),
         ("grpo.group_size", "4", "2…4096"), ("grpo.groups_per_iteration", "64", "1…1000000"),
         ("grpo.scale", "group", "group, batch, none"), ("grpo.advantage_epsilon", "1e-4", "1e-12…1"),
@@ -98,7 +99,7 @@ struct ConfigReferenceTests {
     @Test func theTableHasOneRowPerKeyAndSection() {
         let table = ConfigReference.markdown(readBy: ConfigReference.readers())
         let rows = table.split(separator: "\n").dropFirst(2)
-        #expect(rows.count == 52 + 7)
+        #expect(rows.count == 54 + 7)
         #expect(rows.contains("| `environment.grid_size` | 5 | 2…32 | initialize, rollout, pair, update, evaluate, checkpoint, label, reward | N: the grid is N×N (each layout's sizes: the layout rule below) |"))
         #expect(rows.contains("| **`evaluation`** |  | section | evaluate | the evaluation of every iteration's weights |"))
         #expect(rows.contains("| `iterations` | 20 | 1…10000 | dag | how many rollout → pair → update → evaluate → checkpoint iterations the Makefile runs |"))
@@ -118,7 +119,7 @@ struct ConfigReferenceTests {
 
     @Test func theExamplesShowTheReadersMessages() {
         #expect(ConfigReference.message("update: {epoch: 3}")
-                == "pipeline.yaml: unknown key 'update.epoch' (allowed in section 'update': epochs, minibatch_episodes, clip_epsilon, policy_learning_rate, value_learning_rate, adam_beta1, adam_beta2, adam_epsilon, learning_rate_schedule)")
+                == "pipeline.yaml: unknown key 'update.epoch' (allowed in section 'update': epochs, minibatch_episodes, clip_epsilon, policy_learning_rate, value_learning_rate, adam_beta1, adam_beta2, adam_epsilon, learning_rate_schedule, advantage_normalization, entropy_coefficient)")
         #expect(ConfigReference.examples.allSatisfy { ConfigReference.message($0).hasPrefix("pipeline.yaml: ") })
     }
 }

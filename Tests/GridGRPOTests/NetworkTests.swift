@@ -170,6 +170,41 @@ struct NetworkTests {
         #expect(abs(result.logitGradient[1] - 0.25) < 1e-6)
     }
 
+    /// `update.entropy_coefficient`: the bonus −c·(1/T) Σ H_t against hand
+    /// values (a uniform row has H = log 4 and zero gradient: entropy is at its
+    /// maximum) and its gradient against central differences of an
+    /// independent Double entropy of the logits.
+    @Test func entropyBonusAgainstHandValuesAndFiniteDifferences() {
+        var zero = [Float](repeating: 0.5, count: 4)
+        let uniform = addEntropyBonus(logits: [Float](repeating: 0, count: 4), coefficient: 0.1, to: &zero)
+        #expect(abs(uniform.meanEntropy - Float(Foundation.log(4.0))) < 1e-6)
+        #expect(abs(uniform.loss - Float(-0.1 * Foundation.log(4.0))) < 1e-6)
+        #expect(zero.allSatisfy { abs($0 - 0.5) < 1e-7 }, "a uniform row adds no gradient: \(zero)")
+
+        let logits: [Float] = [0.3, -1.2, 2.0, 0.1, -0.5, -0.5, 1.5, 0.0, 4.0, -3.0, 0.25, 1.0]
+        let c = 0.05
+        func bonus(_ x: [Double]) -> Double {
+            var total = 0.0
+            for t in 0..<(x.count / 4) {
+                let row = x[(4 * t)..<(4 * t + 4)], peak = row.max() ?? 0
+                let z = row.map { Foundation.exp($0 - peak) }.reduce(0, +)
+                total -= row.map { value -> Double in let p = Foundation.exp(value - peak) / z; return p * Foundation.log(p) }.reduce(0, +)
+            }
+            return -c * total / Double(x.count / 4)
+        }
+        var gradient = [Float](repeating: 0, count: logits.count)
+        let result = addEntropyBonus(logits: logits, coefficient: Float(c), to: &gradient)
+        let exact = logits.map(Double.init)
+        #expect(abs(Double(result.loss) - bonus(exact)) < 1e-6)
+        for i in logits.indices {
+            var up = exact, down = exact
+            up[i] += 1e-5
+            down[i] -= 1e-5
+            let numeric = (bonus(up) - bonus(down)) / 2e-5
+            #expect(abs(Double(gradient[i]) - numeric) < 1e-6, "logit \(i): \(gradient[i]) vs \(numeric)")
+        }
+    }
+
     @Test func adamMatchesHandComputedTorchSteps() {
         var parameters: [Float] = [1.0, -2.0]
         var adam = Adam(parameterCount: 2)

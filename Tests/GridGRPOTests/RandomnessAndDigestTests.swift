@@ -71,6 +71,39 @@ struct DigestTests {
                 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
+    @Test func portablePathMatchesTheStandardAndHashlib() throws { try checkPath(.portable) }
+
+    @Test(.enabled(if: SHA256.Path.shaExtensions.isAvailable, "this CPU lacks the SHA extensions: only the portable path runs here"))
+    func shaExtensionsPathMatchesTheStandardAndHashlib() throws { try checkPath(.shaExtensions) }
+
+    /// One compression function against the standard's vectors and against
+    /// Python's hashlib on every message length from 0 to 300 bytes (every
+    /// padding case: the length in the last block, or a block of its own),
+    /// each fed in 13-byte pieces across block boundaries.
+    func checkPath(_ path: SHA256.Path) throws {
+        func digest(_ bytes: some Collection<UInt8>, pieces: Int = .max) throws -> [UInt8] {
+            var hasher = try #require(SHA256(path: path))
+            var rest = bytes[...]
+            while !rest.isEmpty {
+                hasher.update(rest.prefix(pieces))
+                rest = rest.dropFirst(pieces)
+            }
+            return hasher.finalize()
+        }
+        #expect(SHA256.hexString(try digest(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hexString(try digest([UInt8]())) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hexString(try digest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256.hexString(try digest([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000), pieces: 4099))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        // python3 -c "import hashlib; b=bytes((i*7+3)&255 for i in range(300)); a=hashlib.sha256()
+        //   [a.update(hashlib.sha256(b[:n]).digest()) for n in range(301)]; print(a.hexdigest())"
+        let pattern = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+        var digests: [UInt8] = []
+        for length in 0...300 { digests += try digest(pattern[0..<length], pieces: 13) }
+        #expect(SHA256.hexString(try digest(digests)) == "7d917fbd2cf49ddff9ad0a8706bba32d204e92e71d2e369c5a03d6af29278c9f")
+    }
+
     @Test func chunkedUpdatesEqualOneUpdate() {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         var hasher = SHA256()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// PPO's clipped surrogate (Schulman et al. 2017) as the blog uses it:
 ///
 ///     r_t = exp(log π(a_t|s_t) − log π_old(a_t|s_t))
@@ -62,4 +64,35 @@ public func meanSquaredError(predictions: [Float], targets: [Float]) -> (loss: F
         gradient[t] = 2 * error * scale
     }
     return (Float(loss / Double(predictions.count)), gradient)
+}
+
+/// CleanRL's entropy bonus (`ent_coef`), which the blog does not have: the
+/// loss gains −c·(1/T) Σ_t H_t, H_t = −Σ_j π_j log π_j over the step's four
+/// actions, so the update raises the policy's entropy. Adds
+/// ∂/∂logit_j = (c/T)·π_j·(log π_j + H_t) to `gradient` (`T × 4`, the same
+/// layout as `logits`). Each step's entropy and gradient are computed in
+/// Double from the Float log-softmax and rounded once when added.
+/// Returns the bonus's loss term and the mean entropy.
+public func addEntropyBonus(logits: [Float], coefficient: Float, to gradient: inout [Float]) -> (loss: Float, meanEntropy: Float) {
+    let width = GridWorld.actionCount
+    let count = logits.count / width
+    guard count > 0 else { return (0, 0) }
+    let logProbs = logSoftmax(logits, width: width)
+    let scale = Double(coefficient) / Double(count)
+    var entropySum = 0.0
+    for t in 0..<count {
+        let base = t * width
+        var entropy = 0.0
+        for j in 0..<width {
+            let logP = Double(logProbs[base + j])
+            entropy -= Foundation.exp(logP) * logP
+        }
+        entropySum += entropy
+        for j in 0..<width {
+            let logP = Double(logProbs[base + j])
+            gradient[base + j] += Float(scale * Foundation.exp(logP) * (logP + entropy))
+        }
+    }
+    let meanEntropy = entropySum / Double(count)
+    return (Float(-Double(coefficient) * meanEntropy), Float(meanEntropy))
 }

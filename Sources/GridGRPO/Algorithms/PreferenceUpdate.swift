@@ -2,8 +2,10 @@
 /// by the stream (seed, update, iteration, epoch) and cut into minibatches of
 /// `minibatchEpisodes` episodes. Each minibatch:
 ///
-///  1. V(s_t) from the value net; advantage A_t = G_t − V(s_t), held constant;
-///  2. PPO clipped loss on the policy against the rollout's behaviour log-probs;
+///  1. V(s_t) from the value net; advantage A_t = G_t − V(s_t), held constant
+///     (rescaled per minibatch when `update.advantage_normalization` says so);
+///  2. PPO clipped loss on the policy against the rollout's behaviour log-probs
+///     (plus an entropy bonus when `update.entropy_coefficient` > 0);
 ///  3. value MSE to G_t;
 ///  4. one Adam step for each network.
 ///
@@ -32,12 +34,18 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
             let returns = batch.perStep(episodes.returnsToGo)
             let valueActivations = valueNet.forward(agents: batch.agents, goals: batch.goals, cellCount: world.cellCount, threads: threads)
             let values = valueActivations.output
-            let advantages = zip(returns, values).map { $0 - $1 }
-            if epoch == 0 { advantageSum += advantages.reduce(0.0) { $0 + Double($1) } }
+            let rawAdvantages = zip(returns, values).map { $0 - $1 }
+            if epoch == 0 { advantageSum += rawAdvantages.reduce(0.0) { $0 + Double($1) } }
+            let advantages = config.advantageNormalization.applied(to: rawAdvantages)
 
             let policyActivations = agent.policy.forward(agents: batch.agents, goals: batch.goals, cellCount: world.cellCount, threads: threads)
-            let surrogate = ppoClippedLoss(logits: policyActivations.output, actions: batch.actions,
+            var surrogate = ppoClippedLoss(logits: policyActivations.output, actions: batch.actions,
                                            oldLogProbs: batch.oldLogProbs, advantages: advantages, epsilon: epsilon)
+            if config.entropyCoefficient > 0 {
+                let bonus = addEntropyBonus(logits: policyActivations.output, coefficient: Float(config.entropyCoefficient),
+                                            to: &surrogate.logitGradient)
+                surrogate.loss += bonus.loss
+            }
             let policyGradient = agent.policy.gradient(agents: batch.agents, goals: batch.goals, cellCount: world.cellCount,
                                                        activations: policyActivations, outputGradient: surrogate.logitGradient, threads: threads)
 

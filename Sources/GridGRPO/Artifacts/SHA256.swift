@@ -1,37 +1,35 @@
-import CCrypto
+import CDigest
 import Foundation
 
-/// SHA-256 (FIPS 180-4) from the system's libcrypto (OpenSSL 3, through its
-/// EVP digest interface), used for the config and input-file digests that
-/// every artifact records as provenance. Files are digested in 1 MiB chunks,
-/// so memory does not grow with the file. Tested against the standard's
-/// vectors and coreutils' `sha256sum`.
+/// SHA-256 (FIPS 180-4), used for the config and input-file digests that
+/// every artifact records as provenance: `Sources/CDigest`, a portable C
+/// compression function and one on the x86 SHA extensions, the faster chosen
+/// at run time (`Path`). Files are digested in 1 MiB chunks, so memory does
+/// not grow with the file. Tested against the standard's vectors, Python's
+/// hashlib and coreutils' `sha256sum`, on each path.
 ///
 /// A value type: a copy of a hasher continues independently of the original.
 public struct SHA256 {
-    /// Owns one EVP_MD_CTX.
-    private final class Context {
-        let pointer: OpaquePointer
+    /// An implementation of the compression function.
+    public enum Path: Int32, CaseIterable, Sendable {
+        /// Plain C, any CPU.
+        case portable
+        /// The x86 SHA extensions (`sha256rnds2`, `sha256msg1/2`).
+        case shaExtensions
 
-        init() {
-            // Allocation failure is out of memory; nothing sensible is left to do.
-            guard let context = EVP_MD_CTX_new() else { preconditionFailure("libcrypto: EVP_MD_CTX_new failed (out of memory)") }
-            pointer = context
-            precondition(EVP_DigestInit_ex(pointer, EVP_sha256(), nil) == 1, "libcrypto: cannot initialise SHA-256")
-        }
-
-        init(copying other: Context) {
-            guard let context = EVP_MD_CTX_new() else { preconditionFailure("libcrypto: EVP_MD_CTX_new failed (out of memory)") }
-            pointer = context
-            precondition(EVP_MD_CTX_copy_ex(pointer, other.pointer) == 1, "libcrypto: cannot copy a SHA-256 context")
-        }
-
-        deinit { EVP_MD_CTX_free(pointer) }
+        /// Whether this CPU has the path.
+        public var isAvailable: Bool { gg_sha256_available(rawValue) != 0 }
     }
 
-    private var context = Context()
+    private var state = gg_sha256()
 
-    public init() {}
+    /// A hash on the fastest path this CPU has.
+    public init() { gg_sha256_init(&state) }
+
+    /// A hash on `path` (the tests run each); nil when the CPU lacks it.
+    public init?(path: Path) {
+        guard gg_sha256_init_path(&state, path.rawValue) == 0 else { return nil }
+    }
 
     /// Adds bytes to the message.
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
@@ -40,20 +38,16 @@ public struct SHA256 {
     }
 
     private mutating func update(buffer: UnsafeRawBufferPointer) {
-        if !isKnownUniquelyReferenced(&context) { context = Context(copying: context) }
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-        precondition(EVP_DigestUpdate(context.pointer, base, buffer.count) == 1, "libcrypto: SHA-256 update failed")
+        gg_sha256_update(&state, base, buffer.count)
     }
 
     /// The 32-byte digest of everything added. The hasher then starts over
-    /// (an empty message).
+    /// (an empty message, on the same path).
     public mutating func finalize() -> [UInt8] {
-        if !isKnownUniquelyReferenced(&context) { context = Context(copying: context) }
         var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        let status = digest.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context.pointer, $0.baseAddress, &length) }
-        precondition(status == 1 && length == 32, "libcrypto: SHA-256 finalisation failed")
-        context = Context()
+        digest.withUnsafeMutableBufferPointer { gg_sha256_final(&state, $0.baseAddress) }
+        gg_sha256_init_path(&state, state.path)
         return digest
     }
 

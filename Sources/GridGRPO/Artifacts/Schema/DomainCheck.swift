@@ -53,7 +53,9 @@ struct DomainCheck {
         return int
     }
 
-    func require(_ condition: Bool, _ name: String, _ message: @autoclosure () -> String) throws {
-        guard condition else { throw fail(name, message()) }
+    /// `condition`, or a failure naming `name`. Both strings are built only
+    /// on failure: readers call this per row and per step.
+    func require(_ condition: Bool, _ name: @autoclosure () -> String, _ message: @autoclosure () -> String) throws {
+        guard condition else { throw fail(name(), message()) }
     }
 }

@@ -81,6 +81,8 @@ public struct UpdateConfig: ConfigSection {
     public var adamBeta2: Double = 0.999
     public var adamEpsilon: Double = 1e-8
     public var learningRateSchedule: LearningRateSchedule = .constant
+    public var advantageNormalization: AdvantageNormalization = .none
+    public var entropyCoefficient: Double = 0
 
     /// How the learning rates change over the run's iterations.
     public enum LearningRateSchedule: String, Codable, Sendable, CaseIterable {
@@ -89,6 +91,17 @@ public struct UpdateConfig: ConfigSection {
         /// CleanRL's `anneal_lr`: iteration i of T uses the rates × (1 − (i − 1)/T),
         /// from the full rate at iteration 1 down to rate/T at iteration T.
         case linear
+    }
+
+    /// What the blog's update does to the advantages A_t = G_t − V(s_t) before
+    /// the clipped loss.
+    public enum AdvantageNormalization: String, Codable, Sendable, CaseIterable {
+        /// A_t as they are (the blog).
+        case none
+        /// CleanRL's `norm_adv`: each minibatch's advantages become
+        /// (A_t − mean) / (std + 1e-8), std with Bessel's correction (PyTorch's
+        /// `Tensor.std`), 0 for a minibatch of one step (`Advantages.normalized`).
+        case minibatch
     }
 
     public static let keys: [ConfigKey<UpdateConfig>] = [
@@ -104,6 +117,14 @@ public struct UpdateConfig: ConfigSection {
         .choice("learning_rate_schedule", \.learningRateSchedule,
                 "`constant` (the blog); `linear` anneals the policy's and value network's rates (GRPO's `grpo.learning_rate` too) "
                     + "as CleanRL: iteration i of T uses rate × (1 − (i − 1)/T) (left out of the canonical JSON at its default)",
+                omittedAtDefault: true),
+        .choice("advantage_normalization", \.advantageNormalization,
+                "`none` (the blog); `minibatch` rescales each minibatch's advantages G − V to mean 0 and standard deviation 1 "
+                    + "before the clipped loss, as CleanRL's `norm_adv` (left out of the canonical JSON at its default)",
+                omittedAtDefault: true),
+        .number("entropy_coefficient", \.entropyCoefficient, in: 0...1,
+                "c of an entropy bonus −c·mean H(π(·|s)) in the policy's loss, as CleanRL's `ent_coef`; 0 (the blog) adds none "
+                    + "(left out of the canonical JSON at its default)",
                 omittedAtDefault: true),
     ]
 
