@@ -36,13 +36,29 @@ let hdf5Linking: [LinkerSetting] = FileManager.default.fileExists(atPath: static
         + [.linkedLibrary("m"), .linkedLibrary("dl")]
     : [.linkedLibrary("hdf5_serial")]
 
-/// gridgrpo's C++ runtime: GCC's static libstdc++ when it is there, through
+/// The static executables' C++ runtime (`staticRuntime`): GCC's static libstdc++ when it is there, through
 /// the linker script in Sources/gridgrpo/StaticLibraries (Swift's static
 /// runtime asks for -lstdc++ before any flag of ours could say -Bstatic).
 let gccDirectory = "/usr/lib/gcc/\(multiarch)"
 let staticCxx = ((try? FileManager.default.contentsOfDirectory(atPath: gccDirectory)) ?? [])
     .contains { FileManager.default.fileExists(atPath: "\(gccDirectory)/\($0)/libstdc++.a") }
 let cxxLinking = staticCxx ? ["-L", Context.packageDirectory + "/Sources/gridgrpo/StaticLibraries"] : []
+
+/// The Swift runtime and Foundation linked statically, for the executables
+/// that start often (gridgrpo, every stage; plot, every figure): a process
+/// then starts without loading and relocating some twenty shared libraries.
+/// Foundation's static libraries name their own dependencies only when every
+/// module is compiled with -static-stdlib (as SwiftPM's --static-swift-stdlib
+/// does for every product); here only these targets link so, and the
+/// libraries are named as one group. Position-dependent (-no-pie): no
+/// relocations for the dynamic loader to apply to some 77 000 pointers at
+/// every start. Such an executable cannot be a test dependency (the test
+/// bundle would link with these flags); `swift test` builds it anyway.
+let staticRuntime: [LinkerSetting] = [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"] + cxxLinking + ["-Xlinker", "--start-group"]
+    + ["Foundation", "FoundationEssentials", "FoundationInternationalization", "CoreFoundation",
+       "_FoundationCollections", "_FoundationCShims", "_FoundationICU", "swiftSynchronization",
+       "swiftDispatch", "dispatch", "BlocksRuntime", "swiftCore", "stdc++"].flatMap { ["-Xlinker", "-l" + $0] }
+    + ["-Xlinker", "--end-group"])]
 
 let package = Package(
     name: "GridGRPO",
@@ -100,33 +116,24 @@ let package = Package(
         ),
         .executableTarget(
             name: "plot",
-            dependencies: ["GridGRPOPlot", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["GridGRPOPlot", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            linkerSettings: staticRuntime
         ),
         // The tools are test dependencies so `swift test` builds them: the
         // end-to-end tests run the real binaries through the Makefile. gridgrpo
-        // (the stages) cannot be one: a test bundle would link with its static
-        // runtime flags. `swift test` builds it anyway, as every product,
-        // and the tests link the stage names to it as make does.
+        // (the stages) and plot cannot be (`staticRuntime`); `swift test`
+        // builds them anyway, as every product, and the tests link the stage
+        // names to gridgrpo as make does.
         // Fixtures/ holds numbers made once by real PyTorch (scripts/torch_fixtures.py);
         // the tests read them by path.
         .testTarget(name: "GridGRPOTests",
-                    dependencies: ["GridGRPO", "GridGRPOPlot", "CPNG", "plot"] + (tools + drawingTools).map { .target(name: $0) },
+                    dependencies: ["GridGRPO", "GridGRPOPlot", "CPNG"] + (tools + drawingTools).map { .target(name: $0) },
                     exclude: ["Fixtures"]),
         .executableTarget(
             name: stageBinary,
             dependencies: ["GridGRPO"],
             exclude: ["StaticLibraries"],
-            // Foundation's static libraries name their own dependencies only
-            // when every module is compiled with -static-stdlib (as SwiftPM's
-            // --static-swift-stdlib does for every product); here only this
-            // target links so, and its libraries are named as one group.
-            // A position-dependent executable (-no-pie): no relocations for the
-            // dynamic loader to apply to its ~77 000 pointers at every start.
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"] + cxxLinking + ["-Xlinker", "--start-group"]
-                + ["Foundation", "FoundationEssentials", "FoundationInternationalization", "CoreFoundation",
-                   "_FoundationCollections", "_FoundationCShims", "_FoundationICU", "swiftSynchronization",
-                   "swiftDispatch", "dispatch", "BlocksRuntime", "swiftCore", "stdc++"].flatMap { ["-Xlinker", "-l" + $0] }
-                + ["-Xlinker", "--end-group"])]
+            linkerSettings: staticRuntime
         ),
     ] + tools.map {
         .executableTarget(
