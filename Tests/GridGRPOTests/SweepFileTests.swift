@@ -114,8 +114,9 @@ struct SweepFileTests {
         let directory = repositoryRoot + "/sweeps"
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
         // settings per file: the three methods; the labeller, its variants and GRPO;
-        // the three methods and the blog's method with same-start pairs; same-start pairs on the three worlds
-        let settings = ["compare.yaml": 3, "four_rooms.yaml": 5, "label-efficiency.yaml": 5, "lava_gap.yaml": 5, "maze.yaml": 5,
+        // the three methods and the blog's method with same-start pairs, annealed, and with the entropy bonus;
+        // same-start pairs on the three worlds
+        let settings = ["compare.yaml": 3, "four_rooms.yaml": 6, "label-efficiency.yaml": 5, "lava_gap.yaml": 6, "maze.yaml": 6,
                         "same-start-long.yaml": 3]
         #expect(files == settings.keys.sorted())
         for file in files {
@@ -126,9 +127,10 @@ struct SweepFileTests {
         }
     }
 
-    /// The world sweeps: the tuned method (`blog-annealed`) is the world
-    /// config as it is; the blog's method as the blog runs it is that config
-    /// with its pairing, a constant rate and 60 iterations, and same-start
+    /// The world sweeps: the tuned method (`blog-entropy`) is the world
+    /// config as it is, and `blog-annealed` that config without its entropy
+    /// bonus (on four_rooms at its earlier 300 iterations); the blog's method as the blog runs it is that config with its
+    /// pairing, a constant rate, no bonus and 60 iterations, and same-start
     /// pairs differ from it in the pairing alone; the GRPO settings are the
     /// world config with the algorithm and the method's defining keys as
     /// configs/grpo.yaml and configs/drgrpo.yaml define them (so the sweep's
@@ -136,17 +138,28 @@ struct SweepFileTests {
     @Test(arguments: ["four_rooms", "maze", "lava_gap"])
     func worldSweepsCompareTheThreeMethodsOnTheWorldConfig(world: String) throws {
         let plan = try Self.shippedPlan(world + ".yaml")
-        #expect(plan.settings.map(\.name) == ["blog", "grpo", "drgrpo", "blog-same-start", "blog-annealed"])
-        let base = try PipelineConfig.load(path: repositoryRoot + "/configs/\(world).yaml")
-        #expect(base.rollout.pairing == .sameStart && base.update.learningRateSchedule == .linear)
+        #expect(plan.settings.map(\.name) == ["blog", "grpo", "drgrpo", "blog-same-start", "blog-annealed", "blog-entropy"])
+        let tuned = try PipelineConfig.load(path: repositoryRoot + "/configs/\(world).yaml")
+        #expect(tuned.rollout.pairing == .sameStart && tuned.update.learningRateSchedule == .linear)
+        #expect(tuned.update.entropyCoefficient > 0)
+        var base = tuned
+        base.update.entropyCoefficient = 0
         let methods = [("grpo", try PipelineConfig.load(path: repositoryRoot + "/configs/grpo.yaml")),
                        ("drgrpo", try PipelineConfig.load(path: repositoryRoot + "/configs/drgrpo.yaml"))]
         for run in plan.runs {
             var expected = base
             expected.seed = run.seed
             let setting = plan.settings[run.setting].name
+            if setting == "blog-entropy" {
+                expected.update.entropyCoefficient = tuned.update.entropyCoefficient
+                #expect(run.config == expected, "\(world): \(run.relativePath)")
+                continue
+            }
+            #expect(run.config.update.entropyCoefficient == 0, "\(world): \(run.relativePath)")
             #expect(run.config.environment == base.environment && run.config.network == base.network, "\(world): \(run.relativePath)")
             if setting == "blog-annealed" {
+                // four_rooms keeps the budget it ran with before the bonus (300)
+                expected.iterations = world == "four_rooms" ? 300 : tuned.iterations
                 #expect(run.config == expected, "\(world): \(run.relativePath)")
                 continue
             }

@@ -123,8 +123,8 @@ public struct UpdateConfig: ConfigSection {
                     + "before the clipped loss, as CleanRL's `norm_adv` (left out of the canonical JSON at its default)",
                 omittedAtDefault: true),
         .number("entropy_coefficient", \.entropyCoefficient, in: 0...1,
-                "c of an entropy bonus −c·mean H(π(·|s)) in the policy's loss, as CleanRL's `ent_coef`; 0 (the blog) adds none "
-                    + "(left out of the canonical JSON at its default)",
+                "c of an entropy bonus −c·mean H(π(·|s)) in the blog's policy loss, as CleanRL's `ent_coef` (GRPO's loss has none); "
+                    + "0 (the blog) adds none (left out of the canonical JSON at its default)",
                 omittedAtDefault: true),
     ]
 
