@@ -20,6 +20,9 @@ import sys
 import h5py
 import numpy as np
 
+import grid_rules
+from grid_rules import FLOOR, LAVA
+
 
 def fail(message):
     print(f"check_artifacts: {message}", file=sys.stderr)
@@ -64,29 +67,12 @@ def main(run):
     if cells.shape != (n, n):
         fail(f"/world/cell_type has shape {cells.shape}, expected ({n}, {n})")
     kind = cells.reshape(-1)
-    FLOOR, WALL, LAVA = 0, 1, 2
 
     def move(cell, action):
-        row, col = divmod(cell, n)
-        target = cell
-        if action == 0 and row > 0: target = cell - n
-        if action == 1 and col < n - 1: target = cell + 1
-        if action == 2 and row < n - 1: target = cell + n
-        if action == 3 and col > 0: target = cell - 1
-        return cell if kind[target] == WALL else target
+        return grid_rules.move(kind, n, cell, action)
 
     def distances(goal):
-        """Fewest moves from every cell to goal over floor cells (-1: unreachable)."""
-        distance = np.full(n * n, -1)
-        distance[goal] = 0
-        queue = [goal]
-        for cell in queue:
-            for action in range(4):
-                target = move(cell, action)
-                if kind[target] == FLOOR and distance[target] < 0:
-                    distance[target] = distance[cell] + 1
-                    queue.append(target)
-        return distance
+        return grid_rules.distances(kind, n, goal)
 
     table = {goal: distances(goal) for goal in range(n * n) if kind[goal] == FLOOR}
     expected = [(a, g) for a in range(n * n) if kind[a] == FLOOR

@@ -24,6 +24,8 @@ import sys
 import h5py
 import numpy as np
 
+import grid_rules
+
 ACTIONS = "up right down left".split()
 
 
@@ -54,22 +56,10 @@ def main(run, window):
         return e / e.sum()
 
     def move(cell, action):
-        row, col = divmod(cell, n)
-        target = {0: cell - n if row > 0 else cell, 1: cell + 1 if col < n - 1 else cell,
-                  2: cell + n if row < n - 1 else cell, 3: cell - 1 if col > 0 else cell}[action]
-        return cell if kind[target] == 1 else target
+        return grid_rules.move(kind, n, cell, action)
 
     def distances(goal):
-        distance = np.full(n * n, -1)
-        distance[goal] = 0
-        queue = [goal]
-        for cell in queue:
-            for action in range(4):
-                target = move(cell, action)
-                if kind[target] == 0 and distance[target] < 0:
-                    distance[target] = distance[cell] + 1
-                    queue.append(target)
-        return distance
+        return grid_rules.distances(kind, n, goal)
 
     visits = {}
     for iteration in range(max(1, best - window + 1), best + 1):
