@@ -78,8 +78,11 @@ let package = Package(
         // extensions, chosen at run time (no libcrypto to load at start-up).
         .target(
             name: "CDigest",
+            dependencies: ["CCPU"],
             cSettings: [.unsafeFlags(["-O2"])]
         ),
+        // The CPU features the C targets choose their paths by, asked once.
+        .target(name: "CCPU"),
         .systemLibrary(
             name: "CCairo",
             pkgConfig: "cairo",
@@ -95,6 +98,7 @@ let package = Package(
         // contraction: every fused multiply-add is written out.
         .target(
             name: "CKernels",
+            dependencies: ["CCPU"],
             cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off", "-Wno-psabi"])]
         ),
         .target(

@@ -3,9 +3,10 @@
 // bits (64-bit big-endian) to a whole number of blocks.
 #include "gg_sha256.h"
 
+#include "gg_cpu.h"
+
 #include <string.h>
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -105,33 +106,10 @@ static void blocks_shani(uint32_t state[8], const uint8_t *blocks, size_t count)
 
 // MARK: - Selection
 
-static int cpu_has_sha(void) {
-#if defined(__x86_64__)
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
-    const int ssse3 = (c >> 9) & 1, sse41 = (c >> 19) & 1;
-    if (!(ssse3 && sse41) || __get_cpuid_max(0, 0) < 7) return 0;
-    __cpuid_count(7, 0, a, b, c, d);
-    return (b >> 29) & 1;
-#else
-    return 0;
-#endif
-}
-
-/// cpuid is slow under a hypervisor: asked once. −1 until known.
-static int sha_known = -1;
-
 int gg_sha256_available(int path) {
     switch (path) {
     case GG_SHA256_PORTABLE: return 1;
-    case GG_SHA256_SHANI: {
-        int known = __atomic_load_n(&sha_known, __ATOMIC_ACQUIRE);
-        if (known < 0) {
-            known = cpu_has_sha();
-            __atomic_store_n(&sha_known, known, __ATOMIC_RELEASE);
-        }
-        return known;
-    }
+    case GG_SHA256_SHANI: return gg_cpu_has(GG_CPU_SHA);
     default: return 0;
     }
 }

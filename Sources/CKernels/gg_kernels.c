@@ -3,12 +3,11 @@
 // include/gg_kernels.h for the floating-point rules every path follows.
 #include "gg_kernels.h"
 
+#include "gg_cpu.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#endif
 
 #define GG_INLINE static inline __attribute__((always_inline))
 
@@ -173,38 +172,10 @@ GG_DEFINE_PATH(avx2, __attribute__((target("avx2,fma"))))
 
 // MARK: - Selection
 
-/// AVX2 and FMA in the CPU, and the OS saving the ymm registers (XCR0 bits 1, 2).
-static int cpu_has_avx2_fma(void) {
-#if defined(__x86_64__)
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
-    const int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
-    if (!(fma && osxsave && avx)) return 0;
-    unsigned xcr0_low, xcr0_high;
-    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
-    if ((xcr0_low & 6) != 6) return 0;
-    if (__get_cpuid_max(0, 0) < 7) return 0;
-    __cpuid_count(7, 0, a, b, c, d);
-    return (b >> 5) & 1;
-#else
-    return 0;
-#endif
-}
-
-/// cpuid is slow (a VM exit under a hypervisor): asked once. −1 until known.
-static int avx2_known = -1;
-
 int gg_kernels_available(int path) {
     switch (path) {
     case GG_KERNELS_SCALAR: return 1;
-    case GG_KERNELS_AVX2: {
-        int known = __atomic_load_n(&avx2_known, __ATOMIC_ACQUIRE);
-        if (known < 0) {
-            known = cpu_has_avx2_fma();
-            __atomic_store_n(&avx2_known, known, __ATOMIC_RELEASE);
-        }
-        return known;
-    }
+    case GG_KERNELS_AVX2: return gg_cpu_has(GG_CPU_AVX2_FMA);
     default: return 0;
     }
 }

@@ -100,7 +100,7 @@ public struct UpdateConfig: ConfigSection {
         case none
         /// CleanRL's `norm_adv`: each minibatch's advantages become
         /// (A_t − mean) / (std + 1e-8), std with Bessel's correction (PyTorch's
-        /// `Tensor.std`), 0 for a minibatch of one step (`Advantages.normalized`).
+        /// `Tensor.std`), 0 for a minibatch of one step (`applied(to:)`).
         case minibatch
     }
 
