@@ -20,12 +20,12 @@ public struct StageRecord: Codable, Equatable, Sendable {
         self.summary = summary
     }
 
-    /// The record's line (JSON, sorted keys, no newline inside).
+    /// The record's line (JSON, sorted keys, slashes as they are, no newline
+    /// inside; `iteration` left out when nil, as its `Codable` form reads it back).
     public var line: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        var members: [String: JSONText] = ["stage": .string(stage), "milliseconds": .double(milliseconds), "summary": .string(summary)]
+        if let iteration { members["iteration"] = .integer(iteration) }
+        return JSONText.object(members).text(escapingSlashes: false)
     }
 
     /// Appends the record to `path` with one `write` on a file opened for

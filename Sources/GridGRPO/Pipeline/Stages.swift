@@ -81,7 +81,7 @@ public enum Stages {
     public static func rollout(configPath: String, weightsPath: String, iteration: Int, output: String, threads: Int? = nil) throws -> String {
         let config = try PipelineConfig.loadInput(path: configPath)
         try checkIteration(iteration, config, from: 1)
-        let (agent, _, source) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
+        let (policy, _, source) = try ArtifactSchema.readNetworks(path: weightsPath, config: config, value: false)
         try checkSource(source, path: weightsPath, iteration: iteration - 1)
         let world = config.world
         let workers = try workers(threads, config)
@@ -90,12 +90,12 @@ public enum Stages {
         // Episodes are sampled and appended in fixed blocks, so memory stays
         // bounded however many a rollout holds; the policy table is shared.
         let episodeCount = config.rolloutEpisodes
-        let table = PolicyTable.shared(policy: agent.policy, world: world, episodes: episodeCount, threads: workers)
+        let table = PolicyTable.shared(policy: policy, world: world, episodes: episodeCount, threads: workers)
         let writer = try RolloutWriter(path: output, world: world, gamma: config.rollout.gamma, provenance: provenance,
                                        grouped: config.algorithm == .grpo)
         var returnSum = 0.0, successes = 0, steps = 0
         for first in stride(from: 0, to: episodeCount, by: rolloutBlock) {
-            let part = sampleRollout(policy: agent.policy, table: table, config: config, iteration: iteration,
+            let part = sampleRollout(policy: policy, table: table, config: config, iteration: iteration,
                                      episodes: first..<min(episodeCount, first + rolloutBlock), threads: workers)
             try writer.append(part)
             returnSum += part.returns.reduce(0.0) { $0 + Double($1) }
@@ -249,9 +249,9 @@ public enum Stages {
         let config = try PipelineConfig.loadInput(path: configPath)
         try checkIteration(iteration, config, from: 0)
         let workers = try workers(threads, config)
-        let (agent, _, source) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
+        let (policy, _, source) = try ArtifactSchema.readNetworks(path: weightsPath, config: config, value: false)
         try checkSource(source, path: weightsPath, iteration: iteration)
-        let evaluation = Evaluation.run(policy: agent.policy, world: config.world,
+        let evaluation = Evaluation.run(policy: policy, world: config.world,
                                         sampledEpisodes: config.evaluation.sampledEpisodes, seed: config.seed, iteration: iteration,
                                         threads: workers)
         var inputs: [Provenance.Input] = [try .input(.weights, path: weightsPath)]
@@ -259,7 +259,7 @@ public enum Stages {
         if let input = spent.input { inputs.append(input) }
         var labels: EvaluationLabels?
         if config.preference.learnsReward {
-            let criteria = greedyCriteria(policy: agent.policy, world: config.world, threads: workers)
+            let criteria = greedyCriteria(policy: policy, world: config.world, threads: workers)
             labels = EvaluationLabels(labelsSpent: spent.count, personLabels: spent.person, meanEdgeMoves: criteria.edgeMoves,
                                       meanRevisits: criteria.revisits)
         }
@@ -292,14 +292,14 @@ public enum Stages {
         try checkIteration(iteration, config, from: 0)
         let (evaluation, evaluationSource) = try ArtifactSchema.readEvaluation(path: evaluationPath, config: config)
         try checkSource(evaluationSource, path: evaluationPath, iteration: iteration)
-        let (agent, _, weightsSource) = try ArtifactSchema.readWeights(path: weightsPath, config: config)
+        let (policy, value, weightsSource) = try ArtifactSchema.readNetworks(path: weightsPath, config: config, value: true)
         try checkSource(weightsSource, path: weightsPath, iteration: iteration)
         guard evaluationSource.inputs.first(where: { $0.role == InputRole.weights.rawValue })?.sha256 == (try SHA256.hex(ofFile: weightsPath)) else {
             throw GridGRPOError("\(evaluationPath): evaluates different weights than \(weightsPath); rerun the evaluate stage")
         }
         var inputs: [Provenance.Input] = [try .input(.evaluation, path: evaluationPath),
                                           try .input(.weights, path: weightsPath)]
-        let candidate = ArtifactSchema.Best(policy: agent.policy, value: agent.value, iteration: iteration,
+        let candidate = ArtifactSchema.Best(policy: policy, value: value, iteration: iteration,
                                             summary: evaluation.summary,
                                             firstAllOptimalIteration: evaluation.allOptimal ? iteration : nil)
         var best = candidate

@@ -1,8 +1,7 @@
-import Foundation
-
 /// The canonical form of a config: JSON with sorted keys, named as in the
-/// YAML. Its bytes are SHA-256'd into every artifact, so they depend only on
-/// the values (not on comments, formatting or key order in the file).
+/// YAML (`JSONText` says how each value is written). Its bytes are SHA-256'd
+/// into every artifact, so they depend only on the values (not on comments,
+/// formatting or key order in the file).
 extension PipelineConfig {
     /// Every value but `threads` (which changes no result). Its SHA-256 is
     /// the config digest the figures record, and it is the plot stage's stamp.
@@ -20,23 +19,6 @@ extension PipelineConfig {
     }
 
     private func canonicalJSON(keys names: Set<String>) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(TopLevelKeys(config: self, names: names)) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// The top-level keys of a config named in `names`, each encoded by its row of
-/// `PipelineConfig.keys` (a section with all its keys).
-private struct TopLevelKeys: Encodable {
-    let config: PipelineConfig
-    let names: Set<String>
-
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: ConfigCodingKey.self)
-        for key in PipelineConfig.keys where names.contains(key.name) {
-            try key.write(config, &container)
-        }
+        json(keys: Self.keys.filter { names.contains($0.name) }).text()
     }
 }

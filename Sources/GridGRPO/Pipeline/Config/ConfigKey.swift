@@ -5,9 +5,9 @@ import Yams
 /// defaults (`init()` is the all-defaults value, the one place a default is
 /// written) and whose `keys` table declares each key once: its name in the
 /// YAML, its property, what is allowed and what it means. The table drives
-/// strict reading (`read(from:prefix:)`), the canonical JSON (`encode(to:)`) and the
+/// strict reading (`read(from:prefix:)`), the canonical JSON (`json`) and the
 /// generated reference (`ConfigReference`, docs/config.md).
-public protocol ConfigSection: Encodable, Equatable, Sendable {
+public protocol ConfigSection: Equatable, Sendable {
     init()
     static var keys: [ConfigKey<Self>] { get }
 }
@@ -23,10 +23,17 @@ extension ConfigSection {
         return value
     }
 
-    /// Every key of the table under its name (JSON keys are the YAML keys).
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: ConfigCodingKey.self)
-        for key in Self.keys { try key.write(self, &container) }
+    /// Every key of the table under its name (JSON keys are the YAML keys),
+    /// but those left out at their default (`omittedAtDefault`).
+    public var json: JSONText { json(keys: Self.keys) }
+
+    /// The keys of `keys` (rows of this section's table) as a JSON object.
+    func json(keys: [ConfigKey<Self>]) -> JSONText {
+        var members: [String: JSONText] = [:]
+        for key in keys {
+            if let value = key.write(self) { members[key.name] = value }
+        }
+        return .object(members)
     }
 
     /// The table as the reference shows it, each default read from `Self()`.
@@ -40,7 +47,8 @@ extension ConfigSection {
 public struct ConfigKey<Section: ConfigSection>: Sendable {
     public let name: String
     let read: @Sendable (inout Section, StrictReader) throws -> Void
-    let write: @Sendable (Section, inout KeyedEncodingContainer<ConfigCodingKey>) throws -> Void
+    /// The key's value in the canonical JSON; nil leaves the key out.
+    let write: @Sendable (Section) -> JSONText?
     /// The row of the reference, given the section holding the defaults.
     let info: @Sendable (Section) -> ConfigKeyInfo
 
@@ -54,31 +62,30 @@ public struct ConfigKey<Section: ConfigSection>: Sendable {
     public static func number<T: ConfigNumber>(_ name: String, _ path: WritableKeyPath<Section, T> & Sendable, in range: ClosedRange<T>,
                                                _ meaning: String, allowedNote: String? = nil, omittedAtDefault: Bool = false) -> Self {
         let allowed = allowedNote ?? "\(range.lowerBound.configText)…\(range.upperBound.configText)"
-        return value(name, path, allowed: allowed, meaning: meaning, text: \.configText, omittedAtDefault: omittedAtDefault) {
-            try $0.number(name, in: range)
-        }
+        return value(name, path, allowed: allowed, meaning: meaning, text: \.configText, json: \.configJSON,
+                     omittedAtDefault: omittedAtDefault) { try $0.number(name, in: range) }
     }
 
     /// One of the names of `T`'s cases.
-    public static func choice<T: RawRepresentable & CaseIterable & Codable & Sendable & Equatable>(
+    public static func choice<T: RawRepresentable & CaseIterable & Sendable & Equatable>(
         _ name: String, _ path: WritableKeyPath<Section, T> & Sendable, _ meaning: String, omittedAtDefault: Bool = false
     ) -> Self where T.RawValue == String {
         let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-        return value(name, path, allowed: allowed, meaning: meaning, text: \.rawValue, omittedAtDefault: omittedAtDefault) {
-            try $0.choice(name)
-        }
+        return value(name, path, allowed: allowed, meaning: meaning, text: \.rawValue, json: { .string($0.rawValue) },
+                     omittedAtDefault: omittedAtDefault) { try $0.choice(name) }
     }
 
     /// A grid map: a string of rows or a list of rows (`GridMap`), checked
     /// cell by cell when read. Left out of the canonical JSON when empty.
     public static func map(_ name: String, _ path: WritableKeyPath<Section, GridMap> & Sendable, _ meaning: String) -> Self {
         value(name, path, allowed: "N rows of N cells: . floor, # wall, ~ lava", meaning: meaning, text: \.summary,
-              omittedAtDefault: true) { try $0.map(name) }
+              json: { .array($0.rows.map(JSONText.string)) }, omittedAtDefault: true) { try $0.map(name) }
     }
 
     /// true or false.
     public static func flag(_ name: String, _ path: WritableKeyPath<Section, Bool> & Sendable, _ meaning: String) -> Self {
-        value(name, path, allowed: "true, false", meaning: meaning, text: \.description, read: { try $0.flag(name) })
+        value(name, path, allowed: "true, false", meaning: meaning, text: \.description, json: JSONText.bool,
+              read: { try $0.flag(name) })
     }
 
     /// A nested section, read by its own table. `omittedAtDefault`: the
@@ -91,10 +98,9 @@ public struct ConfigKey<Section: ConfigSection>: Sendable {
                   read: { section, reader in
                       if let value: T = try reader.section(name) { section[keyPath: path] = value }
                   },
-                  write: { section, container in
+                  write: { section in
                       let value = section[keyPath: path]
-                      if omittedAtDefault && value == T() { return }
-                      try container.encode(value, forKey: ConfigCodingKey(name))
+                      return omittedAtDefault && value == T() ? nil : value.json
                   },
                   info: { defaults in
                       let nested = defaults[keyPath: path]
@@ -105,18 +111,18 @@ public struct ConfigKey<Section: ConfigSection>: Sendable {
 
     /// A key holding one value; `read` returns nil when the key is absent,
     /// which leaves the default.
-    private static func value<T: Codable & Sendable & Equatable>(
+    private static func value<T: Sendable & Equatable>(
         _ name: String, _ path: WritableKeyPath<Section, T> & Sendable, allowed: String, meaning: String,
-        text: KeyPath<T, String> & Sendable, omittedAtDefault: Bool = false, read: @escaping @Sendable (StrictReader) throws -> T?
+        text: KeyPath<T, String> & Sendable, json: @escaping @Sendable (T) -> JSONText, omittedAtDefault: Bool = false,
+        read: @escaping @Sendable (StrictReader) throws -> T?
     ) -> Self {
         ConfigKey(name: name,
                   read: { section, reader in
                       if let value = try read(reader) { section[keyPath: path] = value }
                   },
-                  write: { section, container in
+                  write: { section in
                       let value = section[keyPath: path]
-                      if omittedAtDefault && value == Section()[keyPath: path] { return }
-                      try container.encode(value, forKey: ConfigCodingKey(name))
+                      return omittedAtDefault && value == Section()[keyPath: path] ? nil : json(value)
                   },
                   info: { defaults in
                       ConfigKeyInfo(name: name, defaultValue: defaults[keyPath: path][keyPath: text], allowed: allowed,
@@ -142,20 +148,25 @@ public protocol ConfigNumber: Codable, Comparable, Sendable, ScalarConstructible
     static var configKind: String { get }
     /// How the reference writes a value: `1e-8` rather than `1e-08`, `2⁶³−1`.
     var configText: String { get }
+    /// The value in the canonical JSON.
+    var configJSON: JSONText { get }
 }
 
 extension Int: ConfigNumber {
     public static var configKind: String { "a whole number" }
     public var configText: String { String(self) }
+    public var configJSON: JSONText { .integer(self) }
 }
 
 extension UInt64: ConfigNumber {
     public static var configKind: String { "a whole number" }
     public var configText: String { self == UInt64(Int64.max) ? "2⁶³−1" : String(self) }
+    public var configJSON: JSONText { .integer(self) }
 }
 
 extension Double: ConfigNumber {
     public static var configKind: String { "a number" }
+    public var configJSON: JSONText { .double(self) }
     public var configText: String {
         if self == rounded(), abs(self) < 1e15 { return String(Int64(self)) }
         if self != 0, abs(self) < 1e-3 {
@@ -165,13 +176,4 @@ extension Double: ConfigNumber {
         }
         return description
     }
-}
-
-/// A key of a config mapping, by name.
-public struct ConfigCodingKey: CodingKey, Sendable {
-    public let stringValue: String
-    public var intValue: Int? { nil }
-    public init(_ name: String) { stringValue = name }
-    public init(stringValue: String) { self.stringValue = stringValue }
-    public init?(intValue: Int) { nil }
 }
