@@ -6,6 +6,12 @@
 # from the stage registry in Sources/GridGRPO/Pipeline/Stage.swift and the
 # config, into $(ARTIFACTS)/dag.mk, which this file includes.
 
+# No built-in implicit rules: nothing here is compiled by make, and without
+# this make looks for a way to remake every source file and artifact through
+# them (RCS, SCCS, yacc, …), 30 ms of stat calls at every `make` (README "Speed").
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
+
 ARTIFACTS ?= artifacts
 # The config: pipeline.yaml, except for a run directory other than the default
 # that already records its config (a sweep's run, a run made earlier with
@@ -33,7 +39,10 @@ endif
 SWIFT     ?= swift
 BIN       := .build/release
 BUILD_STAMP := $(BIN)/.stages-built
-SOURCES   := Package.swift $(shell find Sources -type f 2>/dev/null)
+# Every file under Sources, listed by make itself (no process started: this
+# is read at every make). Deferred, so only the make that builds expands it.
+every-file = $(foreach entry,$(wildcard $(1)/*),$(if $(wildcard $(entry)/.),$(call every-file,$(entry)),$(entry)))
+SOURCES    = Package.swift $(call every-file,Sources)
 
 # System packages (Debian) the build and the inspection commands need, and
 # Slurm with munge for sweeps on Slurm (the one-node test and laptop recipe)
@@ -175,7 +184,10 @@ build: $(BUILD_STAMP)
 # service lookups and dlopen need the build's glibc at run time; mktemp is
 # unsafe): filtered here, every other line of the build shown.
 GLIBC_STATIC_NOTES := statically linked applications requires at runtime|the use of .mktemp. is dangerous
-$(BUILD_STAMP): $(SOURCES) | deps
+# The system packages are checked (`deps`) only when the binaries are built:
+# an up-to-date build had them.
+$(BUILD_STAMP): $(SOURCES)
+	@$(MAKE) --no-print-directory deps
 	set -o pipefail; $(SWIFT) build -c release 2>&1 | { grep --line-buffered -Ev "$(GLIBC_STATIC_NOTES)" || true; }
 	$(BIN)/gridgrpo links
 	@touch $@
@@ -218,7 +230,7 @@ clean:
 # the content differs, so its timestamp (and everything downstream) moves only
 # when a value really changed; `make CONFIG=configs/blog.yaml` switches runs.
 $(ARTIFACTS)/config.yaml: FORCE | $(BUILD_STAMP)
-	@$(BIN)/dag install --if-changed --from $(CONFIG) --to $@
+	@cmp -s $(CONFIG) $@ || $(BIN)/dag install --if-changed --from $(CONFIG) --to $@
 
 $(ARTIFACTS)/dag.mk: $(ARTIFACTS)/config.yaml $(BUILD_STAMP)
 	$(Q)$(BIN)/dag --config $< --stamps $(ARTIFACTS)/params --prune $(ARTIFACTS) --output $@

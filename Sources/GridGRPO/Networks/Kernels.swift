@@ -103,10 +103,12 @@ public enum Kernels {
         kernels.pointee.relu_backward(n, activations, gradient, biasGradient)
     }
 
-    /// out (cols × rows) = transpose of `matrix` (rows × cols).
+    /// out (cols × rows) = transpose of `matrix` (rows × cols). Wrapping index
+    /// arithmetic: the sizes are a network's, whose product is its length.
     static func transpose(_ matrix: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
         for r in 0..<rows {
-            for c in 0..<cols { out[c * rows + r] = matrix[r * cols + c] }
+            let row = matrix + r &* cols
+            for c in 0..<cols { out[c &* rows &+ r] = row[c] }
         }
     }
 }

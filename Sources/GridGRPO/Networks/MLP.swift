@@ -247,7 +247,7 @@ struct DenseFirstLayer: FirstLayerGradient {
 
     @inline(__always)
     mutating func add(column: Int, gradient: UnsafePointer<Float>, hidden: Int) {
-        for j in 0..<hidden { weights[j * inputSize + column] += gradient[j] }
+        for j in 0..<hidden { weights[j &* inputSize &+ column] += gradient[j] }
     }
 }
 
@@ -279,8 +279,12 @@ struct SparseFirstLayer: FirstLayerGradient, Sendable {
     /// Adds the touched columns into a dense ∂W0 (`hidden × inputSize`).
     func add(into weights: UnsafeMutablePointer<Float>, hidden: Int) {
         let inputSize = slots.count
-        for (slot, column) in columns.enumerated() {
-            for j in 0..<hidden { weights[j * inputSize + column] += values[slot * hidden + j] }
+        values.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for (slot, column) in columns.enumerated() {
+                let source = base + slot &* hidden
+                for j in 0..<hidden { weights[j &* inputSize &+ column] += source[j] }
+            }
         }
     }
 }
