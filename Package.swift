@@ -11,7 +11,10 @@ import PackageDescription
 /// the time (README "Speed"), and one binary holds that code once.
 /// The tools parse their flags with ArgumentParser.
 let stageBinary = "gridgrpo"
-let tools = ["dag", "inspect", "bench"]
+let tools = ["inspect", "bench"]
+/// The tool make runs before a run's first stage (the config copy, dag.mk):
+/// linked as gridgrpo is (`stageLinking`), so it starts in a few ms instead of ten.
+let makeTools = ["dag"]
 /// Tools that also draw (they load Cairo through GridGRPOPlot).
 let drawingTools = ["sweep"]
 
@@ -79,7 +82,7 @@ let stageLinking = fullyStatic ? staticSwift(["-static-executable"]) : staticRun
 let package = Package(
     name: "GridGRPO",
     products: [.library(name: "GridGRPO", targets: ["GridGRPO"]), .executable(name: "plot", targets: ["plot"])]
-        + ([stageBinary] + tools + drawingTools).map { .executable(name: $0, targets: [$0]) },
+        + ([stageBinary] + makeTools + tools + drawingTools).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -141,7 +144,7 @@ let package = Package(
         ),
         // The tools are test dependencies so `swift test` builds them: the
         // end-to-end tests run the real binaries through the Makefile. gridgrpo
-        // (the stages) and plot cannot be (`staticRuntime`); `swift test`
+        // (the stages), dag and plot cannot be (static runtime); `swift test`
         // builds them anyway, as every product, and the tests link the stage
         // names to gridgrpo as make does.
         // Fixtures/ holds numbers made once by real PyTorch (scripts/torch_fixtures.py);
@@ -155,7 +158,13 @@ let package = Package(
             exclude: ["StaticLibraries"],
             linkerSettings: stageLinking
         ),
-    ] + tools.map {
+    ] + makeTools.map {
+        .executableTarget(
+            name: $0,
+            dependencies: ["GridGRPO", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            linkerSettings: stageLinking
+        )
+    } + tools.map {
         .executableTarget(
             name: $0,
             dependencies: ["GridGRPO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
