@@ -74,7 +74,7 @@ public enum BenchmarkSuite {
         _ = try initial.run()
         let help = try Benchmark.processSeconds(binaries + "/evaluate", ["--help"])
         rows.append(.init(name: "process start-up (evaluate --help)", value: help * 1000, unit: "ms", target: 3,
-                          higherIsBetter: false, peakFraction: nil, note: "exec through the stage link to gridgrpo (position-dependent; Swift runtime, Foundation, libstdc++, HDF5 and zlib static; libc, libm, libgcc_s shared), argument parsing, exit"))
+                          higherIsBetter: false, peakFraction: nil, note: "exec through the stage link to gridgrpo (statically linked, glibc included where its archives are installed), argument parsing, exit"))
         let evaluate = StageInvocation(stage: .evaluate, configPath: config, iteration: 0, inputs: [.init(.weights, initial.output)],
                                        output: directory + "/eval.h5")
         let stage = try Benchmark.processSeconds(binaries + "/" + evaluate.stage.executable, evaluate.arguments)

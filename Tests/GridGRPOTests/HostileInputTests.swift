@@ -54,7 +54,9 @@ struct HostileInputTests {
              "f.attrs['mean_return'] = np.float64('nan')", "mean_return"),
             ("3e38 weights", .evaluate, .weights, dir + "/weights.h5",
              "w = f['policy/network.0.weight']; w[0, 0] = 3e38", "/policy/network.0.weight"),
-            ("negative Adam second moment", .rollout, .weights, run.directory + "/iter-0001/weights.h5",
+            // Adam's state is read (and checked) by the update, the one stage that
+            // uses it; rollout, evaluate and checkpoint read only the networks.
+            ("negative Adam second moment", .update, .weights, run.directory + "/iter-0001/weights.h5",
              "w = f['adam/policy/exp_avg_sq/network.0.bias']; w[0] = -1", "exp_avg_sq"),
             ("schema_version stored as float64", .evaluate, .weights, dir + "/weights.h5",
              "f.attrs['schema_version'] = np.float64(2.0)", "schema_version"),
