@@ -133,7 +133,10 @@ public enum StageCommand {
             }
             try Kernels.applyEnvironment(ProcessInfo.processInfo.environment)
             try runStage(invocation.stage.rawValue, iteration: invocation.iteration, record: invocation.record) { try invocation.run() }
-            exit(0)
+            // Every file is written, synced and closed by now; libhdf5's exit
+            // handler would only free its caches (0.1 ms of every stage).
+            fflush(nil)
+            _exit(0)
         } catch let error as UsageError {
             fail("Error: \(error.message); see \(executable) --help", status: 64)
         } catch {

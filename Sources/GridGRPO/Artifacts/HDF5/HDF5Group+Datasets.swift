@@ -33,12 +33,14 @@ extension HDF5Group {
 
     /// Reads a dataset whose shape the schema (and the config) fix exactly.
     /// The shape the file claims is compared before anything is allocated or
-    /// read, so a dataset claiming 2⁴⁰ elements costs nothing.
-    public func read<T: HDF5Scalar>(_ name: String, as type: T.Type = T.self, shape expected: [Int]) throws -> [T] {
+    /// read, so a dataset claiming 2⁴⁰ elements costs nothing. `mismatch`
+    /// words the error for a caller that can say where the shape comes from.
+    public func read<T: HDF5Scalar>(_ name: String, as type: T.Type = T.self, shape expected: [Int],
+                                    mismatch: (([Int]) -> GridGRPOError)? = nil) throws -> [T] {
         let dataset = try openTypedDataset(name, as: T.self)
         let (dims, count) = try checkedShape(dataset, name)
         guard dims == expected else {
-            throw GridGRPOError("\(describe(name)): has shape \(dims), expected \(expected)")
+            throw mismatch?(dims) ?? GridGRPOError("\(describe(name)): has shape \(dims), expected \(expected)")
         }
         return try readAll(dataset, name, count: count)
     }

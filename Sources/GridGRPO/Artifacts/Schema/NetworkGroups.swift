@@ -28,11 +28,9 @@ extension ArtifactSchema {
         var network = template
         let limit = ArtifactBounds.weightMagnitude
         for tensor in template.tensors {
-            let shape = try group.shape(of: tensor.key)
-            guard shape == tensor.shape else {
-                throw GridGRPOError("\(path): /\(name)/\(tensor.key) has shape \(shape), but the config (grid_size, hidden_size) needs \(tensor.shape)")
+            let values = try group.read(tensor.key, as: Float.self, shape: tensor.shape) { shape in
+                GridGRPOError("\(path): /\(name)/\(tensor.key) has shape \(shape), but the config (grid_size, hidden_size) needs \(tensor.shape)")
             }
-            let values = try group.read(tensor.key, as: Float.self, shape: tensor.shape)
             try DomainCheck(path: path).values(values, in: -limit...limit, "/\(name)/\(tensor.key)", "weights")
             network.parameters.replaceSubrange(tensor.range, with: values)
         }
