@@ -191,7 +191,14 @@ public enum StageGraph {
             for stage in Stage.stages(of: config) where stage.runs(at: iteration) {
                 var run = StageInvocation(stage: stage, iteration: iteration, config: config, directory: artifacts)
                 outputs[stage, default: []].append(run.output)
-                let prerequisites = ["\(artifacts)/\(stampFile(stage))"] + run.inputs.map(\.path)
+                // The weights first: with -j, make starts ready stages in the
+                // order it meets them, and the weights lead along the training
+                // chain (rollout → pair → update, the critical path), so the
+                // next rollout starts before this iteration's evaluate and
+                // checkpoint, which run beside it. Make passes no prerequisite
+                // to a recipe, so their order changes nothing else.
+                let inputs = run.inputs.filter { $0.role == .weights } + run.inputs.filter { $0.role != .weights }
+                let prerequisites = ["\(artifacts)/\(stampFile(stage))"] + inputs.map(\.path)
                 lines.append("\(run.output): \(prerequisites.joined(separator: " ")) | $(BUILD_STAMP)")
                 run.output = "$@"
                 run.record = records
