@@ -162,9 +162,9 @@ public enum Stages {
         try checkSource(weightsSource, path: weightsPath, iteration: iteration - 1)
         var (episodes, rolloutSource) = try ArtifactSchema.readRollout(path: rolloutPath, config: config)
         try checkSource(rolloutSource, path: rolloutPath, iteration: iteration)
-        let rolloutDigest = try SHA256.hex(ofFile: rolloutPath)
-        var inputs: [Provenance.Input] = [try .input(.weights, path: weightsPath),
-                                          try .input(.rollout, path: rolloutPath)]
+        let rolloutInput = try Provenance.Input.input(.rollout, path: rolloutPath)
+        let rolloutDigest = rolloutInput.sha256
+        var inputs: [Provenance.Input] = [try .input(.weights, path: weightsPath), rolloutInput]
         var rewardInput: Provenance.Input?
         if config.algorithm == .preference,
            let learned = try learnedStepRewards(config: config, rewardPath: rewardPath, rolloutPath: rolloutPath, episodes: episodes,
@@ -209,11 +209,11 @@ public enum Stages {
                 guard let referencePath else {
                     throw GridGRPOError("grpo.kl_beta is \(config.grpo.klBeta): update needs --reference (weights.h5 of iteration \(expected))")
                 }
-                let (referenceAgent, _, referenceSource) = try ArtifactSchema.readWeights(path: referencePath, config: config)
+                let (referencePolicy, _, referenceSource) = try ArtifactSchema.readNetworks(path: referencePath, config: config, value: false)
                 guard referenceSource.iteration == expected else {
                     throw GridGRPOError("\(referencePath): holds iteration \(referenceSource.iteration), but the reference policy of iteration \(iteration) is iteration \(expected) (grpo.reference_refresh = \(config.grpo.referenceRefresh))")
                 }
-                reference = referenceAgent.policy
+                reference = referencePolicy
                 inputs.append(try .input(.reference, path: referencePath))
             } else if referencePath != nil {
                 throw GridGRPOError("grpo.kl_beta is 0: update reads no --reference")
@@ -294,11 +294,11 @@ public enum Stages {
         try checkSource(evaluationSource, path: evaluationPath, iteration: iteration)
         let (policy, value, weightsSource) = try ArtifactSchema.readNetworks(path: weightsPath, config: config, value: true)
         try checkSource(weightsSource, path: weightsPath, iteration: iteration)
-        guard evaluationSource.inputs.first(where: { $0.role == InputRole.weights.rawValue })?.sha256 == (try SHA256.hex(ofFile: weightsPath)) else {
+        let weightsInput = try Provenance.Input.input(.weights, path: weightsPath)
+        guard evaluationSource.inputs.first(where: { $0.role == InputRole.weights.rawValue })?.sha256 == weightsInput.sha256 else {
             throw GridGRPOError("\(evaluationPath): evaluates different weights than \(weightsPath); rerun the evaluate stage")
         }
-        var inputs: [Provenance.Input] = [try .input(.evaluation, path: evaluationPath),
-                                          try .input(.weights, path: weightsPath)]
+        var inputs: [Provenance.Input] = [try .input(.evaluation, path: evaluationPath), weightsInput]
         let candidate = ArtifactSchema.Best(policy: policy, value: value, iteration: iteration,
                                             summary: evaluation.summary,
                                             firstAllOptimalIteration: evaluation.allOptimal ? iteration : nil)
