@@ -121,25 +121,38 @@ public enum Benchmark {
 
     /// Wall seconds from spawning `executable` to its exit (fastest of `repetitions`).
     public static func processSeconds(_ executable: String, _ arguments: [String], repetitions: Int = 21) throws -> Double {
-        var failure: String?
-        let seconds = fastest(repetitions: repetitions) {
-            var pid = pid_t()
-            let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-            defer { argv.forEach { free($0) } }
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
-                failure = "cannot start \(executable)"
-                return
+        var fastest = Double.infinity
+        for _ in 0..<repetitions {
+            let run = try spawnAndWait(executable, arguments)
+            guard run.status == 0 else {
+                throw GridGRPOError("\(executable) \(arguments.joined(separator: " ")) exited with status \(run.status)")
             }
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-            if status != 0 { failure = "\(executable) \(arguments.joined(separator: " ")) exited with status \(status)" }
+            fastest = min(fastest, run.seconds)
         }
-        if let failure { throw GridGRPOError(failure) }
-        return seconds
+        return fastest
+    }
+
+    /// Starts `executable` (standard output to /dev/null; `environment` as
+    /// KEY=value strings, this process's own when nil) and waits for it with
+    /// waitpid: the wall seconds from posix_spawn to its exit, and its wait
+    /// status. (Foundation's `Process.waitUntilExit` polls a run loop, which
+    /// would add its own latency to the measurement.)
+    static func spawnAndWait(_ executable: String, _ arguments: [String], environment: [String]? = nil) throws -> (seconds: Double, status: Int32) {
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let envp = environment.map { $0.map { strdup($0) } + [nil] }
+        defer { envp?.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var pid = pid_t()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let spawned = envp.map { posix_spawn(&pid, executable, &actions, nil, argv, $0) } ?? posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw GridGRPOError("cannot start \(executable) (\(String(cString: strerror(spawned))))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, status)
     }
 
     /// Peak resident memory (MB) of one run of `executable`. A child's

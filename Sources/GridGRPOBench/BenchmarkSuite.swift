@@ -156,18 +156,14 @@ public enum BenchmarkSuite {
 
     /// Wall seconds of `make TARGET` for a fresh run directory.
     static func timeMake(target: String, artifacts: String, binaries: String) throws -> Double {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["make", "--no-print-directory", "ARTIFACTS=\(artifacts)", "BIN=\(binaries)", "CONFIG=pipeline.yaml", target]
-        process.standardOutput = FileHandle.nullDevice
         // A fresh make, as a user would start it: not a sub-make of `make bench`
         // (whose job server it could not use).
-        process.environment = ProcessInfo.processInfo.environment.filter { !["MAKEFLAGS", "MFLAGS", "MAKELEVEL", "GRIDGRPO_LOCKED"].contains($0.key) }
-        let start = DispatchTime.now().uptimeNanoseconds
-        try process.run()
-        process.waitUntilExit()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        guard process.terminationStatus == 0 else { throw GridGRPOError("make \(target) failed (status \(process.terminationStatus))") }
-        return seconds
+        let environment = ProcessInfo.processInfo.environment
+            .filter { !["MAKEFLAGS", "MFLAGS", "MAKELEVEL", "GRIDGRPO_LOCKED"].contains($0.key) }
+            .map { "\($0.key)=\($0.value)" }
+        let run = try Benchmark.spawnAndWait("/usr/bin/env", ["make", "--no-print-directory", "ARTIFACTS=\(artifacts)", "BIN=\(binaries)",
+                                                              "CONFIG=pipeline.yaml", target], environment: environment)
+        guard run.status == 0 else { throw GridGRPOError("make \(target) failed (status \(run.status))") }
+        return run.seconds
     }
 }
