@@ -188,7 +188,8 @@ GLIBC_STATIC_NOTES := statically linked applications requires at runtime|the use
 # an up-to-date build had them.
 $(BUILD_STAMP): $(SOURCES)
 	@$(MAKE) --no-print-directory deps
-	set -o pipefail; $(SWIFT) build -c release 2>&1 | { grep --line-buffered -Ev "$(GLIBC_STATIC_NOTES)" || true; }
+	@echo "$(SWIFT) build -c release"
+	@set -o pipefail; $(SWIFT) build -c release 2>&1 | { grep --line-buffered -Ev "$(GLIBC_STATIC_NOTES)" || true; }
 	$(BIN)/gridgrpo links
 	@touch $@
 
@@ -205,8 +206,10 @@ $(BUILD_STAMP): $(SOURCES)
 # Then the exactness tests again, optimised as the binaries are, in their own build
 # directory so the release binaries in $(BIN) are not rebuilt with -enable-testing.
 test: | deps test-deps
-	set -o pipefail; env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test 2>&1 | { grep --line-buffered -Ev "$(GLIBC_STATIC_NOTES)" || true; }
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test -c release --scratch-path .build/release-tests --filter ExactnessTests
+	@echo "$(SWIFT) test"
+	@set -o pipefail; env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test 2>&1 | { grep --line-buffered -Ev "$(GLIBC_STATIC_NOTES)" || true; }
+	@echo "$(SWIFT) test -c release --scratch-path .build/release-tests --filter ExactnessTests"
+	@set -o pipefail; env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test -c release --scratch-path .build/release-tests --filter ExactnessTests 2>&1 | { grep --line-buffered -Ev "$(GLIBC_STATIC_NOTES)" || true; }
 
 test-deps:
 	@python3 -c 'import h5py, numpy' 2>/dev/null || python3 -m pip install --quiet h5py numpy \
