@@ -23,7 +23,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Skip the full default run (the slowest measurement).") var skipPipeline = false
 
     func run() throws {
-        try Kernels.applyEnvironment(ProcessInfo.processInfo.environment)
+        try Kernels.applyEnvironment()
         let report = try BenchmarkSuite.run(binaries: bin, scratch: scratch, includePipeline: !skipPipeline) { print($0) }
         print("")
         print(Benchmark.format(report))

@@ -17,18 +17,18 @@ extension Inspector {
         let goal = episodes.goals[episode]
         let last = episodes.steps(episode).last.map { world.move(episodes.agentCells[$0], episodes.actions[$0]) }
         let onLava = !episodes.successes[episode] && last.map { world.kinds[$0] == .lava } == true
-        var lines = ["episode \(episode) of \(rolloutPath): \(episodes.length(episode)) moves, return \(String(format: "%.1f", episodes.returns[episode])), "
+        var lines = ["episode \(episode) of \(rolloutPath): \(episodes.length(episode)) moves, return \(String(cFormat: "%.1f", episodes.returns[episode])), "
                      + (episodes.successes[episode] ? "reached the goal" : onLava ? "stepped onto lava" : "cut at max_steps"),
                      (episodes.groups.isEmpty ? "" : "group \(episodes.groups[episode]), ") + "start:", world.render(agent: episodes.starts[episode], goal: goal)]
         for (index, step) in episodes.steps(episode).enumerated() {
             let next = world.move(episodes.agentCells[step], episodes.actions[step])
             lines.append("")
             lines.append("Step \(index + 1): Agent chooses \(GridWorld.actionNames[episodes.actions[step]].uppercased())"
-                         + String(format: "  (reward %+.1f, log π %.3f, return-to-go %.3f)", episodes.rewards[step], episodes.logProbs[step], episodes.returnsToGo[step]))
+                         + String(cFormat: "  (reward %+.1f, log π %.3f, return-to-go %.3f)", episodes.rewards[step], episodes.logProbs[step], episodes.returnsToGo[step]))
             lines.append(world.render(agent: next, goal: goal))
         }
         if episodes.successes[episode] { lines.append(""); lines.append("Goal reached!") }
-        if onLava { lines.append(""); lines.append("Lava! The episode ends (reward \(String(format: "%+.1f", world.lavaPenalty))).") }
+        if onLava { lines.append(""); lines.append("Lava! The episode ends (reward \(String(cFormat: "%+.1f", world.lavaPenalty))).") }
         return lines.joined(separator: "\n")
     }
 }

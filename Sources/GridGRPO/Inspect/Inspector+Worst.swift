@@ -70,7 +70,7 @@ extension Inspector {
                          + "(\(row.goal[0]), \(row.goal[1]))".padding(toLength: 17, withPad: " ", startingAt: 0)
                          + String(row.distance).padding(toLength: 10, withPad: " ", startingAt: 0)
                          + String(row.length).padding(toLength: 7, withPad: " ", startingAt: 0)
-                         + String(format: "%-8.3f %-8.3f %-7.3f ", row.returned, row.optimalReturn, row.gap) + (row.success ? "yes" : "no"))
+                         + String(cFormat: "%-8.3f %-8.3f %-7.3f ", row.returned, row.optimalReturn, row.gap) + (row.success ? "yes" : "no"))
         }
         return lines.joined(separator: "\n")
     }

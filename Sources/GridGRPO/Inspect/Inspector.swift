@@ -101,7 +101,7 @@ public enum Inspector {
     static func format(_ value: Double?) -> String {
         guard let value else { return "–" }
         if value == value.rounded() && abs(value) < 1e9 { return String(Int64(value)) }
-        return String(format: "%.4g", value)
+        return String(cFormat: "%.4g", value)
     }
 
     public static func text(_ report: FileReport) -> String {

@@ -1,4 +1,5 @@
 import CKernels
+import Glibc
 
 /// The few vector kernels the networks are built from, on raw pointers into
 /// contiguous Float32 buffers: `axpy`, `dot` and `weightedRowSum`.
@@ -48,11 +49,12 @@ public enum Kernels {
         return Path.allCases.first { $0.number == number } ?? .scalar
     }
 
-    /// Applies `GRIDGRPO_KERNELS` from `environment`: nothing when unset or
-    /// empty, else that path, refused in one line when unknown or missing on
-    /// this CPU.
-    public static func applyEnvironment(_ environment: [String: String]) throws {
-        guard let name = environment[environmentVariable], !name.isEmpty else { return }
+    /// Applies `GRIDGRPO_KERNELS` (read by `lookup`, the process's own
+    /// environment by default, one variable by `getenv` rather than the whole
+    /// environment decoded into a dictionary): nothing when unset or empty,
+    /// else that path, refused in one line when unknown or missing on this CPU.
+    public static func applyEnvironment(_ lookup: (String) -> String? = { getenv($0).map { String(cString: $0) } }) throws {
+        guard let name = lookup(environmentVariable), !name.isEmpty else { return }
         let available = availablePaths.map(\.rawValue).joined(separator: ", ")
         guard let path = Path(rawValue: name) else {
             throw GridGRPOError("\(environmentVariable)=\(name): unknown kernel path (this CPU has: \(available))")

@@ -131,7 +131,7 @@ public enum StageCommand {
                 print(help(executable: executable), terminator: "")
                 exit(0)
             }
-            try Kernels.applyEnvironment(ProcessInfo.processInfo.environment)
+            try Kernels.applyEnvironment()
             try runStage(invocation.stage.rawValue, iteration: invocation.iteration, record: invocation.record) { try invocation.run() }
             // Every file is written, synced and closed by now; libhdf5's exit
             // handler would only free its caches (0.1 ms of every stage).

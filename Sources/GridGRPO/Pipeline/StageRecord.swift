@@ -94,7 +94,7 @@ public func runStage(_ name: String, iteration: Int? = nil, record: String? = ni
     let start = DispatchTime.now().uptimeNanoseconds
     let summary = try body()
     let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-    print(summary + String(format: "  (%.0f ms)", milliseconds))
+    print(summary + String(cFormat: "  (%.0f ms)", milliseconds))
     if let record {
         try StageRecord(stage: name, iteration: iteration, milliseconds: milliseconds, summary: summary).append(to: record)
     }

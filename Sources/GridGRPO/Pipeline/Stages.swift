@@ -4,8 +4,8 @@ import Foundation
 /// computes, writes its one output, and returns a one-line summary for the
 /// progress log. The executables are thin wrappers around these functions.
 public enum Stages {
-    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
-    static func number(_ value: Double) -> String { String(format: "%.3f", value) }
+    static func percent(_ value: Double) -> String { String(cFormat: "%.1f%%", value * 100) }
+    static func number(_ value: Double) -> String { String(cFormat: "%.3f", value) }
 
     static func label(_ stage: Stage, _ iteration: Int) -> String {
         stage.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + StageGraph.iterationDirectory(iteration) + "  "
@@ -235,7 +235,7 @@ public enum Stages {
         let epochs = metrics.policyLoss.count
         var summary = "\(metrics.trainingSteps) steps × \(epochs) epochs, \(metrics.gradientSteps) Adam steps, policy loss \(number(Double(metrics.policyLoss.last ?? 0)))"
         if let valueLoss = metrics.valueLoss.last { summary += ", value loss \(number(Double(valueLoss)))" }
-        if let kl = metrics.referenceKL.last { summary += ", KL to reference \(String(format: "%.4f", kl))" }
+        if let kl = metrics.referenceKL.last { summary += ", KL to reference \(String(cFormat: "%.4f", kl))" }
         if metrics.droppedGroups > 0 { summary += ", \(metrics.droppedGroups) groups dropped" }
         return label(.update, iteration) + summary
     }

@@ -56,7 +56,7 @@ public enum SweepData {
 
             let settings = try root.createGroup("settings")
             for (index, setting) in summary.settings.enumerated() {
-                let group = try settings.createGroup(String(format: "%03d", index))
+                let group = try settings.createGroup(String(cFormat: "%03ld", index))
                 try group.setAttribute("name", setting.name)
                 try group.setAttribute("base_config", plan.settings[index].baseConfig)
                 try group.setAttribute("values", plan.settings[index].values.map { "\($0.key): \($0.value)" }.joined(separator: "\n"))

@@ -6,16 +6,16 @@ public enum SweepTable {
     static func format(_ value: Double, _ metric: RunOutcome.Metric) -> String {
         guard value.isFinite else { return "–" }
         switch metric {
-        case .iterations: return value == value.rounded() ? String(format: "%.0f", value) : String(format: "%.1f", value)
+        case .iterations: return value == value.rounded() ? String(cFormat: "%.0f", value) : String(cFormat: "%.1f", value)
         case .steps: return grouped(value)
-        case .seconds: return String(format: "%.2f", value)
-        case .finalOptimalFraction: return String(format: "%.3f", value)
+        case .seconds: return String(cFormat: "%.2f", value)
+        case .finalOptimalFraction: return String(cFormat: "%.3f", value)
         }
     }
 
     /// A whole number with thin separators every three digits: 120 171.
     static func grouped(_ value: Double) -> String {
-        let digits = String(format: "%.0f", value.rounded())
+        let digits = String(cFormat: "%.0f", value.rounded())
         let negative = digits.hasPrefix("-")
         let body = Array(negative ? String(digits.dropFirst()) : digits)
         var result = ""
@@ -66,7 +66,7 @@ public enum SweepTable {
                 lines.append("|---|" + summary.settings.map { _ in "---:" }.joined(separator: "|") + "|")
                 for (i, setting) in summary.settings.enumerated() {
                     let cells = summary.improvement[i].map { interval in
-                        interval.map { String(format: "%.2f [%.2f, %.2f]", $0.point, $0.low, $0.high) } ?? "–"
+                        interval.map { String(cFormat: "%.2f [%.2f, %.2f]", $0.point, $0.low, $0.high) } ?? "–"
                     }
                     lines.append("| \(setting.name) | " + cells.joined(separator: " | ") + " |")
                 }

@@ -90,7 +90,7 @@ public struct PipelineConfig: ConfigSection {
             let worst = config.rolloutEpisodes.multipliedReportingOverflow(by: config.environment.maxSteps)
             if worst.overflow || worst.partialValue > maximumRolloutSteps {
                 let gigabytes = Double(config.rolloutEpisodes) * Double(config.environment.maxSteps) * Double(bytesPerRolloutStep) / 1e9
-                throw GridGRPOError("a rollout of \(config.rolloutEpisodes) episodes of up to environment.max_steps = \(config.environment.maxSteps) moves may hold up to \(config.rolloutEpisodes)·\(config.environment.maxSteps) steps, about \(String(format: "%.1f", gigabytes)) GB in the update (allowed: \(maximumRolloutSteps) steps); lower \(config.algorithm == .grpo ? "grpo.groups_per_iteration or grpo.group_size" : "rollout.pairs") or environment.max_steps")
+                throw GridGRPOError("a rollout of \(config.rolloutEpisodes) episodes of up to environment.max_steps = \(config.environment.maxSteps) moves may hold up to \(config.rolloutEpisodes)·\(config.environment.maxSteps) steps, about \(String(cFormat: "%.1f", gigabytes)) GB in the update (allowed: \(maximumRolloutSteps) steps); lower \(config.algorithm == .grpo ? "grpo.groups_per_iteration or grpo.group_size" : "rollout.pairs") or environment.max_steps")
             }
         },
         ConfigRule("Work: (every start configuration, N²(N²−1) on the open grid and fewer with walls or lava, + `evaluation.sampled_episodes`) × `environment.max_steps` ≤ 2,000,000,000 moves per evaluation (a policy that never reaches the goal walks max_steps moves from every start; at about 10⁷ moves a second that bound is a few minutes).") { config in
