@@ -184,12 +184,15 @@ build: $(BUILD_STAMP)
 # service lookups and dlopen need the build's glibc at run time; mktemp is
 # unsafe): filtered here, every other line of the build shown.
 GLIBC_STATIC_NOTES := statically linked applications requires at runtime|the use of .mktemp. is dangerous
+# $(call swift-quiet,COMMAND): COMMAND (after `set -o pipefail`, so its status
+# is the recipe's), every output line but those notes shown as it comes.
+swift-quiet = set -o pipefail; $(1) 2>&1 | { grep --line-buffered -Ev "$(GLIBC_STATIC_NOTES)" || true; }
 # The system packages are checked (`deps`) only when the binaries are built:
 # an up-to-date build had them.
 $(BUILD_STAMP): $(SOURCES)
 	@$(MAKE) --no-print-directory deps
 	@echo "$(SWIFT) build -c release"
-	@set -o pipefail; $(SWIFT) build -c release 2>&1 | { grep --line-buffered -Ev "$(GLIBC_STATIC_NOTES)" || true; }
+	@$(call swift-quiet,$(SWIFT) build -c release)
 	$(BIN)/gridgrpo links
 	@touch $@
 
@@ -207,9 +210,9 @@ $(BUILD_STAMP): $(SOURCES)
 # directory so the release binaries in $(BIN) are not rebuilt with -enable-testing.
 test: | deps test-deps
 	@echo "$(SWIFT) test"
-	@set -o pipefail; env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test 2>&1 | { grep --line-buffered -Ev "$(GLIBC_STATIC_NOTES)" || true; }
+	@$(call swift-quiet,env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test)
 	@echo "$(SWIFT) test -c release --scratch-path .build/release-tests --filter ExactnessTests"
-	@set -o pipefail; env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test -c release --scratch-path .build/release-tests --filter ExactnessTests 2>&1 | { grep --line-buffered -Ev "$(GLIBC_STATIC_NOTES)" || true; }
+	@$(call swift-quiet,env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u GRIDGRPO_LOCKED $(SWIFT) test -c release --scratch-path .build/release-tests --filter ExactnessTests)
 
 test-deps:
 	@python3 -c 'import h5py, numpy' 2>/dev/null || python3 -m pip install --quiet h5py numpy \

@@ -63,7 +63,9 @@ extension Stages {
     /// With a learned reward, the normalised r̃ of every step of `episodes`
     /// from reward.h5 (of `iteration`, trained beside that very rollout) and
     /// its provenance input; nil for `source: return`, which reads none.
-    static func learnedStepRewards(config: PipelineConfig, rewardPath: String?, rolloutPath: String, episodes: Episodes,
+    /// `rollout` is the caller's provenance input for that rollout (its digest
+    /// is compared with the one reward.h5 records; the file is not hashed again).
+    static func learnedStepRewards(config: PipelineConfig, rewardPath: String?, rolloutPath: String, rollout: Provenance.Input, episodes: Episodes,
                                    iteration: Int, stage: Stage, threads: Int) throws -> (rewards: [Float], input: Provenance.Input)? {
         guard config.preference.learnsReward else {
             guard rewardPath == nil else { throw GridGRPOError("preference.source is return: \(stage.rawValue) reads no --reward") }
@@ -74,7 +76,7 @@ extension Stages {
         }
         let (ensemble, _, source) = try ArtifactSchema.readReward(path: rewardPath, config: config)
         try checkSource(source, path: rewardPath, iteration: iteration)
-        guard source.inputs.first(where: { $0.role == InputRole.rollout.rawValue })?.sha256 == (try SHA256.hex(ofFile: rolloutPath)) else {
+        guard source.inputs.first(where: { $0.role == InputRole.rollout.rawValue })?.sha256 == rollout.sha256 else {
             throw GridGRPOError("\(rewardPath): was normalised on a different rollout than \(rolloutPath); rerun the label and reward stages")
         }
         return (learnedRewards(ensemble, episodes: episodes, world: config.world, threads: threads), try .input(.reward, path: rewardPath))

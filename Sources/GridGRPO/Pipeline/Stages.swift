@@ -117,8 +117,9 @@ public enum Stages {
         try checkIteration(iteration, config, from: 1)
         var (episodes, source) = try ArtifactSchema.readRollout(path: rolloutPath, config: config)
         try checkSource(source, path: rolloutPath, iteration: iteration)
-        var inputs: [Provenance.Input] = [try .input(.rollout, path: rolloutPath)]
-        if let learned = try learnedStepRewards(config: config, rewardPath: rewardPath, rolloutPath: rolloutPath, episodes: episodes,
+        let rolloutInput = try Provenance.Input.input(.rollout, path: rolloutPath)
+        var inputs: [Provenance.Input] = [rolloutInput]
+        if let learned = try learnedStepRewards(config: config, rewardPath: rewardPath, rolloutPath: rolloutPath, rollout: rolloutInput, episodes: episodes,
                                                 iteration: iteration, stage: .pair, threads: 1) {
             episodes.returns = learnedReturns(learned.rewards, episodes)
             inputs.append(learned.input)
@@ -167,7 +168,7 @@ public enum Stages {
         var inputs: [Provenance.Input] = [try .input(.weights, path: weightsPath), rolloutInput]
         var rewardInput: Provenance.Input?
         if config.algorithm == .preference,
-           let learned = try learnedStepRewards(config: config, rewardPath: rewardPath, rolloutPath: rolloutPath, episodes: episodes,
+           let learned = try learnedStepRewards(config: config, rewardPath: rewardPath, rolloutPath: rolloutPath, rollout: rolloutInput, episodes: episodes,
                                                 iteration: iteration, stage: .update, threads: workers) {
             episodes.returnsToGo = learnedReturnsToGo(learned.rewards, episodes, gamma: config.rollout.gamma)
             rewardInput = learned.input

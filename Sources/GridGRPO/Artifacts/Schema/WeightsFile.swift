@@ -56,16 +56,11 @@ extension ArtifactSchema {
 
     public static func readWeights(path: String, config: PipelineConfig) throws -> (agent: Agent, metrics: UpdateMetrics?, provenance: Provenance) {
         try readArtifact(path, .weights, world: config.world) { root, provenance in
-            try checkAlgorithm(root, path: path, config: config)
-            var agent = templateAgent(config)
-            agent.policy = try readNetwork(from: root, name: NetworkLayout.policy, path: path, like: agent.policy)
+            let (policy, value) = try readNetworks(from: root, path: path, config: config, value: true)
             let adam = try root.openGroup(NetworkLayout.adam)
-            agent.policyOptimizer = try readAdam(from: try adam.openGroup(NetworkLayout.policy), path: path, network: agent.policy)
-            if let template = agent.value {
-                let value = try readNetwork(from: root, name: NetworkLayout.value, path: path, like: template)
-                agent.value = value
-                agent.valueOptimizer = try readAdam(from: try adam.openGroup(NetworkLayout.value), path: path, network: value)
-            }
+            let policyOptimizer = try readAdam(from: try adam.openGroup(NetworkLayout.policy), path: path, network: policy)
+            let valueOptimizer = try value.map { try readAdam(from: try adam.openGroup(NetworkLayout.value), path: path, network: $0) }
+            let agent = Agent(policy: policy, value: value, policyOptimizer: policyOptimizer, valueOptimizer: valueOptimizer)
             let metrics = root.contains(WeightsLayout.metrics) ? try readMetrics(from: root, path: path, config: config, exact: false) : nil
             return (agent, metrics, provenance)
         }
@@ -78,12 +73,20 @@ extension ArtifactSchema {
     /// file's 36 datasets instead of all (README "Speed").
     public static func readNetworks(path: String, config: PipelineConfig, value: Bool) throws -> (policy: MLP, value: MLP?, provenance: Provenance) {
         try readArtifact(path, .weights, world: config.world) { root, provenance in
-            try checkAlgorithm(root, path: path, config: config)
-            let template = templateAgent(config)
-            let policy = try readNetwork(from: root, name: NetworkLayout.policy, path: path, like: template.policy)
-            let valueNet = try template.value.flatMap { value ? try readNetwork(from: root, name: NetworkLayout.value, path: path, like: $0) : nil }
+            let (policy, valueNet) = try readNetworks(from: root, path: path, config: config, value: value)
             return (policy, valueNet, provenance)
         }
+    }
+
+    /// The networks the config's algorithm implies (a value network only for
+    /// the blog's method, and only when `value`), each read and checked by
+    /// `readNetwork`; a file holding the other algorithm's networks is refused.
+    static func readNetworks(from root: HDF5Group, path: String, config: PipelineConfig, value: Bool) throws -> (policy: MLP, value: MLP?) {
+        try checkAlgorithm(root, path: path, config: config)
+        let template = templateAgent(config)
+        let policy = try readNetwork(from: root, name: NetworkLayout.policy, path: path, like: template.policy)
+        let valueNet = try template.value.flatMap { value ? try readNetwork(from: root, name: NetworkLayout.value, path: path, like: $0) : nil }
+        return (policy, valueNet)
     }
 
     /// Only the `/metrics` group of an update's `weights.h5`.
