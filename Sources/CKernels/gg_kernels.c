@@ -6,6 +6,7 @@
 #include "gg_cpu.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,43 +41,65 @@ GG_INLINE void axpy_body(ptrdiff_t n, float a, const float *x, float *y) {
 /// loop over those rows only, with no unpredictable branch per row.
 #define GG_ROWS_PER_PASS 256
 
+/// Whether a coefficient counts: k ≠ 0 on its bits, the sign shifted out
+/// (+0 and −0 are zero, NaN is not).
+GG_INLINE int nonzero_bits(float k) {
+    uint32_t bits;
+    memcpy(&bits, &k, sizeof bits);
+    return (bits << 1) != 0;
+}
+
+/// The rows among `pass` (coefficient i at `coefficients[i·stride]`) whose
+/// coefficient is not zero: their indices and coefficients, in row order,
+/// into `indices` and `weights`; returns how many. Every path's gather
+/// returns the same list; this one is the reference, one row at a time.
+GG_INLINE ptrdiff_t gather_nonzero_scalar(ptrdiff_t pass, const float *coefficients, ptrdiff_t stride, int32_t *indices,
+                                          float *weights) {
+    ptrdiff_t count = 0;
+    for (ptrdiff_t i = 0; i < pass; i++) {
+        const float k = coefficients[i * stride];
+        indices[count] = (int32_t)i;
+        weights[count] = k;
+        count += nonzero_bits(k);
+    }
+    return count;
+}
+
 /// `width` vectors (8·width columns) from column c, over the `count` gathered
 /// rows, the partial sums held in registers; `start` is where they begin.
-GG_INLINE void weighted_row_sum_block(const int width, ptrdiff_t count, const float *const *row_starts, const float *weights,
-                                      const float *start, float *out, ptrdiff_t c) {
+GG_INLINE void weighted_row_sum_block(const int width, ptrdiff_t count, const float *rows, ptrdiff_t row_stride,
+                                      const int32_t *indices, const float *weights, const float *start, float *out,
+                                      ptrdiff_t c) {
     v8 acc[8];
     for (int v = 0; v < width; v++) acc[v] = start ? load8(start + c + 8 * v) : splat8(0);
     for (ptrdiff_t i = 0; i < count; i++) {
         const v8 s = splat8(weights[i]);
-        const float *row = row_starts[i] + c;
+        const float *row = rows + indices[i] * row_stride + c;
         for (int v = 0; v < width; v++) acc[v] = fma8(s, load8(row + 8 * v), acc[v]);
     }
     for (int v = 0; v < width; v++) store8(out + c + 8 * v, acc[v]);
 }
 
+/// `gather` is the path's `gather_nonzero_*` (same list on every path).
 GG_INLINE void weighted_row_sum_body(ptrdiff_t row_count, ptrdiff_t columns, const float *rows, ptrdiff_t row_stride,
                                      const float *coefficients, ptrdiff_t coefficient_stride, const float *initial,
-                                     float *out) {
-    const float *row_starts[GG_ROWS_PER_PASS];
+                                     float *out,
+                                     ptrdiff_t (*gather)(ptrdiff_t, const float *, ptrdiff_t, int32_t *, float *)) {
+    int32_t indices[GG_ROWS_PER_PASS];
     float weights[GG_ROWS_PER_PASS];
     const float *start = initial;
     ptrdiff_t r0 = 0;
     do {
         const ptrdiff_t pass = row_count - r0 < GG_ROWS_PER_PASS ? row_count - r0 : GG_ROWS_PER_PASS;
-        ptrdiff_t count = 0;
-        for (ptrdiff_t i = 0; i < pass; i++) {
-            const float k = coefficients[(r0 + i) * coefficient_stride];
-            row_starts[count] = rows + (r0 + i) * row_stride;
-            weights[count] = k;
-            count += (k != 0);
-        }
+        const ptrdiff_t count = gather(pass, coefficients + r0 * coefficient_stride, coefficient_stride, indices, weights);
+        const float *first = rows + r0 * row_stride;
         ptrdiff_t c = 0;
-        for (; c + 64 <= columns; c += 64) weighted_row_sum_block(8, count, row_starts, weights, start, out, c);
-        for (; c + 32 <= columns; c += 32) weighted_row_sum_block(4, count, row_starts, weights, start, out, c);
-        for (; c + 8 <= columns; c += 8) weighted_row_sum_block(1, count, row_starts, weights, start, out, c);
+        for (; c + 64 <= columns; c += 64) weighted_row_sum_block(8, count, first, row_stride, indices, weights, start, out, c);
+        for (; c + 32 <= columns; c += 32) weighted_row_sum_block(4, count, first, row_stride, indices, weights, start, out, c);
+        for (; c + 8 <= columns; c += 8) weighted_row_sum_block(1, count, first, row_stride, indices, weights, start, out, c);
         for (; c < columns; c++) {
             float sum = start ? start[c] : 0;
-            for (ptrdiff_t i = 0; i < count; i++) sum = fmaf(weights[i], row_starts[i][c], sum);
+            for (ptrdiff_t i = 0; i < count; i++) sum = fmaf(weights[i], first[indices[i] * row_stride + c], sum);
             out[c] = sum;
         }
         // Later passes continue from what this one wrote.
@@ -138,9 +161,61 @@ GG_INLINE void adam_step_body(ptrdiff_t n, const gg_adam_constants k, float *m, 
     }
 }
 
+// MARK: - The AVX2 gather
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/// For each 8-bit mask, the positions of its set bits, lowest first, then
+/// zeros: the permutation that moves a vector's kept lanes to its front.
+static uint8_t compress_positions[256][8];
+
+__attribute__((constructor)) static void fill_compress_positions(void) {
+    for (int mask = 0; mask < 256; mask++) {
+        int kept = 0;
+        for (int lane = 0; lane < 8; lane++) {
+            if (mask & (1 << lane)) compress_positions[mask][kept++] = (uint8_t)lane;
+        }
+        while (kept < 8) compress_positions[mask][kept++] = 0;
+    }
+}
+
+/// `gather_nonzero_scalar`'s list, eight coefficients per step when they are
+/// contiguous: one compare gives the nonzero lanes (not-equal-or-unordered
+/// to 0: ±0 drop, NaN stays, as `nonzero_bits`), a permutation from the
+/// table moves them and their indices to the front, and all eight are
+/// stored (the list grows by the kept ones; the rest is overwritten next,
+/// and stays inside the arrays: the list is never longer than the rows
+/// read, so a store at `count` ends by row i + 8 ≤ `pass`).
+__attribute__((target("avx2,fma"))) static ptrdiff_t gather_nonzero_avx2(ptrdiff_t pass, const float *coefficients,
+                                                                         ptrdiff_t stride, int32_t *indices,
+                                                                         float *weights) {
+    if (stride != 1) return gather_nonzero_scalar(pass, coefficients, stride, indices, weights);
+    ptrdiff_t count = 0, i = 0;
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (; i + 8 <= pass; i += 8) {
+        const __m256 k = _mm256_loadu_ps(coefficients + i);
+        const int mask = _mm256_movemask_ps(_mm256_cmp_ps(k, zero, _CMP_NEQ_UQ));
+        const __m256i order = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)compress_positions[mask]));
+        _mm256_storeu_ps(weights + count, _mm256_permutevar8x32_ps(k, order));
+        _mm256_storeu_si256((__m256i *)(indices + count),
+                            _mm256_add_epi32(_mm256_permutevar8x32_epi32(lanes, order), _mm256_set1_epi32((int)i)));
+        count += __builtin_popcount((unsigned)mask);
+    }
+    for (; i < pass; i++) {
+        const float k = coefficients[i];
+        indices[count] = (int32_t)i;
+        weights[count] = k;
+        count += nonzero_bits(k);
+    }
+    return count;
+}
+#endif
+
 // MARK: - Paths
 
-#define GG_DEFINE_PATH(suffix, attributes)                                                                         \
+#define GG_DEFINE_PATH(suffix, attributes, gather)                                                                       \
     attributes static void axpy_##suffix(ptrdiff_t n, float a, const float *x, float *y) {                         \
         axpy_body(n, a, x, y);                                                                                     \
     }                                                                                                              \
@@ -152,7 +227,7 @@ GG_INLINE void adam_step_body(ptrdiff_t n, const gg_adam_constants k, float *m, 
                                                      ptrdiff_t coefficient_stride, const float *initial,           \
                                                      float *out) {                                                 \
         weighted_row_sum_body(row_count, columns, rows, row_stride, coefficients, coefficient_stride, initial,    \
-                              out);                                                                                \
+                              out, gather);                                                                        \
     }                                                                                                              \
     attributes static void relu_backward_##suffix(ptrdiff_t n, const float *activations, float *gradient,            \
                                                   float *bias_gradient) {                                          \
@@ -165,9 +240,9 @@ GG_INLINE void adam_step_body(ptrdiff_t n, const gg_adam_constants k, float *m, 
     static const gg_kernel_table table_##suffix = {axpy_##suffix, dot_##suffix, weighted_row_sum_##suffix,          \
                                                    relu_backward_##suffix, adam_step_##suffix};
 
-GG_DEFINE_PATH(scalar, )
+GG_DEFINE_PATH(scalar, , gather_nonzero_scalar)
 #if defined(__x86_64__)
-GG_DEFINE_PATH(avx2, __attribute__((target("avx2,fma"))))
+GG_DEFINE_PATH(avx2, __attribute__((target("avx2,fma"))), gather_nonzero_avx2)
 #endif
 
 // MARK: - Selection

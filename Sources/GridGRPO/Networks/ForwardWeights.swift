@@ -5,8 +5,9 @@
 /// too, so an input cell's h weights are contiguous (in `h × 2N²` order they
 /// are 2N² floats apart: on a 32×32 grid a state's first layer touched 128
 /// cache lines of a 512 KB matrix). A minibatch's forward pass builds its
-/// own per call and keeps the first layer as it is: copying 2N²·h floats per
-/// minibatch would cost more than it saves. Build one per fixed network and
+/// own per call and transposes the first layer only when the batch reads
+/// more columns than it has (`MLP.forward`): otherwise copying 2N²·h floats
+/// per minibatch would cost more than it saves. Build one per fixed network and
 /// run as many forward passes as needed (the policy table fills states one
 /// at a time; rebuilding per state would copy the weights per state).
 ///
@@ -133,17 +134,18 @@ public struct ForwardWeights: Sendable {
         let off = network.offsets
         let unit = w0.unitStride
         let agentColumn = w0.base + agent * w0.columnStride, goalColumn = w0.base + goal * w0.columnStride
+        let bias = p + off.b0
         if let action {
             let actionColumn = w0.base + action * w0.columnStride
             for j in 0..<h {
-                let z = p[off.b0 + j] + agentColumn[j * unit] + goalColumn[j * unit] + actionColumn[j * unit]
+                let z = bias[j] + agentColumn[j &* unit] + goalColumn[j &* unit] + actionColumn[j &* unit]
                 row1[j] = max(z, 0)
             }
+        } else if unit == 1 {
+            // Contiguous columns (transposed weights): the same sums, vectorised.
+            for j in 0..<h { row1[j] = max(bias[j] + agentColumn[j] + goalColumn[j], 0) }
         } else {
-            for j in 0..<h {
-                let z = p[off.b0 + j] + agentColumn[j * unit] + goalColumn[j * unit]
-                row1[j] = max(z, 0)
-            }
+            for j in 0..<h { row1[j] = max(bias[j] + agentColumn[j &* unit] + goalColumn[j &* unit], 0) }
         }
         Kernels.weightedRowSum(rows: h, columns: h, rows: w1T, rowStride: h, coefficients: row1, coefficientStride: 1,
                                initial: p + off.b1, into: row2, kernels: kernels)

@@ -91,7 +91,7 @@ public struct MLP: Equatable, Sendable {
     /// reward model r̂(s, a) sees the observation and the action).
     /// See `ForwardWeights` for how each sample is computed.
     public func forward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil) -> Activations {
-        ForwardWeights(self).forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions)
+        forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, threads: 1)
     }
 
     /// Backward pass: adds ∂loss/∂parameters to `gradient` given ∂loss/∂output
@@ -168,11 +168,18 @@ public struct MLP: Equatable, Sendable {
                                 }
                             }
                             guard let first = samples.first else { return }
-                            for k in 0..<h {
-                                let row = grad + w1 + k * h
-                                Kernels.weightedRowSum(rows: samples.count, columns: h, rows: h1All + first * h, rowStride: h,
-                                                       coefficients: dh2All + k, coefficientStride: h, initial: row, into: row,
-                                                       kernels: kernels)
+                            // ∂h2 transposed (unit k's coefficients contiguous, as the
+                            // kernel's vector gather reads them); the same values.
+                            let n = samples.count
+                            withUnsafeTemporaryAllocation(of: Float.self, capacity: n * h) { transposed in
+                                guard let dh2T = transposed.baseAddress else { return }
+                                Kernels.transpose(dh2All, rows: n, cols: h, into: dh2T)
+                                for k in 0..<h {
+                                    let row = grad + w1 + k * h
+                                    Kernels.weightedRowSum(rows: n, columns: h, rows: h1All + first * h, rowStride: h,
+                                                           coefficients: dh2T + k * n, coefficientStride: 1, initial: row, into: row,
+                                                           kernels: kernels)
+                                }
                             }
                         }
                     }
@@ -195,8 +202,16 @@ extension MLP {
 
     /// `forward` over `threads` threads. Each sample's activations do not
     /// depend on its batch, so this equals the single-threaded pass bit for bit.
+    ///
+    /// The first layer's weights are transposed for the pass (`ForwardWeights`'
+    /// `inputColumns`) when the batch reads more of their columns than the
+    /// matrix has (each sample reads two, three with actions): copying
+    /// the matrix once then costs less than reading its columns with a
+    /// stride. The values are the same either way.
     public func forward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil, threads: Int) -> Activations {
-        ForwardWeights(self).forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, threads: threads)
+        let columnsRead = agents.count * (actions == nil ? 2 : 3)
+        return ForwardWeights(self, inputColumns: columnsRead >= inputSize)
+            .forward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, threads: threads)
     }
 
     /// ∂loss/∂parameters for the batch: each fixed chunk of samples into its
@@ -224,10 +239,17 @@ extension MLP {
             }
             return (rest, firstLayer)
         }
+        // ∂W0 summed column by column (each contiguous, `inputSize × h`),
+        // then transposed into place: the same sums, in the same order.
         var total = [Float](repeating: 0, count: firstWeights)
-        total.withUnsafeMutableBufferPointer { buffer in
-            guard let weights = buffer.baseAddress else { return }
-            for part in parts { part.firstLayer.add(into: weights, hidden: h) }
+        var columns = [Float](repeating: 0, count: firstWeights)
+        columns.withUnsafeMutableBufferPointer { buffer in
+            guard let byColumn = buffer.baseAddress else { return }
+            for part in parts { part.firstLayer.add(intoColumns: byColumn, hidden: h) }
+            total.withUnsafeMutableBufferPointer { totalBuffer in
+                guard let weights = totalBuffer.baseAddress else { return }
+                Kernels.transpose(byColumn, rows: n, cols: h, into: weights)
+            }
         }
         total += Parallel.sumInOrder(parts.map(\.rest), threads: threads)
         return total
@@ -276,14 +298,14 @@ struct SparseFirstLayer: FirstLayerGradient, Sendable {
         }
     }
 
-    /// Adds the touched columns into a dense ∂W0 (`hidden × inputSize`).
-    func add(into weights: UnsafeMutablePointer<Float>, hidden: Int) {
-        let inputSize = slots.count
+    /// Adds the touched columns into a dense ∂W0ᵀ (`inputSize × hidden`,
+    /// column c's gradient contiguous at `columns + c·hidden`).
+    func add(intoColumns columnGradients: UnsafeMutablePointer<Float>, hidden: Int) {
         values.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             for (slot, column) in columns.enumerated() {
-                let source = base + slot &* hidden
-                for j in 0..<hidden { weights[j &* inputSize &+ column] += source[j] }
+                let source = base + slot &* hidden, target = columnGradients + column &* hidden
+                for j in 0..<hidden { target[j] += source[j] }
             }
         }
     }
