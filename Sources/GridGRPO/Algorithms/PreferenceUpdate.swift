@@ -32,31 +32,51 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
         for members in Minibatch.slices(of: order, size: config.minibatchEpisodes) {
             let batch = Minibatch(episodes: episodes, members: members)
             let returns = batch.perStep(episodes.returnsToGo)
-            let valueActivations = valueNet.forward(agents: batch.agents, goals: batch.goals, cellCount: world.cellCount, threads: threads)
+            let cells = world.cellCount
+            let policy = agent.policy, value = valueNet
+            // The two networks are independent but for the advantages (the
+            // value net's outputs): each phase runs them side by side, on
+            // half the threads each (`Parallel.both`); one thread, one after
+            // the other. Either way each network's numbers are the same.
+            let (valueActivations, policyActivations) = Parallel.both(threads: threads) { threads in
+                value.forward(agents: batch.agents, goals: batch.goals, cellCount: cells, threads: threads)
+            } _: { threads in
+                policy.forward(agents: batch.agents, goals: batch.goals, cellCount: cells, threads: threads)
+            }
             let values = valueActivations.output
             let rawAdvantages = zip(returns, values).map { $0 - $1 }
             if epoch == 0 { advantageSum += rawAdvantages.reduce(0.0) { $0 + Double($1) } }
             let advantages = config.advantageNormalization.applied(to: rawAdvantages)
 
-            let policyActivations = agent.policy.forward(agents: batch.agents, goals: batch.goals, cellCount: world.cellCount, threads: threads)
-            var surrogate = ppoClippedLoss(logits: policyActivations.output, actions: batch.actions,
-                                           oldLogProbs: batch.oldLogProbs, advantages: advantages, epsilon: epsilon)
-            if config.entropyCoefficient > 0 {
-                let bonus = addEntropyBonus(logits: policyActivations.output, coefficient: Float(config.entropyCoefficient),
-                                            to: &surrogate.logitGradient)
-                surrogate.loss += bonus.loss
+            let policyOptimizer = agent.policyOptimizer, valueOptimizerNow = valueOptimizer
+            let (valueStep, policyStep) = Parallel.both(threads: threads) { threads in
+                let mse = meanSquaredError(predictions: values, targets: returns)
+                let gradient = value.gradient(agents: batch.agents, goals: batch.goals, cellCount: cells,
+                                              activations: valueActivations, outputGradient: mse.gradient, threads: threads)
+                var network = value, optimizer = valueOptimizerNow
+                optimizer.apply(gradient, to: &network.parameters, config.valueAdam, threads: threads)
+                return (network: network, optimizer: optimizer, gradient: gradient, loss: mse.loss)
+            } _: { threads in
+                var surrogate = ppoClippedLoss(logits: policyActivations.output, actions: batch.actions,
+                                               oldLogProbs: batch.oldLogProbs, advantages: advantages, epsilon: epsilon)
+                if config.entropyCoefficient > 0 {
+                    let bonus = addEntropyBonus(logits: policyActivations.output, coefficient: Float(config.entropyCoefficient),
+                                                to: &surrogate.logitGradient)
+                    surrogate.loss += bonus.loss
+                }
+                let gradient = policy.gradient(agents: batch.agents, goals: batch.goals, cellCount: cells,
+                                               activations: policyActivations, outputGradient: surrogate.logitGradient, threads: threads)
+                var network = policy, optimizer = policyOptimizer
+                optimizer.apply(gradient, to: &network.parameters, config.policyAdam, threads: threads)
+                return (network: network, optimizer: optimizer, gradient: gradient, surrogate: surrogate)
             }
-            let policyGradient = agent.policy.gradient(agents: batch.agents, goals: batch.goals, cellCount: world.cellCount,
-                                                       activations: policyActivations, outputGradient: surrogate.logitGradient, threads: threads)
-
-            let mse = meanSquaredError(predictions: values, targets: returns)
-            let valueGradient = valueNet.gradient(agents: batch.agents, goals: batch.goals, cellCount: world.cellCount,
-                                                  activations: valueActivations, outputGradient: mse.gradient, threads: threads)
-
-            agent.policyOptimizer.apply(policyGradient, to: &agent.policy.parameters, config.policyAdam, threads: threads)
-            valueOptimizer.apply(valueGradient, to: &valueNet.parameters, config.valueAdam, threads: threads)
-            metrics.recordStep(epoch: epoch, loss: surrogate.loss + mse.loss, gradients: policyGradient, valueGradient)
-            sums.add(policyLoss: surrogate.loss, valueLoss: mse.loss, clipFraction: surrogate.clipFraction, approxKL: surrogate.approxKL)
+            agent.policy = policyStep.network
+            agent.policyOptimizer = policyStep.optimizer
+            valueNet = valueStep.network
+            valueOptimizer = valueStep.optimizer
+            let surrogate = policyStep.surrogate
+            metrics.recordStep(epoch: epoch, loss: surrogate.loss + valueStep.loss, gradients: policyStep.gradient, valueStep.gradient)
+            sums.add(policyLoss: surrogate.loss, valueLoss: valueStep.loss, clipFraction: surrogate.clipFraction, approxKL: surrogate.approxKL)
         }
         sums.append(to: &metrics)
         if epoch == 0 { metrics.meanAdvantage = Float(advantageSum / Double(max(metrics.trainingSteps, 1))) }

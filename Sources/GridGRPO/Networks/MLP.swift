@@ -119,12 +119,12 @@ public struct MLP: Equatable, Sendable {
     /// `firstLayer` and every other parameter's to `rest` (indexed from
     /// `network.0.bias`, the first parameter after the first layer's weights).
     ///
-    /// Per sample: the output layer's gradient and ∂h2, ∂h1, the first
+    /// Per sample: the output layer's bias gradient and ∂h2, ∂h1, the first
     /// layer's bias and its two (three with actions) columns. Then, for the
-    /// whole range at once, the hidden layer's weight gradient ∂W1[k, ·] =
-    /// Σ_s ∂h2[s, k] · h1[s, ·], summed in sample order into the row as the
-    /// per-sample loop would, but with the row held in registers instead of
-    /// reloaded for every sample.
+    /// whole range at once, the output and hidden layers' weight gradients
+    /// ∂W2[m, ·] = Σ_s ∂out[s, m] · h2[s, ·] and ∂W1[k, ·] = Σ_s ∂h2[s, k] · h1[s, ·],
+    /// summed in sample order into the row as the per-sample loop would, but
+    /// with the row held in registers instead of reloaded for every sample.
     func backward<Sink: FirstLayerGradient>(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]?, activations: Activations,
                                             outputGradient: [Float], samples: Range<Int>, rest: UnsafeMutablePointer<Float>,
                                             firstLayer: inout Sink) {
@@ -136,24 +136,26 @@ public struct MLP: Equatable, Sendable {
         var hiddenGradients = [Float](repeating: 0, count: max(1, samples.count * h))
         var dh1 = [Float](repeating: 0, count: h)
         parameters.withUnsafeBufferPointer { parameterBuffer in
+          outputGradient.withUnsafeBufferPointer { outputGradientBuffer in
             activations.hidden1.withUnsafeBufferPointer { hidden1 in
                 activations.hidden2.withUnsafeBufferPointer { hidden2 in
                     hiddenGradients.withUnsafeMutableBufferPointer { dh2Buffer in
                         dh1.withUnsafeMutableBufferPointer { dh1Buffer in
                             guard let p = parameterBuffer.baseAddress, let dh2All = dh2Buffer.baseAddress, let d1 = dh1Buffer.baseAddress,
-                                  let h1All = hidden1.baseAddress, let h2All = hidden2.baseAddress else { return }
+                                  let h1All = hidden1.baseAddress, let h2All = hidden2.baseAddress,
+                                  let dOutAll = outputGradientBuffer.baseAddress else { return }
                             let grad = rest
                             for (position, sample) in samples.enumerated() {
                                 let row1 = h1All + sample * h
                                 let row2 = h2All + sample * h
                                 let d2 = dh2All + position * h
                                 for m in 0..<o {
-                                    let dOut = outputGradient[sample * o + m]
-                                    if dOut == 0 { continue }
-                                    grad[b2 + m] += dOut
-                                    Kernels.axpy(h, dOut, row2, grad + w2 + m * h, kernels: kernels)
-                                    Kernels.axpy(h, dOut, p + off.w2 + m * h, d2, kernels: kernels)
+                                    let dOut = dOutAll[sample &* o &+ m]
+                                    if dOut != 0 { grad[b2 + m] += dOut }
                                 }
+                                // ∂h2 = Σ_m ∂out[m]·W2[m, ·], zero ∂out skipped.
+                                Kernels.weightedRowSum(rows: o, columns: h, rows: p + off.w2, rowStride: h, coefficients: dOutAll + sample &* o,
+                                                       coefficientStride: 1, initial: nil, into: d2, kernels: kernels)
                                 // ReLU masks as vector selects, not branches (about half the
                                 // units are off, at random). Adding the masked zeros changes no
                                 // sum: every accumulator starts at +0 and so is never −0.
@@ -168,6 +170,14 @@ public struct MLP: Equatable, Sendable {
                                 }
                             }
                             guard let first = samples.first else { return }
+                            // The output layer's weight gradient, ∂W2[m, ·] = Σ_s ∂out[s, m]·h2[s, ·]
+                            // in sample order, zero ∂out skipped (as a per-sample axpy would add it).
+                            for m in 0..<o {
+                                let row = grad + w2 + m * h
+                                Kernels.weightedRowSum(rows: samples.count, columns: h, rows: h2All + first * h, rowStride: h,
+                                                       coefficients: dOutAll + (first &* o &+ m), coefficientStride: o, initial: row,
+                                                       into: row, kernels: kernels)
+                            }
                             // ∂h2 transposed (unit k's coefficients contiguous, as the
                             // kernel's vector gather reads them); the same values.
                             let n = samples.count
@@ -185,6 +195,7 @@ public struct MLP: Equatable, Sendable {
                     }
                 }
             }
+          }
         }
     }
 

@@ -35,6 +35,23 @@ public enum Parallel {
         return slots.values()
     }
 
+    /// `first` and `second` side by side, each given its share of `threads`
+    /// (the first ⌊threads/2⌋, the second the rest, at least one each) to
+    /// pass on to its own parallel loops; with one thread, `first` then
+    /// `second` on this thread, each given 1. For two independent pieces of
+    /// work whose results do not depend on their thread counts.
+    public static func both<A: Sendable, B: Sendable>(threads: Int, _ first: @Sendable (Int) -> A,
+                                                      _ second: @Sendable (Int) -> B) -> (A, B) {
+        let workers = max(1, threads)
+        if workers == 1 { return (first(1), second(1)) }
+        let firstThreads = workers / 2, secondThreads = workers - workers / 2
+        let a = Slots<A>(count: 1), b = Slots<B>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: 2) { task in
+            if task == 0 { a.store(first(firstThreads), at: 0) } else { b.store(second(secondThreads), at: 0) }
+        }
+        return (a.take(), b.take())
+    }
+
     /// `body(chunk)` for every chunk in `0..<chunkCount` on up to `threads`
     /// threads: worker t takes chunks t, t + threads, … (in order on one thread).
     static func forEach(chunks chunkCount: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
@@ -133,6 +150,12 @@ public enum Parallel {
         func store(_ value: T, at index: Int) { buffer[index] = value }
 
         func values() -> [T] { (0..<count).compactMap { buffer[$0] } }
+
+        /// Slot 0's value, which `store` must have written.
+        func take() -> T {
+            guard let value = buffer[0] else { preconditionFailure("Parallel.both: a task stored no result") }
+            return value
+        }
 
         deinit {
             buffer.deinitialize(count: count)
