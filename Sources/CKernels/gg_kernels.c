@@ -50,15 +50,16 @@ GG_INLINE int nonzero_bits(float k) {
 }
 
 /// The rows among `pass` (coefficient i at `coefficients[i·stride]`) whose
-/// coefficient is not zero: their indices and coefficients, in row order,
-/// into `indices` and `weights`; returns how many. Every path's gather
-/// returns the same list; this one is the reference, one row at a time.
-GG_INLINE ptrdiff_t gather_nonzero_scalar(ptrdiff_t pass, const float *coefficients, ptrdiff_t stride, int32_t *indices,
-                                          float *weights) {
+/// coefficient is not zero: their offsets i·row_stride (which the caller
+/// keeps below 2³¹) and coefficients, in row order, into `offsets` and
+/// `weights`; returns how many. Every path's gather returns the same list;
+/// this one is the reference, one row at a time.
+GG_INLINE ptrdiff_t gather_nonzero_scalar(ptrdiff_t pass, const float *coefficients, ptrdiff_t stride, ptrdiff_t row_stride,
+                                          int32_t *offsets, float *weights) {
     ptrdiff_t count = 0;
     for (ptrdiff_t i = 0; i < pass; i++) {
         const float k = coefficients[i * stride];
-        indices[count] = (int32_t)i;
+        offsets[count] = (int32_t)(i * row_stride);
         weights[count] = k;
         count += nonzero_bits(k);
     }
@@ -67,14 +68,13 @@ GG_INLINE ptrdiff_t gather_nonzero_scalar(ptrdiff_t pass, const float *coefficie
 
 /// `width` vectors (8·width columns) from column c, over the `count` gathered
 /// rows, the partial sums held in registers; `start` is where they begin.
-GG_INLINE void weighted_row_sum_block(const int width, ptrdiff_t count, const float *rows, ptrdiff_t row_stride,
-                                      const int32_t *indices, const float *weights, const float *start, float *out,
-                                      ptrdiff_t c) {
+GG_INLINE void weighted_row_sum_block(const int width, ptrdiff_t count, const float *rows, const int32_t *offsets,
+                                      const float *weights, const float *start, float *out, ptrdiff_t c) {
     v8 acc[8];
     for (int v = 0; v < width; v++) acc[v] = start ? load8(start + c + 8 * v) : splat8(0);
     for (ptrdiff_t i = 0; i < count; i++) {
         const v8 s = splat8(weights[i]);
-        const float *row = rows + indices[i] * row_stride + c;
+        const float *row = rows + offsets[i] + c;
         for (int v = 0; v < width; v++) acc[v] = fma8(s, load8(row + 8 * v), acc[v]);
     }
     for (int v = 0; v < width; v++) store8(out + c + 8 * v, acc[v]);
@@ -84,22 +84,27 @@ GG_INLINE void weighted_row_sum_block(const int width, ptrdiff_t count, const fl
 GG_INLINE void weighted_row_sum_body(ptrdiff_t row_count, ptrdiff_t columns, const float *rows, ptrdiff_t row_stride,
                                      const float *coefficients, ptrdiff_t coefficient_stride, const float *initial,
                                      float *out,
-                                     ptrdiff_t (*gather)(ptrdiff_t, const float *, ptrdiff_t, int32_t *, float *)) {
-    int32_t indices[GG_ROWS_PER_PASS];
+                                     ptrdiff_t (*gather)(ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, int32_t *, float *)) {
+    int32_t offsets[GG_ROWS_PER_PASS];
     float weights[GG_ROWS_PER_PASS];
+    // A pass's row offsets, (pass − 1)·row_stride, stay below 2³¹ (one row
+    // per pass at worst); passes split no sum differently, they continue it.
+    const ptrdiff_t magnitude = row_stride < 0 ? -row_stride : row_stride;
+    const ptrdiff_t fitting = magnitude > 0 ? INT32_MAX / magnitude + 1 : GG_ROWS_PER_PASS;
+    const ptrdiff_t rows_per_pass = fitting < GG_ROWS_PER_PASS ? fitting : GG_ROWS_PER_PASS;
     const float *start = initial;
     ptrdiff_t r0 = 0;
     do {
-        const ptrdiff_t pass = row_count - r0 < GG_ROWS_PER_PASS ? row_count - r0 : GG_ROWS_PER_PASS;
-        const ptrdiff_t count = gather(pass, coefficients + r0 * coefficient_stride, coefficient_stride, indices, weights);
+        const ptrdiff_t pass = row_count - r0 < rows_per_pass ? row_count - r0 : rows_per_pass;
+        const ptrdiff_t count = gather(pass, coefficients + r0 * coefficient_stride, coefficient_stride, row_stride, offsets, weights);
         const float *first = rows + r0 * row_stride;
         ptrdiff_t c = 0;
-        for (; c + 64 <= columns; c += 64) weighted_row_sum_block(8, count, first, row_stride, indices, weights, start, out, c);
-        for (; c + 32 <= columns; c += 32) weighted_row_sum_block(4, count, first, row_stride, indices, weights, start, out, c);
-        for (; c + 8 <= columns; c += 8) weighted_row_sum_block(1, count, first, row_stride, indices, weights, start, out, c);
+        for (; c + 64 <= columns; c += 64) weighted_row_sum_block(8, count, first, offsets, weights, start, out, c);
+        for (; c + 32 <= columns; c += 32) weighted_row_sum_block(4, count, first, offsets, weights, start, out, c);
+        for (; c + 8 <= columns; c += 8) weighted_row_sum_block(1, count, first, offsets, weights, start, out, c);
         for (; c < columns; c++) {
             float sum = start ? start[c] : 0;
-            for (ptrdiff_t i = 0; i < count; i++) sum = fmaf(weights[i], first[indices[i] * row_stride + c], sum);
+            for (ptrdiff_t i = 0; i < count; i++) sum = fmaf(weights[i], first[offsets[i] + c], sum);
             out[c] = sum;
         }
         // Later passes continue from what this one wrote.
@@ -183,29 +188,32 @@ __attribute__((constructor)) static void fill_compress_positions(void) {
 /// `gather_nonzero_scalar`'s list, eight coefficients per step when they are
 /// contiguous: one compare gives the nonzero lanes (not-equal-or-unordered
 /// to 0: ±0 drop, NaN stays, as `nonzero_bits`), a permutation from the
-/// table moves them and their indices to the front, and all eight are
+/// table moves them and their row offsets to the front, and all eight are
 /// stored (the list grows by the kept ones; the rest is overwritten next,
 /// and stays inside the arrays: the list is never longer than the rows
 /// read, so a store at `count` ends by row i + 8 ≤ `pass`).
 __attribute__((target("avx2,fma"))) static ptrdiff_t gather_nonzero_avx2(ptrdiff_t pass, const float *coefficients,
-                                                                         ptrdiff_t stride, int32_t *indices,
-                                                                         float *weights) {
-    if (stride != 1) return gather_nonzero_scalar(pass, coefficients, stride, indices, weights);
+                                                                         ptrdiff_t stride, ptrdiff_t row_stride,
+                                                                         int32_t *offsets, float *weights) {
+    if (stride != 1 || pass < 8) return gather_nonzero_scalar(pass, coefficients, stride, row_stride, offsets, weights);
     ptrdiff_t count = 0, i = 0;
     const __m256 zero = _mm256_setzero_ps();
-    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    // Each lane's row offset (pass ≥ 8, so |row_stride| < 2³¹/7 and fits a lane).
+    const __m256i step = _mm256_set1_epi32((int32_t)row_stride);
+    const __m256i lanes = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), step);
     for (; i + 8 <= pass; i += 8) {
         const __m256 k = _mm256_loadu_ps(coefficients + i);
         const int mask = _mm256_movemask_ps(_mm256_cmp_ps(k, zero, _CMP_NEQ_UQ));
         const __m256i order = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)compress_positions[mask]));
         _mm256_storeu_ps(weights + count, _mm256_permutevar8x32_ps(k, order));
-        _mm256_storeu_si256((__m256i *)(indices + count),
-                            _mm256_add_epi32(_mm256_permutevar8x32_epi32(lanes, order), _mm256_set1_epi32((int)i)));
+        _mm256_storeu_si256((__m256i *)(offsets + count),
+                            _mm256_add_epi32(_mm256_permutevar8x32_epi32(lanes, order),
+                                             _mm256_set1_epi32((int32_t)(i * row_stride))));
         count += __builtin_popcount((unsigned)mask);
     }
     for (; i < pass; i++) {
         const float k = coefficients[i];
-        indices[count] = (int32_t)i;
+        offsets[count] = (int32_t)(i * row_stride);
         weights[count] = k;
         count += nonzero_bits(k);
     }

@@ -24,29 +24,36 @@
 /// state's output is the same bits in any batch, chunk or thread.
 public struct ForwardWeights: Sendable {
     public let network: MLP
-    /// W1ᵀ, `h × h`: row j holds the weights from hidden unit j of layer 1.
-    let hiddenTransposed: [Float]
+    /// The layers after the first, aligned (`AlignedFloats`): W1ᵀ (`h × h`,
+    /// row j the weights from hidden unit j of layer 1), then b1, W2 and b2
+    /// as in the parameters (`upperOffsets`).
+    let upper: AlignedFloats
     /// W0ᵀ, `inputSize × h` (row c: the weights from input c to every hidden
     /// unit), or empty: the first layer is then read from the parameters.
-    let inputColumns: [Float]
+    let inputColumns: AlignedFloats
 
     public init(_ network: MLP, inputColumns transposeInput: Bool = false) {
         self.network = network
         let h = network.hiddenSize
-        hiddenTransposed = Self.transposed(network, at: network.offsets.w1, rows: h, cols: h)
-        inputColumns = transposeInput ? Self.transposed(network, at: network.offsets.w0, rows: h, cols: network.inputSize) : []
+        let off = network.offsets
+        upper = AlignedFloats(count: network.parameters.count - off.w1) { out in
+            network.parameters.withUnsafeBufferPointer { parameters in
+                guard let p = parameters.baseAddress else { return }
+                Kernels.transpose(p + off.w1, rows: h, cols: h, into: out)
+                (out + h * h).initialize(from: p + off.b1, count: parameters.count - off.b1)
+            }
+        }
+        inputColumns = transposeInput ? Self.transposed(network, at: network.offsets.w0, rows: h, cols: network.inputSize) : AlignedFloats(zeros: 0)
     }
 
     /// The `rows × cols` matrix of `network`'s parameters starting at `offset`, transposed.
-    private static func transposed(_ network: MLP, at offset: Int, rows: Int, cols: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: rows * cols)
-        network.parameters.withUnsafeBufferPointer { parameters in
-            out.withUnsafeMutableBufferPointer { buffer in
-                guard let p = parameters.baseAddress, let o = buffer.baseAddress else { return }
-                Kernels.transpose(p + offset, rows: rows, cols: cols, into: o)
+    private static func transposed(_ network: MLP, at offset: Int, rows: Int, cols: Int) -> AlignedFloats {
+        AlignedFloats(count: rows * cols) { out in
+            network.parameters.withUnsafeBufferPointer { parameters in
+                guard let p = parameters.baseAddress else { return }
+                Kernels.transpose(p + offset, rows: rows, cols: cols, into: out)
             }
         }
-        return out
     }
 
     /// The forward pass of a batch, keeping the activations for a backward
@@ -56,8 +63,9 @@ public struct ForwardWeights: Sendable {
     public func forward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil, threads: Int = 1) -> MLP.Activations {
         let count = agents.count
         let chunk = MLP.samplesPerChunk, chunkCount = (count + chunk - 1) / chunk
-        var activations = MLP.Activations(count: count, hidden1: [Float](repeating: 0, count: count * network.hiddenSize),
-                                          hidden2: [Float](repeating: 0, count: count * network.hiddenSize),
+        // Every sample writes its whole rows of the three.
+        var activations = MLP.Activations(count: count, hidden1: AlignedFloats(uninitialized: count * network.hiddenSize),
+                                          hidden2: AlignedFloats(uninitialized: count * network.hiddenSize),
                                           output: [Float](repeating: 0, count: count * network.outputSize))
         activations.withDestination { destination in
             Parallel.forEach(chunks: chunkCount, threads: threads) { index in
@@ -74,15 +82,15 @@ public struct ForwardWeights: Sendable {
         let h = network.hiddenSize, o = network.outputSize
         let kernels = Kernels.active
         network.parameters.withUnsafeBufferPointer { parameters in
-            hiddenTransposed.withUnsafeBufferPointer { transposed in
+            upper.withUnsafeBufferPointer { upperBuffer in
               inputColumns.withUnsafeBufferPointer { columns in
-                guard let p = parameters.baseAddress, let w1T = transposed.baseAddress else { return }
+                guard let p = parameters.baseAddress, let u = upperBuffer.baseAddress else { return }
                 let first = firstLayer(p, columns.baseAddress)
                 for sample in samples {
                     let action = actions.map { 2 * cellCount + $0[sample] }
                     computeSample(agent: agents[sample], goal: cellCount + goals[sample], action: action,
                                   hidden1: destination.hidden1 + sample * h, hidden2: destination.hidden2 + sample * h,
-                                  output: destination.output + sample * o, parameters: p, firstLayer: first, hiddenTransposed: w1T,
+                                  output: destination.output + sample * o, parameters: p, firstLayer: first, upper: u,
                                   kernels: kernels)
                 }
               }
@@ -95,14 +103,17 @@ public struct ForwardWeights: Sendable {
     func output(agent: Int, goal: Int, cellCount: Int, into output: UnsafeMutablePointer<Float>) {
         let h = network.hiddenSize
         let kernels = Kernels.active
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * h) { scratch in
+        // The two rows on a cache line's boundary, as in `Activations`.
+        let rowBytes = (h * MemoryLayout<Float>.stride + AlignedFloats.alignment - 1) / AlignedFloats.alignment * AlignedFloats.alignment
+        withUnsafeTemporaryAllocation(byteCount: 2 * rowBytes, alignment: AlignedFloats.alignment) { scratch in
             network.parameters.withUnsafeBufferPointer { parameters in
-                hiddenTransposed.withUnsafeBufferPointer { transposed in
+                upper.withUnsafeBufferPointer { upperBuffer in
                     inputColumns.withUnsafeBufferPointer { columns in
-                        guard let s = scratch.baseAddress, let p = parameters.baseAddress, let w1T = transposed.baseAddress else { return }
-                        computeSample(agent: agent, goal: cellCount + goal, action: nil, hidden1: s, hidden2: s + h, output: output,
-                                      parameters: p, firstLayer: firstLayer(p, columns.baseAddress), hiddenTransposed: w1T,
-                                      kernels: kernels)
+                        guard let raw = scratch.baseAddress, let p = parameters.baseAddress, let u = upperBuffer.baseAddress else { return }
+                        let row1 = raw.bindMemory(to: Float.self, capacity: h)
+                        let row2 = (raw + rowBytes).bindMemory(to: Float.self, capacity: h)
+                        computeSample(agent: agent, goal: cellCount + goal, action: nil, hidden1: row1, hidden2: row2, output: output,
+                                      parameters: p, firstLayer: firstLayer(p, columns.baseAddress), upper: u, kernels: kernels)
                     }
                 }
             }
@@ -129,7 +140,7 @@ public struct ForwardWeights: Sendable {
     private func computeSample(agent: Int, goal: Int, action: Int?, hidden1 row1: UnsafeMutablePointer<Float>,
                                hidden2 row2: UnsafeMutablePointer<Float>, output out: UnsafeMutablePointer<Float>,
                                parameters p: UnsafePointer<Float>, firstLayer w0: FirstLayer,
-                               hiddenTransposed w1T: UnsafePointer<Float>, kernels: UnsafePointer<gg_kernel_table>) {
+                               upper u: UnsafePointer<Float>, kernels: UnsafePointer<gg_kernel_table>) {
         let h = network.hiddenSize, o = network.outputSize
         let off = network.offsets
         let unit = w0.unitStride
@@ -147,11 +158,12 @@ public struct ForwardWeights: Sendable {
         } else {
             for j in 0..<h { row1[j] = max(bias[j] + agentColumn[j &* unit] + goalColumn[j &* unit], 0) }
         }
-        Kernels.weightedRowSum(rows: h, columns: h, rows: w1T, rowStride: h, coefficients: row1, coefficientStride: 1,
-                               initial: p + off.b1, into: row2, kernels: kernels)
+        let b1 = u + h * h, w2 = b1 + h, b2 = w2 + o * h
+        Kernels.weightedRowSum(rows: h, columns: h, rows: u, rowStride: h, coefficients: row1, coefficientStride: 1,
+                               initial: b1, into: row2, kernels: kernels)
         for k in 0..<h { row2[k] = max(row2[k], 0) }
         for m in 0..<o {
-            out[m] = Kernels.dot(h, p + off.w2 + m * h, row2, initial: p[off.b2 + m], kernels: kernels)
+            out[m] = Kernels.dot(h, w2 + m * h, row2, initial: b2[m], kernels: kernels)
         }
     }
 }
@@ -166,12 +178,10 @@ extension MLP.Activations {
     }
 
     mutating func withDestination(_ body: (Destination) -> Void) {
-        hidden1.withUnsafeMutableBufferPointer { h1 in
-            hidden2.withUnsafeMutableBufferPointer { h2 in
-                output.withUnsafeMutableBufferPointer { out in
-                    guard let a = h1.baseAddress, let b = h2.baseAddress, let c = out.baseAddress else { return }
-                    body(Destination(hidden1: a, hidden2: b, output: c))
-                }
+        withExtendedLifetime((hidden1, hidden2)) {
+            output.withUnsafeMutableBufferPointer { out in
+                guard let c = out.baseAddress else { return }
+                body(Destination(hidden1: hidden1.filling, hidden2: hidden2.filling, output: c))
             }
         }
     }

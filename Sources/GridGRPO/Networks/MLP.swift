@@ -68,12 +68,17 @@ public struct MLP: Equatable, Sendable {
         return network
     }
 
+    /// The parameters from `network.2.weight` (W1) to the end, copied so
+    /// that W1's and W2's rows start on cache-line boundaries (`AlignedFloats`).
+    var upperLayers: AlignedFloats { AlignedFloats(parameters[offsets.w1...]) }
+
     /// Activations kept from a forward pass for the backward pass.
     public struct Activations: Sendable {
         public let count: Int
-        /// Post-ReLU activations of the two hidden layers, `count × hidden`.
-        public var hidden1: [Float]
-        public var hidden2: [Float]
+        /// Post-ReLU activations of the two hidden layers, `count × hidden`
+        /// (aligned: the backward pass reads them as rows of its weight gradients).
+        public var hidden1: AlignedFloats
+        public var hidden2: AlignedFloats
         /// Outputs (logits for the policy, values for the value net), `count × out`.
         public var output: [Float]
     }
@@ -107,11 +112,13 @@ public struct MLP: Equatable, Sendable {
     public func backward(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil, activations: Activations,
                          outputGradient: [Float], samples: Range<Int>, into gradient: inout [Float]) {
         let n = inputSize, firstWeights = offsets.b0
+        let upperLayers = self.upperLayers
         gradient.withUnsafeMutableBufferPointer { buffer in
             guard let grad = buffer.baseAddress else { return }
             var sink = DenseFirstLayer(weights: grad, inputSize: n)
             backward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, activations: activations,
-                     outputGradient: outputGradient, samples: samples, rest: grad + firstWeights, firstLayer: &sink)
+                     outputGradient: outputGradient, samples: samples, upperLayers: upperLayers,
+                     rest: grad + firstWeights, firstLayer: &sink)
         }
     }
 
@@ -125,9 +132,12 @@ public struct MLP: Equatable, Sendable {
     /// ∂W2[m, ·] = Σ_s ∂out[s, m] · h2[s, ·] and ∂W1[k, ·] = Σ_s ∂h2[s, k] · h1[s, ·],
     /// summed in sample order into the row as the per-sample loop would, but
     /// with the row held in registers instead of reloaded for every sample.
+    ///
+    /// `upperLayers` is `upperLayers` of this network (the backward pass
+    /// reads W1 and W2 by rows; a caller running many passes makes it once).
     func backward<Sink: FirstLayerGradient>(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]?, activations: Activations,
-                                            outputGradient: [Float], samples: Range<Int>, rest: UnsafeMutablePointer<Float>,
-                                            firstLayer: inout Sink) {
+                                            outputGradient: [Float], samples: Range<Int>, upperLayers: AlignedFloats,
+                                            rest: UnsafeMutablePointer<Float>, firstLayer: inout Sink) {
         let h = hiddenSize, o = outputSize
         let off = offsets
         // Offsets into `rest`.
@@ -135,13 +145,13 @@ public struct MLP: Equatable, Sendable {
         let kernels = Kernels.active
         var hiddenGradients = [Float](repeating: 0, count: max(1, samples.count * h))
         var dh1 = [Float](repeating: 0, count: h)
-        parameters.withUnsafeBufferPointer { parameterBuffer in
+        upperLayers.withUnsafeBufferPointer { upperBuffer in
           outputGradient.withUnsafeBufferPointer { outputGradientBuffer in
             activations.hidden1.withUnsafeBufferPointer { hidden1 in
                 activations.hidden2.withUnsafeBufferPointer { hidden2 in
                     hiddenGradients.withUnsafeMutableBufferPointer { dh2Buffer in
                         dh1.withUnsafeMutableBufferPointer { dh1Buffer in
-                            guard let p = parameterBuffer.baseAddress, let dh2All = dh2Buffer.baseAddress, let d1 = dh1Buffer.baseAddress,
+                            guard let upper = upperBuffer.baseAddress, let dh2All = dh2Buffer.baseAddress, let d1 = dh1Buffer.baseAddress,
                                   let h1All = hidden1.baseAddress, let h2All = hidden2.baseAddress,
                                   let dOutAll = outputGradientBuffer.baseAddress else { return }
                             let grad = rest
@@ -154,13 +164,13 @@ public struct MLP: Equatable, Sendable {
                                     if dOut != 0 { grad[b2 + m] += dOut }
                                 }
                                 // ∂h2 = Σ_m ∂out[m]·W2[m, ·], zero ∂out skipped.
-                                Kernels.weightedRowSum(rows: o, columns: h, rows: p + off.w2, rowStride: h, coefficients: dOutAll + sample &* o,
+                                Kernels.weightedRowSum(rows: o, columns: h, rows: upper + (off.w2 - off.w1), rowStride: h, coefficients: dOutAll + sample &* o,
                                                        coefficientStride: 1, initial: nil, into: d2, kernels: kernels)
                                 // ReLU masks as vector selects, not branches (about half the
                                 // units are off, at random). Adding the masked zeros changes no
                                 // sum: every accumulator starts at +0 and so is never −0.
                                 Kernels.reluBackward(h, activations: row2, gradient: d2, biasGradient: grad + b1, kernels: kernels)
-                                Kernels.weightedRowSum(rows: h, columns: h, rows: p + off.w1, rowStride: h, coefficients: d2,
+                                Kernels.weightedRowSum(rows: h, columns: h, rows: upper, rowStride: h, coefficients: d2,
                                                        coefficientStride: 1, initial: nil, into: d1, kernels: kernels)
                                 Kernels.reluBackward(h, activations: row1, gradient: d1, biasGradient: grad + b0, kernels: kernels)
                                 firstLayer.add(column: agents[sample], gradient: d1, hidden: h)
@@ -239,6 +249,7 @@ extension MLP {
         let count = activations.count
         let h = hiddenSize, n = inputSize, firstWeights = offsets.b0
         let chunkCount = max(1, (count + Self.samplesPerChunk - 1) / Self.samplesPerChunk)
+        let upperLayers = self.upperLayers
         let parts = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> (rest: [Float], firstLayer: SparseFirstLayer) in
             var rest = [Float](repeating: 0, count: parameters.count - firstWeights)
             var firstLayer = SparseFirstLayer(inputSize: n)
@@ -246,7 +257,7 @@ extension MLP {
             rest.withUnsafeMutableBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return }
                 backward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, activations: activations,
-                         outputGradient: outputGradient, samples: range, rest: base, firstLayer: &firstLayer)
+                         outputGradient: outputGradient, samples: range, upperLayers: upperLayers, rest: base, firstLayer: &firstLayer)
             }
             return (rest, firstLayer)
         }
