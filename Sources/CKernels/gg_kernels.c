@@ -90,8 +90,8 @@ GG_INLINE void weighted_row_sum_body(ptrdiff_t row_count, ptrdiff_t columns, con
     // A pass's row offsets, (pass − 1)·row_stride, stay below 2³¹ (one row
     // per pass at worst); passes split no sum differently, they continue it.
     const ptrdiff_t magnitude = row_stride < 0 ? -row_stride : row_stride;
-    const ptrdiff_t fitting = magnitude > 0 ? INT32_MAX / magnitude + 1 : GG_ROWS_PER_PASS;
-    const ptrdiff_t rows_per_pass = fitting < GG_ROWS_PER_PASS ? fitting : GG_ROWS_PER_PASS;
+    const ptrdiff_t rows_per_pass =
+        magnitude <= INT32_MAX / GG_ROWS_PER_PASS ? GG_ROWS_PER_PASS : INT32_MAX / magnitude + 1;
     const float *start = initial;
     ptrdiff_t r0 = 0;
     do {
@@ -166,6 +166,19 @@ GG_INLINE void adam_step_body(ptrdiff_t n, const gg_adam_constants k, float *m, 
     }
 }
 
+/// The transpose one element at a time (the reference, and every path's
+/// edges).
+GG_INLINE void transpose_block_scalar(ptrdiff_t r0, ptrdiff_t r1, ptrdiff_t c0, ptrdiff_t c1, ptrdiff_t rows, ptrdiff_t cols,
+                                      const float *matrix, float *out) {
+    for (ptrdiff_t r = r0; r < r1; r++) {
+        for (ptrdiff_t c = c0; c < c1; c++) out[c * rows + r] = matrix[r * cols + c];
+    }
+}
+
+static void transpose_scalar(ptrdiff_t rows, ptrdiff_t cols, const float *matrix, float *out) {
+    transpose_block_scalar(0, rows, 0, cols, rows, cols, matrix, out);
+}
+
 // MARK: - The AVX2 gather
 
 #if defined(__x86_64__)
@@ -219,11 +232,44 @@ __attribute__((target("avx2,fma"))) static ptrdiff_t gather_nonzero_avx2(ptrdiff
     }
     return count;
 }
+/// The transpose in 8 × 8 blocks (eight row loads, three rounds of
+/// shuffles, eight column stores), the edges one element at a time.
+__attribute__((target("avx2,fma"))) static void transpose_avx2(ptrdiff_t rows, ptrdiff_t cols, const float *matrix,
+                                                               float *out) {
+    const ptrdiff_t full_rows = rows - rows % 8, full_cols = cols - cols % 8;
+    for (ptrdiff_t r = 0; r < full_rows; r += 8) {
+        for (ptrdiff_t c = 0; c < full_cols; c += 8) {
+            const float *in = matrix + r * cols + c;
+            const __m256 r0 = _mm256_loadu_ps(in), r1 = _mm256_loadu_ps(in + cols), r2 = _mm256_loadu_ps(in + 2 * cols),
+                         r3 = _mm256_loadu_ps(in + 3 * cols), r4 = _mm256_loadu_ps(in + 4 * cols),
+                         r5 = _mm256_loadu_ps(in + 5 * cols), r6 = _mm256_loadu_ps(in + 6 * cols),
+                         r7 = _mm256_loadu_ps(in + 7 * cols);
+            const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3),
+                         t3 = _mm256_unpackhi_ps(r2, r3), t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5),
+                         t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+            const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE),
+                         u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE),
+                         u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE),
+                         u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+            float *o = out + c * rows + r;
+            _mm256_storeu_ps(o, _mm256_permute2f128_ps(u0, u4, 0x20));
+            _mm256_storeu_ps(o + rows, _mm256_permute2f128_ps(u1, u5, 0x20));
+            _mm256_storeu_ps(o + 2 * rows, _mm256_permute2f128_ps(u2, u6, 0x20));
+            _mm256_storeu_ps(o + 3 * rows, _mm256_permute2f128_ps(u3, u7, 0x20));
+            _mm256_storeu_ps(o + 4 * rows, _mm256_permute2f128_ps(u0, u4, 0x31));
+            _mm256_storeu_ps(o + 5 * rows, _mm256_permute2f128_ps(u1, u5, 0x31));
+            _mm256_storeu_ps(o + 6 * rows, _mm256_permute2f128_ps(u2, u6, 0x31));
+            _mm256_storeu_ps(o + 7 * rows, _mm256_permute2f128_ps(u3, u7, 0x31));
+        }
+    }
+    transpose_block_scalar(0, full_rows, full_cols, cols, rows, cols, matrix, out);
+    transpose_block_scalar(full_rows, rows, 0, cols, rows, cols, matrix, out);
+}
 #endif
 
 // MARK: - Paths
 
-#define GG_DEFINE_PATH(suffix, attributes, gather)                                                                       \
+#define GG_DEFINE_PATH(suffix, attributes, gather, transpose)                                                                    \
     attributes static void axpy_##suffix(ptrdiff_t n, float a, const float *x, float *y) {                         \
         axpy_body(n, a, x, y);                                                                                     \
     }                                                                                                              \
@@ -246,11 +292,11 @@ __attribute__((target("avx2,fma"))) static ptrdiff_t gather_nonzero_avx2(ptrdiff
         adam_step_body(n, k, m, v, p, g);                                                                          \
     }                                                                                                              \
     static const gg_kernel_table table_##suffix = {axpy_##suffix, dot_##suffix, weighted_row_sum_##suffix,          \
-                                                   relu_backward_##suffix, adam_step_##suffix};
+                                                   relu_backward_##suffix, adam_step_##suffix, transpose};
 
-GG_DEFINE_PATH(scalar, , gather_nonzero_scalar)
+GG_DEFINE_PATH(scalar, , gather_nonzero_scalar, transpose_scalar)
 #if defined(__x86_64__)
-GG_DEFINE_PATH(avx2, __attribute__((target("avx2,fma"))), gather_nonzero_avx2)
+GG_DEFINE_PATH(avx2, __attribute__((target("avx2,fma"))), gather_nonzero_avx2, transpose_avx2)
 #endif
 
 // MARK: - Selection

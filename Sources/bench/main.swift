@@ -24,6 +24,9 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         try Kernels.applyEnvironment()
+        // The allocator settings every stage process runs with, so the
+        // in-process kernels measure as they run in the stages.
+        StageBinary.keepFreedMemory()
         let report = try BenchmarkSuite.run(binaries: bin, scratch: scratch, includePipeline: !skipPipeline) { print($0) }
         print("")
         print(Benchmark.format(report))

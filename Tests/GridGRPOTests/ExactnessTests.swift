@@ -194,10 +194,13 @@ struct ExactnessTests {
                         "\(path.rawValue) Adam step, element \(i) of \(n)")
             }
         }
-        for (rowCount, columns) in [(1, 1), (5, 8), (70, 64), (64, 96), (300, 72), (513, 41), (3, 131)] {
-            let stride = 2
+        // Coefficients at stride 1 (the AVX2 path gathers them eight at a time)
+        // and 2 (one at a time), a NaN among them (not zero: its row is added).
+        for (rowCount, columns, stride) in [(1, 1, 1), (5, 8, 2), (70, 64, 1), (70, 64, 2), (64, 96, 1), (300, 72, 2),
+                                            (300, 72, 1), (513, 41, 1), (3, 131, 2), (17, 16, 1)] {
             let rows = (0..<rowCount).map { _ in values(columns) }
-            let coefficients = values(rowCount * stride)
+            var coefficients = values(rowCount * stride)
+            if rowCount == 17 { coefficients[9] = .nan }
             let used = (0..<rowCount).map { coefficients[$0 * stride] }
             let initial = values(columns)
             let flat = rows.flatMap { $0 }
@@ -214,9 +217,18 @@ struct ExactnessTests {
                 } }
                 let expected = Rules.weightedRowSum(rows, coefficients: used,
                                                     initial: withInitial ? initial : [Float](repeating: 0, count: columns))
-                #expect(out.map(\.bitPattern) == expected.map(\.bitPattern),
-                        "\(path.rawValue) weighted row sum \(rowCount)×\(columns), initial \(withInitial), in place \(inPlace)")
+                #expect(zip(out, expected).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) },
+                        "\(path.rawValue) weighted row sum \(rowCount)×\(columns) at stride \(stride), initial \(withInitial), in place \(inPlace)")
             }
+        }
+        for (rowCount, columns) in [(0, 5), (1, 1), (8, 8), (64, 64), (9, 17), (70, 64), (64, 50), (3, 131)] {
+            let matrix = values(rowCount * columns)
+            var out = [Float](repeating: 9, count: rowCount * columns)
+            matrix.withUnsafeBufferPointer { m in out.withUnsafeMutableBufferPointer { o in
+                if let mp = m.baseAddress, let op = o.baseAddress { Kernels.transpose(mp, rows: rowCount, cols: columns, into: op, kernels: kernels) }
+            } }
+            let expected = (0..<(rowCount * columns)).map { i in matrix[(i % rowCount) * columns + i / rowCount] }
+            #expect(out.map(\.bitPattern) == expected.map(\.bitPattern), "\(path.rawValue) transpose \(rowCount)×\(columns)")
         }
         // The rules are not vacuous: unfused arithmetic gives other bits on these inputs.
         #expect(unfusedWouldDiffer)

@@ -61,6 +61,10 @@ typedef struct {
     /// order: m = β₁·m + (1−β₁)·g; v = β₂·v + ((1−β₂)·g)·g;
     /// p = p − (size·m) / (√v / root2 + ε) (√ correctly rounded).
     void (*adam_step)(ptrdiff_t n, gg_adam_constants constants, float *m, float *v, float *p, const float *g);
+    /// out[c·rows + r] = matrix[r·cols + c]: `out` (cols × rows) is the
+    /// transpose of `matrix` (rows × cols); a copy, so the same bits on
+    /// every path. The two must not overlap.
+    void (*transpose)(ptrdiff_t rows, ptrdiff_t cols, const float *matrix, float *out);
 } gg_kernel_table;
 
 /// The environment variable naming the path to use (`gg_kernels_path_name`

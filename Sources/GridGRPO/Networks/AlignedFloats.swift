@@ -38,7 +38,13 @@ public struct AlignedFloats: RandomAccessCollection, Sendable {
     /// A copy of `values`.
     public init<C: Collection<Float>>(_ values: C) {
         self.init(count: values.count) { base in
-            for (index, value) in values.enumerated() { base[index] = value }
+            let copied: Void? = values.withContiguousStorageIfAvailable { source in
+                guard let from = source.baseAddress else { return }
+                base.initialize(from: from, count: source.count)
+            }
+            if copied == nil {
+                for (index, value) in values.enumerated() { base[index] = value }
+            }
         }
     }
 

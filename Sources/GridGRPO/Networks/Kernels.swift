@@ -105,12 +105,9 @@ public enum Kernels {
         kernels.pointee.relu_backward(n, activations, gradient, biasGradient)
     }
 
-    /// out (cols × rows) = transpose of `matrix` (rows × cols). Wrapping index
-    /// arithmetic: the sizes are a network's, whose product is its length.
-    static func transpose(_ matrix: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
-        for r in 0..<rows {
-            let row = matrix + r &* cols
-            for c in 0..<cols { out[c &* rows &+ r] = row[c] }
-        }
+    /// out (cols × rows) = transpose of `matrix` (rows × cols), not overlapping.
+    static func transpose(_ matrix: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>,
+                          kernels: UnsafePointer<gg_kernel_table> = active) {
+        kernels.pointee.transpose(rows, cols, matrix, out)
     }
 }

@@ -143,7 +143,10 @@ public struct MLP: Equatable, Sendable {
         // Offsets into `rest`.
         let b0 = 0, w1 = off.w1 - off.b0, b1 = off.b1 - off.b0, w2 = off.w2 - off.b0, b2 = off.b2 - off.b0
         let kernels = Kernels.active
-        var hiddenGradients = [Float](repeating: 0, count: max(1, samples.count * h))
+        // ∂h2 of every sample (each row written whole by its weighted row sum) and ∂h1.
+        var hiddenGradients = [Float](unsafeUninitializedCapacity: max(1, samples.count * h)) { _, initialized in
+            initialized = max(1, samples.count * h)
+        }
         var dh1 = [Float](repeating: 0, count: h)
         upperLayers.withUnsafeBufferPointer { upperBuffer in
           outputGradient.withUnsafeBufferPointer { outputGradientBuffer in

@@ -29,7 +29,7 @@ public enum StageBinary {
     /// and up to 64 MB of freed heap stay mapped for reuse: a 3×3 evaluate
     /// 842 → 712 page faults, 7.1 → 6.8 ms of CPU (`perf stat`, README
     /// "Speed"). It changes where memory comes from, never what is computed.
-    static func keepFreedMemory() { gg_keep_freed_memory() }
+    public static func keepFreedMemory() { gg_keep_freed_memory() }
 
     static var usage: String {
         """
