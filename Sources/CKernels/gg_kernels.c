@@ -147,6 +147,29 @@ GG_INLINE void relu_backward_body(ptrdiff_t n, const float *activations, float *
     }
 }
 
+/// A hidden layer's forward tail for one sample, `upper` laid out as
+/// [W1ᵀ (h × h), b1 (h), W2 (o × h), b2 (o)]: hidden2 = weighted row sum of
+/// W1ᵀ's rows by hidden1 from b1; then ReLU as Swift's max(x, 0) (0 ≥ x ?
+/// +0 : x, so −0 becomes +0 and NaN stays); then out[m] = dot(W2[m], hidden2)
+/// from b2[m].
+GG_INLINE void forward_tail_body(ptrdiff_t h, ptrdiff_t o, const float *upper, const float *hidden1, float *hidden2,
+                                 float *out,
+                                 ptrdiff_t (*gather)(ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, int32_t *, float *)) {
+    const float *b1 = upper + h * h, *w2 = b1 + h, *b2 = w2 + o * h;
+    weighted_row_sum_body(h, h, upper, h, hidden1, 1, b1, hidden2, gather);
+    ptrdiff_t i = 0;
+    for (; i + 8 <= h; i += 8) {
+        const v8 x = load8(hidden2 + i);
+        const v8i off = splat8(0) >= x;
+        v8i bits;
+        memcpy(&bits, &x, sizeof bits);
+        bits &= ~off;
+        memcpy(hidden2 + i, &bits, sizeof bits);
+    }
+    for (; i < h; i++) hidden2[i] = (0.0f >= hidden2[i]) ? 0.0f : hidden2[i];
+    for (ptrdiff_t m = 0; m < o; m++) out[m] = dot_body(h, w2 + m * h, hidden2, b2[m]);
+}
+
 GG_INLINE void adam_step_body(ptrdiff_t n, const gg_adam_constants k, float *m, float *v, float *p, const float *g) {
     ptrdiff_t i = 0;
     const v8 b1 = splat8(k.beta1), c1 = splat8(k.one_minus_beta1), b2 = splat8(k.beta2), c2 = splat8(k.one_minus_beta2);
@@ -287,12 +310,17 @@ __attribute__((target("avx2,fma"))) static void transpose_avx2(ptrdiff_t rows, p
                                                   float *bias_gradient) {                                          \
         relu_backward_body(n, activations, gradient, bias_gradient);                                               \
     }                                                                                                              \
+    attributes static void forward_tail_##suffix(ptrdiff_t h, ptrdiff_t o, const float *upper, const float *hidden1,     \
+                                                 float *hidden2, float *out) {                                     \
+        forward_tail_body(h, o, upper, hidden1, hidden2, out, gather);                                             \
+    }                                                                                                              \
     attributes static void adam_step_##suffix(ptrdiff_t n, gg_adam_constants k, float *m, float *v, float *p,        \
                                               const float *g) {                                                    \
         adam_step_body(n, k, m, v, p, g);                                                                          \
     }                                                                                                              \
     static const gg_kernel_table table_##suffix = {axpy_##suffix, dot_##suffix, weighted_row_sum_##suffix,          \
-                                                   relu_backward_##suffix, adam_step_##suffix, transpose};
+                                                   relu_backward_##suffix, adam_step_##suffix, transpose,   \
+                                                   forward_tail_##suffix};
 
 GG_DEFINE_PATH(scalar, , gather_nonzero_scalar, transpose_scalar)
 #if defined(__x86_64__)

@@ -65,6 +65,12 @@ typedef struct {
     /// transpose of `matrix` (rows × cols); a copy, so the same bits on
     /// every path. The two must not overlap.
     void (*transpose)(ptrdiff_t rows, ptrdiff_t cols, const float *matrix, float *out);
+    /// One sample's forward pass after its first layer, in one call: with
+    /// `upper` = [W1ᵀ (h × h), b1 (h), W2 (o × h), b2 (o)], hidden2 =
+    /// `weighted_row_sum` of W1ᵀ's rows by hidden1 from b1, then ReLU as
+    /// Swift's max(x, 0) (0 ≥ x ? +0 : x), then out[m] = `dot`(W2[m],
+    /// hidden2) from b2[m]: the same operations as those kernels called in turn.
+    void (*forward_tail)(ptrdiff_t h, ptrdiff_t o, const float *upper, const float *hidden1, float *hidden2, float *out);
 } gg_kernel_table;
 
 /// The environment variable naming the path to use (`gg_kernels_path_name`

@@ -158,13 +158,7 @@ public struct ForwardWeights: Sendable {
         } else {
             for j in 0..<h { row1[j] = max(bias[j] + agentColumn[j &* unit] + goalColumn[j &* unit], 0) }
         }
-        let b1 = u + h * h, w2 = b1 + h, b2 = w2 + o * h
-        Kernels.weightedRowSum(rows: h, columns: h, rows: u, rowStride: h, coefficients: row1, coefficientStride: 1,
-                               initial: b1, into: row2, kernels: kernels)
-        for k in 0..<h { row2[k] = max(row2[k], 0) }
-        for m in 0..<o {
-            out[m] = Kernels.dot(h, w2 + m * h, row2, initial: b2[m], kernels: kernels)
-        }
+        kernels.pointee.forward_tail(h, o, u, row1, row2, out)
     }
 }
 
