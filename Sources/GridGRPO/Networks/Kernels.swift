@@ -2,7 +2,9 @@ import CKernels
 import Glibc
 
 /// The few vector kernels the networks are built from, on raw pointers into
-/// contiguous Float32 buffers: `axpy`, `dot` and `weightedRowSum`.
+/// contiguous Float32 buffers: `axpy`, `dot`, `weightedRowSum`,
+/// `reluBackward`, `transpose`, Adam's step and a sample's forward tail
+/// (the table in `gg_kernels.h`).
 ///
 /// Their bodies are C (`Sources/CKernels`), written once and compiled once per
 /// instruction set, because Swift cannot compile a function for AVX2 inside a
