@@ -49,21 +49,27 @@ GG_INLINE int nonzero_bits(float k) {
     return (bits << 1) != 0;
 }
 
-/// The rows among `pass` (coefficient i at `coefficients[i·stride]`) whose
-/// coefficient is not zero: their offsets i·row_stride (which the caller
-/// keeps below 2³¹) and coefficients, in row order, into `offsets` and
-/// `weights`; returns how many. Every path's gather returns the same list;
-/// this one is the reference, one row at a time.
-GG_INLINE ptrdiff_t gather_nonzero_scalar(ptrdiff_t pass, const float *coefficients, ptrdiff_t stride, ptrdiff_t row_stride,
-                                          int32_t *offsets, float *weights) {
-    ptrdiff_t count = 0;
-    for (ptrdiff_t i = 0; i < pass; i++) {
+/// Rows `from..<to` of a pass, one at a time, appended to a list of `count`
+/// gathered rows: each whose coefficient (`coefficients[i·stride]`) is not
+/// zero adds its offset i·row_stride (which the caller keeps below 2³¹) and
+/// coefficient, in row order; returns the new count.
+GG_INLINE ptrdiff_t gather_nonzero_rows(ptrdiff_t from, ptrdiff_t to, const float *coefficients, ptrdiff_t stride,
+                                        ptrdiff_t row_stride, int32_t *offsets, float *weights, ptrdiff_t count) {
+    for (ptrdiff_t i = from; i < to; i++) {
         const float k = coefficients[i * stride];
         offsets[count] = (int32_t)(i * row_stride);
         weights[count] = k;
         count += nonzero_bits(k);
     }
     return count;
+}
+
+/// The rows among `pass` whose coefficient is not zero, into `offsets` and
+/// `weights`; returns how many. Every path's gather returns the same list;
+/// this one is the reference, one row at a time.
+GG_INLINE ptrdiff_t gather_nonzero_scalar(ptrdiff_t pass, const float *coefficients, ptrdiff_t stride, ptrdiff_t row_stride,
+                                          int32_t *offsets, float *weights) {
+    return gather_nonzero_rows(0, pass, coefficients, stride, row_stride, offsets, weights, 0);
 }
 
 /// `width` vectors (8·width columns) from column c, over the `count` gathered
@@ -247,14 +253,9 @@ __attribute__((target("avx2,fma"))) static ptrdiff_t gather_nonzero_avx2(ptrdiff
                                              _mm256_set1_epi32((int32_t)(i * row_stride))));
         count += __builtin_popcount((unsigned)mask);
     }
-    for (; i < pass; i++) {
-        const float k = coefficients[i];
-        offsets[count] = (int32_t)(i * row_stride);
-        weights[count] = k;
-        count += nonzero_bits(k);
-    }
-    return count;
+    return gather_nonzero_rows(i, pass, coefficients, 1, row_stride, offsets, weights, count);
 }
+
 /// The transpose in 8 × 8 blocks (eight row loads, three rounds of
 /// shuffles, eight column stores), the edges one element at a time.
 __attribute__((target("avx2,fma"))) static void transpose_avx2(ptrdiff_t rows, ptrdiff_t cols, const float *matrix,

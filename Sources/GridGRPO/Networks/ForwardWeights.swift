@@ -26,7 +26,7 @@ public struct ForwardWeights: Sendable {
     public let network: MLP
     /// The layers after the first, aligned (`AlignedFloats`): W1ᵀ (`h × h`,
     /// row j the weights from hidden unit j of layer 1), then b1, W2 and b2
-    /// as in the parameters (`upperOffsets`).
+    /// as in the parameters: the layout `forward_tail` reads (gg_kernels.h).
     let upper: AlignedFloats
     /// W0ᵀ, `inputSize × h` (row c: the weights from input c to every hidden
     /// unit), or empty: the first layer is then read from the parameters.

@@ -265,15 +265,16 @@ extension MLP {
             return (rest, firstLayer)
         }
         // ∂W0 summed column by column (each contiguous, `inputSize × h`),
-        // then transposed into place: the same sums, in the same order.
-        var total = [Float](repeating: 0, count: firstWeights)
+        // then transposed into place (every entry written): the same sums,
+        // in the same order.
         var columns = [Float](repeating: 0, count: firstWeights)
-        columns.withUnsafeMutableBufferPointer { buffer in
-            guard let byColumn = buffer.baseAddress else { return }
-            for part in parts { part.firstLayer.add(intoColumns: byColumn, hidden: h) }
-            total.withUnsafeMutableBufferPointer { totalBuffer in
-                guard let weights = totalBuffer.baseAddress else { return }
-                Kernels.transpose(byColumn, rows: n, cols: h, into: weights)
+        var total = columns.withUnsafeMutableBufferPointer { buffer in
+            [Float](unsafeUninitializedCapacity: firstWeights) { totalBuffer, initialized in
+                if let byColumn = buffer.baseAddress, let weights = totalBuffer.baseAddress {
+                    for part in parts { part.firstLayer.add(intoColumns: byColumn, hidden: h) }
+                    Kernels.transpose(byColumn, rows: n, cols: h, into: weights)
+                }
+                initialized = firstWeights
             }
         }
         total += Parallel.sumInOrder(parts.map(\.rest), threads: threads)
