@@ -25,10 +25,17 @@ public enum StageBinary {
     /// glibc's allocator hands blocks over 128 KB to mmap and returns them to
     /// the kernel when freed, so the next such block comes back as fresh pages
     /// that fault in again (HDF5 callocs about 0.5 MB of metadata cache for
-    /// every file a stage opens). Blocks up to 16 MB now come from the heap
-    /// and up to 64 MB of freed heap stay mapped for reuse: a 3×3 evaluate
-    /// 842 → 712 page faults, 7.1 → 6.8 ms of CPU (`perf stat`, README
-    /// "Speed"). It changes where memory comes from, never what is computed.
+    /// every file a stage opens; a page fault costs about 3 µs on this VM).
+    /// Blocks up to 16 MB now come from the heap: a 3×3 evaluate 842 → 712
+    /// page faults, 7.1 → 6.8 ms of CPU (`perf stat`, README "Speed"). And
+    /// freed heap is never handed back while the process runs (trim
+    /// threshold 1 GB): with glibc's rule, a free that leaves more than the
+    /// threshold unused at the top of the heap gives all of it back, so at the
+    /// former 64 MB a 32×32 maze rollout (45 MB of steps joined from 45 MB of
+    /// chunks) gave its memory back every time and faulted it in again the
+    /// next (9.5M → 14M steps/s in `make bench`, 158k → 28k faults). The
+    /// stages are short-lived and their peak memory is unchanged. It changes
+    /// where memory comes from, never what is computed.
     public static func keepFreedMemory() { gg_keep_freed_memory() }
 
     static var usage: String {
