@@ -100,8 +100,11 @@ let package = Package(
             dependencies: ["CCPU"],
             cSettings: [.unsafeFlags(["-O2"])]
         ),
-        // The CPU features the C targets choose their paths by, asked once.
+        // The CPU features the C targets choose their paths by, asked once,
+        // and the CPUs this process may run on.
         .target(name: "CCPU"),
+        // snprintf of doubles for `String(cFormat:)`, without Swift's va_list builder.
+        .target(name: "CFormat"),
         .systemLibrary(
             name: "CCairo",
             pkgConfig: "cairo",
@@ -122,7 +125,7 @@ let package = Package(
         ),
         .target(
             name: "GridGRPO",
-            dependencies: ["CHDF5", "CDigest", "CKernels", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CHDF5", "CCPU", "CDigest", "CFormat", "CKernels", .product(name: "Yams", package: "Yams")],
             linkerSettings: hdf5Linking
         ),
         // `make bench`'s measurements start python3 and make: only the bench

@@ -1,4 +1,9 @@
+#define _GNU_SOURCE
 #include "gg_cpu.h"
+
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -37,4 +42,15 @@ int gg_cpu_has(int features) {
         __atomic_store_n(&known, found, __ATOMIC_RELEASE);
     }
     return (found & features) == features;
+}
+
+int gg_cpu_affinity_count(void) {
+#if defined(__linux__)
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+    return CPU_COUNT(&set);
+#else
+    return 0;
+#endif
 }

@@ -23,6 +23,20 @@ struct AtomicFileTests {
         #expect(contents(directory + "/empty") == "")
     }
 
+    /// The temporary sits beside the destination: its directory and name as
+    /// POSIX dirname and basename give them (hand-written values).
+    @Test func destinationSplitsIntoDirectoryAndName() {
+        let cases: [(String, String, String)] = [
+            ("eval.h5", ".", "eval.h5"), ("artifacts/iter-0001/eval.h5", "artifacts/iter-0001", "eval.h5"),
+            ("/tmp/x", "/tmp", "x"), ("/x", "/", "x"), ("a//b", "a", "b"), ("a/b/", "a", "b"), ("a/b//", "a", "b"),
+            ("./out", ".", "out"), ("../out", "..", "out"), ("//x", "/", "x"), ("a b/c d", "a b", "c d"), ("é/ü.h5", "é", "ü.h5"),
+        ]
+        for (path, directory, name) in cases {
+            let split = AtomicFile.split(path)
+            #expect(split.directory == directory && split.name == name, "\(path): \(split)")
+        }
+    }
+
     @Test func anExistingDestinationIsReplacedOnlyOnCommit() throws {
         let directory = temporaryDirectory("atomic-commit")
         defer { try? FileManager.default.removeItem(atPath: directory) }

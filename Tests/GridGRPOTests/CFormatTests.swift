@@ -28,7 +28,9 @@ struct CFormatTests {
         for (format, count) in Self.doubleFormats {
             for value in values {
                 let arguments = [CVarArg](repeating: value, count: count)
-                #expect(String(cFormat: format, arguments) == String(format: format, arguments: arguments), "\(format) \(value)")
+                let expected = String(format: format, arguments: arguments)
+                #expect(String(cFormat: format, arguments) == expected, "\(format) \(value)")
+                #expect(String(cFormat: format, doubles: [Double](repeating: value, count: count)) == expected, "\(format) \(value)")
             }
         }
     }
@@ -43,10 +45,30 @@ struct CFormatTests {
         #expect(String(cFormat: "%03ld", 7) == "007")
         let long = String(repeating: "x", count: 300)
         #expect(String(cFormat: long + "%.1f", 2.25) == long + "2.2")
+        #expect(String(cFormat: long + "%.1f", 2.25 as CVarArg) == long + "2.2")
+    }
+
+    /// Past four Doubles the Double overload hands them to the CVarArg path.
+    @Test func manyDoubles() {
+        let five: [Double] = [1, 2.5, -3, 0.125, 1e-3]
+        let format = "%.1f %.2f %.0f %.3f %g"
+        #expect(String(cFormat: format, doubles: five) == String(format: format, arguments: five))
+        #expect(String(cFormat: format, 1, 2.5, -3, 0.125, 1e-3) == "1.0 2.50 -3 0.125 0.001")
     }
 }
 
 private extension String {
+    /// `String(cFormat:)`'s Double overload with the values as an array.
+    init(cFormat format: String, doubles values: [Double]) {
+        switch values.count {
+        case 1: self.init(cFormat: format, values[0])
+        case 2: self.init(cFormat: format, values[0], values[1])
+        case 3: self.init(cFormat: format, values[0], values[1], values[2])
+        case 4: self.init(cFormat: format, values[0], values[1], values[2], values[3])
+        default: self.init(cFormat: format, values[0], values[1], values[2], values[3], values[4])
+        }
+    }
+
     /// `String(cFormat:)` with the arguments as an array, for the table above.
     init(cFormat format: String, _ arguments: [CVarArg]) {
         switch arguments.count {

@@ -28,8 +28,12 @@ public struct PolicyTable: Sendable {
     /// argmax_a π(a|s), ties to the lowest action.
     private(set) var greedy: [Int32]
 
-    /// States per forward batch when the whole table is filled up front.
-    static let chunkStates = 64
+    /// States per chunk of work when the whole table is filled up front
+    /// (about 0.2 ms of forward passes at h = 64): the tables of grids up to
+    /// 5×5 are one chunk and fill on the calling thread, where spreading
+    /// their 0.1 ms over two threads cost more in starting the threads than
+    /// it saved. The chunking never changes a state's row.
+    static let chunkStates = 1024
 
     /// An empty table, filled state by state as episodes reach new states.
     public init(world: GridWorld) {

@@ -29,9 +29,9 @@ public final class AtomicFile {
     /// earlier, killed writer of `path` left, and creates an empty temporary.
     public init(path: String) throws {
         self.path = path
-        let url = URL(fileURLWithPath: path)
-        directory = url.deletingLastPathComponent().path
-        temporaryPath = "\(directory)/.\(url.lastPathComponent).\(getpid()).tmp"
+        let (directory, name) = Self.split(path)
+        self.directory = directory
+        temporaryPath = "\(directory)/.\(name).\(getpid()).tmp"
         if let error = Self.createDirectories(directory) {
             finished = true
             throw GridGRPOError("\(path): cannot create directory \(directory) (\(Self.reason(error)))")
@@ -98,13 +98,27 @@ public final class AtomicFile {
     /// (`.NAME.PID.tmp` beside it). Only one stage writes a given output, so any
     /// such file belongs to an earlier, interrupted attempt.
     public static func removeStaleTemporaries(of path: String) {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        let prefix = "." + url.lastPathComponent + "."
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-            where entry.hasPrefix(prefix) && entry.hasSuffix(".tmp") {
-            unlink(directory + "/" + entry)
+        let (directory, name) = split(path)
+        let prefix = "." + name + "."
+        guard let listing = opendir(directory) else { return }
+        defer { closedir(listing) }
+        while let entry = readdir(listing) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if entryName.hasPrefix(prefix) && entryName.hasSuffix(".tmp") { unlink(directory + "/" + entryName) }
         }
+    }
+
+    /// A path's directory and last component, as POSIX `dirname` and
+    /// `basename` (trailing slashes ignored; a bare name's directory is ".",
+    /// a name under the root's is "/").
+    static func split(_ path: String) -> (directory: String, name: String) {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return (".", String(trimmed)) }
+        let name = String(trimmed[trimmed.index(after: slash)...])
+        var directory = trimmed[..<slash]
+        while directory.count > 1 && directory.hasSuffix("/") { directory = directory.dropLast() }
+        return (directory.isEmpty ? "/" : String(directory), name)
     }
 
     /// Writes all of `bytes` into the (empty) temporary.

@@ -66,10 +66,10 @@ extension Inspector {
     public static func text(_ rows: [EvaluationRow]) -> String {
         var lines = ["agent (row, col)  goal (row, col)  distance  moves  return   optimal  gap     reached"]
         for row in rows {
-            lines.append("(\(row.agent[0]), \(row.agent[1]))".padding(toLength: 18, withPad: " ", startingAt: 0)
-                         + "(\(row.goal[0]), \(row.goal[1]))".padding(toLength: 17, withPad: " ", startingAt: 0)
-                         + String(row.distance).padding(toLength: 10, withPad: " ", startingAt: 0)
-                         + String(row.length).padding(toLength: 7, withPad: " ", startingAt: 0)
+            lines.append("(\(row.agent[0]), \(row.agent[1]))".padded(to: 18)
+                         + "(\(row.goal[0]), \(row.goal[1]))".padded(to: 17)
+                         + String(row.distance).padded(to: 10)
+                         + String(row.length).padded(to: 7)
                          + String(cFormat: "%-8.3f %-8.3f %-7.3f ", row.returned, row.optimalReturn, row.gap) + (row.success ? "yes" : "no"))
         }
         return lines.joined(separator: "\n")

@@ -112,7 +112,7 @@ public enum Inspector {
             "  config      sha256:\(report.configDigest.prefix(16))…",
         ]
         for input in report.inputs {
-            lines.append("  input       \(input.role.padding(toLength: 10, withPad: " ", startingAt: 0)) \(input.name)  sha256:\(input.sha256.prefix(12))…")
+            lines.append("  input       \(input.role.padded(to: 10)) \(input.name)  sha256:\(input.sha256.prefix(12))…")
         }
         if !report.attributes.isEmpty {
             lines.append("  attributes")
@@ -122,13 +122,13 @@ public enum Inspector {
         }
         lines.append("  datasets")
         let width = max(20, report.datasets.map(\.path.count).max() ?? 0)
-        lines.append("    " + "path".padding(toLength: width, withPad: " ", startingAt: 0) + "  type     shape          min        max        mean       norm")
+        lines.append("    " + "path".padded(to: width) + "  type     shape          min        max        mean       norm")
         for d in report.datasets {
             let shape = "[" + d.shape.map(String.init).joined(separator: ", ") + "]"
-            lines.append("    " + d.path.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                         + d.type.padding(toLength: 8, withPad: " ", startingAt: 0) + " "
-                         + shape.padding(toLength: 14, withPad: " ", startingAt: 0)
-                         + [d.min, d.max, d.mean, d.norm].map { format($0).padding(toLength: 10, withPad: " ", startingAt: 0) }.joined(separator: " "))
+            lines.append("    " + d.path.padded(to: width) + "  "
+                         + d.type.padded(to: 8) + " "
+                         + shape.padded(to: 14)
+                         + [d.min, d.max, d.mean, d.norm].map { format($0).padded(to: 10) }.joined(separator: " "))
         }
         return lines.joined(separator: "\n")
     }

@@ -8,7 +8,7 @@ import Foundation
 public enum Parallel {
     /// The number of worker threads for a `threads` setting: 0 means every core.
     public static func workerCount(_ threads: Int) -> Int {
-        threads > 0 ? threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        threads > 0 ? threads : AvailableCores.count
     }
 
     /// `body(chunk)` for every chunk in `0..<chunkCount`, on up to `threads`

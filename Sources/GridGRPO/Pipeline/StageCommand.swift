@@ -110,7 +110,7 @@ public enum StageCommand {
             }
             text += "\nOPTIONS:\n"
             for flag in flags {
-                text += "  " + flag.flag.padding(toLength: 14, withPad: " ", startingAt: 0) + wrap(flag.help, indent: String(repeating: " ", count: 16)).dropFirst(16) + "\n"
+                text += "  " + flag.flag.padded(to: 14) + wrap(flag.help, indent: String(repeating: " ", count: 16)).dropFirst(16) + "\n"
             }
             text += "  -h, --help    Show this help.\n\n"
         }

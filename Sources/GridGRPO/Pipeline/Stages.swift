@@ -8,7 +8,7 @@ public enum Stages {
     static func number(_ value: Double) -> String { String(cFormat: "%.3f", value) }
 
     static func label(_ stage: Stage, _ iteration: Int) -> String {
-        stage.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + StageGraph.iterationDirectory(iteration) + "  "
+        stage.rawValue.padded(to: 11) + StageGraph.iterationDirectory(iteration) + "  "
     }
 
     static func checkIteration(_ iteration: Int, _ config: PipelineConfig, from first: Int) throws {

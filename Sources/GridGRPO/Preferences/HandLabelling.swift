@@ -51,7 +51,7 @@ public enum HandLabelling {
         var lines = [header, String(repeating: "─", count: width * 2 + 3)]
         for row in 0..<max(left.count, right.count) {
             let a = row < left.count ? left[row] : "", b = row < right.count ? right[row] : ""
-            lines.append(a.padding(toLength: width, withPad: " ", startingAt: 0) + " │ " + b)
+            lines.append(a.padded(to: width) + " │ " + b)
         }
         return lines.joined(separator: "\n")
     }

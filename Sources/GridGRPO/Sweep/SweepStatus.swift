@@ -62,7 +62,7 @@ public enum SweepStatus {
         let width = min(60, (lines.map(\.run.count).max() ?? 0) + 2)
         var text = ["sweep '\(plan.sweep.name)': \(plan.runs.count) runs in \(plan.directory)/: \(summary)"]
         for line in lines {
-            text.append(line.run.padding(toLength: max(width, line.run.count + 1), withPad: " ", startingAt: 0)
+            text.append(line.run.padded(to: max(width, line.run.count + 1))
                         + line.state.description + (line.job.map { "  [Slurm \($0)]" } ?? ""))
         }
         let aggregate = plan.directory + "/" + SweepAggregateFiles.data

@@ -8,7 +8,7 @@ public final class HDF5Reader {
     private let file: HDF5ID
 
     public init(path: String) throws {
-        gg_h5_silence_errors()
+        gg_h5_configure_library()
         self.path = path
         try InputFile.checkRegular(path)
         guard H5Fis_hdf5(path) > 0 else { throw GridGRPOError("\(path): not an HDF5 file (truncated or damaged?)") }

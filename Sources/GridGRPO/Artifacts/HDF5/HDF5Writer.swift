@@ -11,7 +11,7 @@ public final class HDF5Writer {
     public let root: HDF5Group
 
     public init(path: String) throws {
-        gg_h5_silence_errors()
+        gg_h5_configure_library()
         self.path = path
         output = try AtomicFile(path: path)
         let fcpl = HDF5Properties.objectCreation(gg_h5p_file_create())

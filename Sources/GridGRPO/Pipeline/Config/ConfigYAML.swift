@@ -18,9 +18,15 @@ enum ConfigYAML {
         "false": false, "False": false, "FALSE": false, "no": false, "No": false, "NO": false, "off": false, "Off": false, "OFF": false,
     ]
 
-    /// The document of `text`, or nil for an empty one; throws Yams' parse errors.
+    /// The document of `text`, or nil for an empty one; throws Yams' parse
+    /// errors. Tags are not resolved (`.basic`: the readers type each value
+    /// themselves) and nothing is constructed (an empty `Constructor`: Yams'
+    /// default one builds its tables of every YAML type first). The encoding
+    /// is named rather than Yams' `.default`, which reads the environment
+    /// variable YAMS_DEFAULT_ENCODING and prints a line when it is set: the
+    /// config's meaning does not depend on the environment.
     static func compose(_ text: String) throws -> Node? {
-        try Yams.compose(yaml: text, .basic)
+        try Yams.compose(yaml: text, .basic, Constructor([:], [:], [:]), .utf8)
     }
 
     /// A plain scalar's boolean; nil for any other text or a quoted scalar.

@@ -38,7 +38,7 @@ struct StrictReader {
 
     func number<T: ConfigNumber>(_ key: String, in range: ClosedRange<T>) throws -> T? {
         guard let node = values[key] else { return nil }
-        guard let scalar = node.scalar, let value = T.construct(from: scalar) else {
+        guard let scalar = node.scalar, let value = T.configValue(of: scalar) else {
             throw GridGRPOError("key '\(name(key))' must be \(T.configKind) in \(range.lowerBound)...\(range.upperBound)")
         }
         if let double = value as? Double, !double.isFinite {
