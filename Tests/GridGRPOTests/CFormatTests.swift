@@ -53,7 +53,7 @@ struct CFormatTests {
         let five: [Double] = [1, 2.5, -3, 0.125, 1e-3]
         let format = "%.1f %.2f %.0f %.3f %g"
         #expect(String(cFormat: format, doubles: five) == String(format: format, arguments: five))
-        #expect(String(cFormat: format, 1, 2.5, -3, 0.125, 1e-3) == "1.0 2.50 -3 0.125 0.001")
+        #expect(String(cFormat: format, 1.0, 2.5, -3.0, 0.125, 1e-3) == "1.0 2.50 -3 0.125 0.001")
     }
 }
 
