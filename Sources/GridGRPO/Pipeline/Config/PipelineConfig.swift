@@ -45,7 +45,7 @@ public struct PipelineConfig: ConfigSection {
                  "where preferences come from: the true return (the blog), a simulated labeller or a person, and the reward model learned from their labels; left out of the canonical JSON while entirely at its defaults",
                  omittedAtDefault: true),
         .number("threads", \.threads, in: 0...256,
-                "worker threads of the stages that split work, 0 = every core; work is cut into fixed chunks combined "
+                "worker threads of the stages that split work, 0 = every core the process may use (its CPU affinity, lowered to a cgroup CPU quota); work is cut into fixed chunks combined "
                     + "in a fixed order, so no artifact depends on it and it is in no stamp; `--threads` overrides it per stage"),
     ]
 
