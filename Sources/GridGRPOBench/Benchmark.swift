@@ -119,6 +119,13 @@ public enum Benchmark {
         }
     }
 
+    /// How many times the two start-up timings (`--help`, the 3×3 evaluate)
+    /// run: each is a few milliseconds, and on this shared machine the
+    /// other tenant's load moves a run's time by up to 0.5 ms, so the fastest
+    /// of 21 (before 2026-11-27, 23:00) depended on the hour more than on the
+    /// code; 101 runs take half a second.
+    static let startUpRepetitions = 101
+
     /// Wall seconds from spawning `executable` to its exit (fastest of `repetitions`).
     public static func processSeconds(_ executable: String, _ arguments: [String], repetitions: Int = 21) throws -> Double {
         var fastest = Double.infinity
