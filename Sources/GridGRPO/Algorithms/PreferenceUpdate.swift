@@ -35,41 +35,48 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
             let cells = world.cellCount
             let policy = agent.policy, value = valueNet
             // The two networks are independent but for the advantages (the
-            // value net's outputs): each phase runs them side by side, on
-            // half the threads each (`Parallel.both`); one thread, one after
-            // the other. Either way each network's numbers are the same.
-            let (valueActivations, policyActivations) = Parallel.both(threads: threads) { threads in
-                value.forward(agents: batch.agents, goals: batch.goals, cellCount: cells, threads: threads)
-            } _: { threads in
-                policy.forward(agents: batch.agents, goals: batch.goals, cellCount: cells, threads: threads)
-            }
-            let values = valueActivations.output
-            let rawAdvantages = zip(returns, values).map { $0 - $1 }
-            if epoch == 0 { advantageSum += rawAdvantages.reduce(0.0) { $0 + Double($1) } }
-            let advantages = config.advantageNormalization.applied(to: rawAdvantages)
-
+            // value net's outputs): they run side by side, on half the threads
+            // each (`Parallel.both`), the value side handing the advantages
+            // over as soon as its forward pass gives them; and the policy's
+            // side (its loss, then a longer backward pass) being the longer,
+            // the value side, done with its gradient, helps with the policy's
+            // gradient chunks (`SharedChunks`; the sum's order stays the
+            // chunks'). With one thread: the value side, then the policy's.
+            // Either way each network's numbers are the same.
             let policyOptimizer = agent.policyOptimizer, valueOptimizerNow = valueOptimizer
+            let advantagesReady = Handoff<[Float]>()
+            let policyChunks = SharedChunks<GradientJob.Part>(count: GradientJob.chunkCount(samples: batch.agents.count))
             let (valueStep, policyStep) = Parallel.both(threads: threads) { threads in
+                let valueActivations = value.forward(agents: batch.agents, goals: batch.goals, cellCount: cells, threads: threads)
+                let values = valueActivations.output
+                let rawAdvantages = zip(returns, values).map { $0 - $1 }
+                advantagesReady.put(config.advantageNormalization.applied(to: rawAdvantages))
                 let mse = meanSquaredError(predictions: values, targets: returns)
                 let gradient = value.gradient(agents: batch.agents, goals: batch.goals, cellCount: cells,
                                               activations: valueActivations, outputGradient: mse.gradient, threads: threads)
+                policyChunks.help(threads: threads)
                 var network = value, optimizer = valueOptimizerNow
                 optimizer.apply(gradient, to: &network.parameters, config.valueAdam, threads: threads)
-                return (network: network, optimizer: optimizer, gradient: gradient, loss: mse.loss)
+                return (network: network, optimizer: optimizer, gradient: gradient, loss: mse.loss,
+                        advantageSum: rawAdvantages.reduce(0.0) { $0 + Double($1) })
             } _: { threads in
+                let policyActivations = policy.forward(agents: batch.agents, goals: batch.goals, cellCount: cells, threads: threads)
                 var surrogate = ppoClippedLoss(logits: policyActivations.output, actions: batch.actions,
-                                               oldLogProbs: batch.oldLogProbs, advantages: advantages, epsilon: epsilon)
+                                               oldLogProbs: batch.oldLogProbs, advantages: advantagesReady.take(), epsilon: epsilon)
                 if config.entropyCoefficient > 0 {
                     let bonus = addEntropyBonus(logits: policyActivations.output, coefficient: Float(config.entropyCoefficient),
                                                 to: &surrogate.logitGradient)
                     surrogate.loss += bonus.loss
                 }
-                let gradient = policy.gradient(agents: batch.agents, goals: batch.goals, cellCount: cells,
-                                               activations: policyActivations, outputGradient: surrogate.logitGradient, threads: threads)
+                let job = GradientJob(network: policy, agents: batch.agents, goals: batch.goals, cellCount: cells, actions: nil,
+                                      activations: policyActivations, outputGradient: surrogate.logitGradient)
+                policyChunks.publish { job.chunk($0) }
+                let gradient = job.total(policyChunks.finish(threads: threads), threads: threads)
                 var network = policy, optimizer = policyOptimizer
                 optimizer.apply(gradient, to: &network.parameters, config.policyAdam, threads: threads)
                 return (network: network, optimizer: optimizer, gradient: gradient, surrogate: surrogate)
             }
+            if epoch == 0 { advantageSum += valueStep.advantageSum }
             agent.policy = policyStep.network
             agent.policyOptimizer = policyStep.optimizer
             valueNet = valueStep.network

@@ -239,34 +239,77 @@ extension MLP {
     }
 
     /// ∂loss/∂parameters for the batch: each fixed chunk of samples into its
-    /// own buffer (on `threads` threads), then the chunks summed in order.
-    ///
-    /// A chunk's buffer holds every parameter but the first layer's weights,
-    /// whose gradient it keeps as the few input columns its samples touched
-    /// (two per sample; the input has 2N² columns): so a chunk's cost does not
-    /// grow with the grid. The sum is the same bits as dense buffers summed in
-    /// order: a buffer's untouched entries are +0, and adding +0 to a sum
-    /// that started from +0 never changes it (no entry is ever −0).
+    /// own buffer (on `threads` threads), then the chunks summed in order
+    /// (`GradientJob`), so the bits do not depend on the thread count.
     public func gradient(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]? = nil, activations: Activations,
                          outputGradient: [Float], threads: Int) -> [Float] {
-        let count = activations.count
-        let h = hiddenSize, n = inputSize, firstWeights = offsets.b0
-        let chunkCount = max(1, (count + Self.samplesPerChunk - 1) / Self.samplesPerChunk)
-        let upperLayers = self.upperLayers
-        let parts = Parallel.map(chunks: chunkCount, threads: threads) { chunk -> (rest: [Float], firstLayer: SparseFirstLayer) in
-            var rest = [Float](repeating: 0, count: parameters.count - firstWeights)
-            var firstLayer = SparseFirstLayer(inputSize: n)
-            let range = (chunk * Self.samplesPerChunk)..<min(count, (chunk + 1) * Self.samplesPerChunk)
-            rest.withUnsafeMutableBufferPointer { buffer in
-                guard let base = buffer.baseAddress else { return }
-                backward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, activations: activations,
-                         outputGradient: outputGradient, samples: range, upperLayers: upperLayers, rest: base, firstLayer: &firstLayer)
-            }
-            return (rest, firstLayer)
+        let job = GradientJob(network: self, agents: agents, goals: goals, cellCount: cellCount, actions: actions,
+                              activations: activations, outputGradient: outputGradient)
+        return job.total(Parallel.map(chunks: job.chunkCount, threads: threads) { job.chunk($0) }, threads: threads)
+    }
+}
+
+/// `MLP.gradient` in its two steps, for a caller that spreads the chunks
+/// itself (`SharedChunks`): each chunk of samples into its own buffer
+/// (`chunk`), then the chunks summed in order (`total`). Any thread may run
+/// any chunk: the sum's order is fixed by the chunk numbers.
+struct GradientJob: Sendable {
+    let network: MLP
+    let agents: [Int], goals: [Int], cellCount: Int, actions: [Int]?
+    let activations: MLP.Activations
+    let outputGradient: [Float]
+    /// W1 on, aligned, shared by every chunk.
+    let upperLayers: AlignedFloats
+
+    init(network: MLP, agents: [Int], goals: [Int], cellCount: Int, actions: [Int]?, activations: MLP.Activations,
+         outputGradient: [Float]) {
+        self.network = network
+        self.agents = agents
+        self.goals = goals
+        self.cellCount = cellCount
+        self.actions = actions
+        self.activations = activations
+        self.outputGradient = outputGradient
+        upperLayers = network.upperLayers
+    }
+
+    /// Chunks of `MLP.samplesPerChunk` samples (at least one) for a batch of `samples`.
+    static func chunkCount(samples: Int) -> Int { max(1, (samples + MLP.samplesPerChunk - 1) / MLP.samplesPerChunk) }
+
+    var chunkCount: Int { Self.chunkCount(samples: activations.count) }
+
+    /// One chunk's gradient: every parameter but the first layer's weights,
+    /// and those as the few input columns its samples touched (two per
+    /// sample; the input has 2N² columns): so a chunk's cost does not grow
+    /// with the grid.
+    func chunk(_ chunk: Int) -> Part {
+        let firstWeights = network.offsets.b0
+        var rest = [Float](repeating: 0, count: network.parameters.count - firstWeights)
+        var firstLayer = SparseFirstLayer(inputSize: network.inputSize)
+        let range = (chunk * MLP.samplesPerChunk)..<min(activations.count, (chunk + 1) * MLP.samplesPerChunk)
+        rest.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            network.backward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, activations: activations,
+                             outputGradient: outputGradient, samples: range, upperLayers: upperLayers, rest: base,
+                             firstLayer: &firstLayer)
         }
-        // ∂W0 summed column by column (each contiguous, `inputSize × h`),
-        // then transposed into place (every entry written): the same sums,
-        // in the same order.
+        return Part(rest: rest, firstLayer: firstLayer)
+    }
+
+    /// A chunk's gradient: the dense part (`rest`, every parameter from b0
+    /// on) and the first layer's touched columns.
+    struct Part: Sendable {
+        let rest: [Float]
+        let firstLayer: SparseFirstLayer
+    }
+
+    /// The chunks (`chunk(0)`, `chunk(1)`, … in order) summed: the same bits
+    /// as dense buffers summed in order, a buffer's untouched entries being +0
+    /// (adding +0 to a sum that started from +0 never changes it; no entry is
+    /// ever −0). ∂W0 is summed column by column (each contiguous,
+    /// `inputSize × h`), then transposed into place (every entry written).
+    func total(_ parts: [Part], threads: Int) -> [Float] {
+        let h = network.hiddenSize, n = network.inputSize, firstWeights = network.offsets.b0
         var columns = [Float](repeating: 0, count: firstWeights)
         var total = columns.withUnsafeMutableBufferPointer { buffer in
             [Float](unsafeUninitializedCapacity: firstWeights) { totalBuffer, initialized in

@@ -1,0 +1,25 @@
+import Glibc
+import Synchronization
+
+/// A value one side of a `Parallel.both` hands to the other: `put` once,
+/// `take` waits until it is there. Only the second closure of `both` may
+/// `take` what the first `put`s: with one thread `both` runs the first to
+/// its end before starting the second, so the wait never deadlocks.
+final class Handoff<T: Sendable>: @unchecked Sendable {
+    private var value: T?
+    private let ready = Atomic<Bool>(false)
+
+    init() {}
+
+    func put(_ newValue: T) {
+        value = newValue
+        ready.store(true, ordering: .releasing)
+    }
+
+    /// The value, once `put` (waiting, yielding the processor, until then).
+    func take() -> T {
+        while !ready.load(ordering: .acquiring) { sched_yield() }
+        guard let value else { preconditionFailure("Handoff: ready without a value") }
+        return value
+    }
+}
