@@ -11,21 +11,42 @@ public enum StageCommand {
         let message: String
     }
 
+    /// A flag a stage accepts: its name, whether it must be given, and its
+    /// help, written only when read (`--help`, a missing flag's error): a
+    /// stage parsing its arguments builds none of the texts (0.2 ms of every
+    /// stage's start, mostly generic code run once).
+    public struct Flag {
+        public let flag: String
+        public let required: Bool
+        private let text: () -> String
+        public var help: String { text() }
+
+        init(_ flag: String, required: Bool = false, help: @escaping () -> String) {
+            self.flag = flag
+            self.required = required
+            text = help
+        }
+    }
+
     /// The flags `stage` accepts (any config: `PipelineConfig.variants`), in `--help` order, with their help.
-    public static func flags(of stage: Stage) -> [(flag: String, help: String, required: Bool)] {
-        var flags: [(String, String, Bool)] = [("--config", "The run's pipeline config (YAML).", true)]
+    public static func flags(of stage: Stage) -> [Flag] {
+        var flags = [Flag("--config", required: true) { "The run's pipeline config (YAML)." }]
         var roles: [InputRole] = []
         for variant in PipelineConfig.variants where stage.isPart(of: variant) {
             for input in stage.inputs(for: variant) where !roles.contains(input.role) { roles.append(input.role) }
         }
-        flags += roles.map { ($0.flag, $0.help + ".", false) }
-        if stage.takesIteration { flags.append(("--iteration", "The iteration N this stage runs at.", true)) }
+        flags += roles.map { role in Flag(role.flag) { role.help + "." } }
+        if stage.takesIteration { flags.append(Flag("--iteration", required: true) { "The iteration N this stage runs at." }) }
         if stage.takesThreads {
-            flags.append(("--threads", "Worker threads (default: the config's `threads`; 0 = every core). The output is the same bytes whatever the count.", false))
+            flags.append(Flag("--threads") {
+                "Worker threads (default: the config's `threads`; 0 = every core). The output is the same bytes whatever the count."
+            })
         }
-        flags += stage.switches.map { ($0.flag, $0.help, false) }
-        flags.append(("--record", "Append the stage's timing record (a JSON line) to this file, e.g. the run's \(StageRecord.fileName).", false))
-        flags.append(("--output", "Where to write \(Set(PipelineConfig.Algorithm.allCases.map(stage.output(for:))).sorted().joined(separator: " or ")).", true))
+        flags += stage.switches.map { option in Flag(option.flag) { option.help } }
+        flags.append(Flag("--record") { "Append the stage's timing record (a JSON line) to this file, e.g. the run's \(StageRecord.fileName)." })
+        flags.append(Flag("--output", required: true) {
+            "Where to write \(Set(PipelineConfig.Algorithm.allCases.map(stage.output(for:))).sorted().joined(separator: " or "))."
+        })
         return flags
     }
 
