@@ -57,8 +57,9 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
                 policyChunks.help(threads: threads)
                 var network = value, optimizer = valueOptimizerNow
                 optimizer.apply(gradient, to: &network.parameters, config.valueAdam, threads: threads)
+                // The mean advantage is reported for the first epoch only.
                 return (network: network, optimizer: optimizer, gradient: gradient, loss: mse.loss,
-                        advantageSum: rawAdvantages.reduce(0.0) { $0 + Double($1) })
+                        advantageSum: epoch == 0 ? rawAdvantages.reduce(0.0) { $0 + Double($1) } : 0)
             } _: { threads in
                 let policyActivations = policy.forward(agents: batch.agents, goals: batch.goals, cellCount: cells, threads: threads)
                 var surrogate = ppoClippedLoss(logits: policyActivations.output, actions: batch.actions,

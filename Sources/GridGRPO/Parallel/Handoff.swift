@@ -19,10 +19,16 @@ final class Handoff<T: Sendable>: @unchecked Sendable {
         ready.store(true, ordering: .releasing)
     }
 
+    /// The value if it has been `put`, nil if not yet (never waits).
+    func peek() -> T? {
+        ready.load(ordering: .acquiring) ? value : nil
+    }
+
     /// The value, once `put` (waiting, yielding the processor, until then).
     func take() -> T {
-        while !ready.load(ordering: .acquiring) { sched_yield() }
-        guard let value else { preconditionFailure("Handoff: ready without a value") }
-        return value
+        while true {
+            if let value = peek() { return value }
+            sched_yield()
+        }
     }
 }

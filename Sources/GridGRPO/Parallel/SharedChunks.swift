@@ -14,9 +14,9 @@ import Synchronization
 /// (helper first, then owner) the owner simply runs every chunk.
 final class SharedChunks<T: Sendable>: @unchecked Sendable {
     let count: Int
-    private var body: (@Sendable (Int) -> T)?
+    /// The work, once published.
+    private let work = Handoff<@Sendable (Int) -> T>()
     private let slots: UnsafeMutablePointer<T?>
-    private let published = Atomic<Bool>(false)
     private let next = Atomic<Int>(0)
     private let done = Atomic<Int>(0)
 
@@ -32,9 +32,8 @@ final class SharedChunks<T: Sendable>: @unchecked Sendable {
     }
 
     /// Makes the work available; call once, from the owner, before `finish`.
-    func publish(_ work: @escaping @Sendable (Int) -> T) {
-        body = work
-        published.store(true, ordering: .releasing)
+    func publish(_ body: @escaping @Sendable (Int) -> T) {
+        work.put(body)
     }
 
     /// `help()` on `threads` threads.
@@ -44,7 +43,7 @@ final class SharedChunks<T: Sendable>: @unchecked Sendable {
 
     /// Runs unclaimed chunks until none is left; nothing if the work is not published yet.
     func help() {
-        guard published.load(ordering: .acquiring), let body else { return }
+        guard let body = work.peek() else { return }
         while true {
             let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
             guard chunk < count else { return }

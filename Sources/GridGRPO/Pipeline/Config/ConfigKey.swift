@@ -171,12 +171,13 @@ extension ConfigNumber {
     }
 }
 
-extension FixedWidthInteger {
+extension ConfigNumber where Self: FixedWidthInteger {
     /// "0", or an optional sign and digits without a leading zero.
     public static func isPlain(_ text: Substring.UTF8View) -> Bool {
+        if text.elementsEqual("0".utf8) { return true }
         let digits = text.first == UInt8(ascii: "-") || text.first == UInt8(ascii: "+") ? text.dropFirst() : text
-        guard let first = digits.first, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return false }
-        return first != UInt8(ascii: "0") || (digits.count == 1 && digits.count == text.count)
+        guard let first = digits.first, first != UInt8(ascii: "0") else { return false }
+        return digits.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 }
 
@@ -197,8 +198,11 @@ extension Double: ConfigNumber {
     /// Digits, signs, `.`, `e` and `E` only.
     public static func isPlain(_ text: Substring.UTF8View) -> Bool {
         !text.isEmpty && text.allSatisfy { byte in
-            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || [UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                                                                      UInt8(ascii: "e"), UInt8(ascii: "E")].contains(byte)
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                 UInt8(ascii: "e"), UInt8(ascii: "E"): true
+            default: false
+            }
         }
     }
     public var configJSON: JSONText { .double(self) }
