@@ -176,6 +176,37 @@ GG_INLINE void forward_tail_body(ptrdiff_t h, ptrdiff_t o, const float *upper, c
     for (ptrdiff_t m = 0; m < o; m++) out[m] = dot_body(h, w2 + m * h, hidden2, b2[m]);
 }
 
+/// The backward pass's per-sample part for `n` samples (`upper` as
+/// [W1, b1, W2, b2], W1 as stored: row k holds unit k's weights from layer 1).
+GG_INLINE void backward_samples_body(ptrdiff_t n, ptrdiff_t h, ptrdiff_t o, const float *upper, const float *hidden1,
+                                     const float *hidden2, const float *output_gradient, float *hidden2_gradient,
+                                     float *hidden1_gradient, float *b0_gradient, float *b1_gradient, float *b2_gradient,
+                                     ptrdiff_t (*gather)(ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, int32_t *, float *)) {
+    const float *w1 = upper, *w2 = upper + h * h + h;
+    for (ptrdiff_t s = 0; s < n; s++) {
+        const float *d_out = output_gradient + s * o;
+        float *d2 = hidden2_gradient + s * h, *d1 = hidden1_gradient + s * h;
+        for (ptrdiff_t m = 0; m < o; m++) {
+            if (d_out[m] != 0) b2_gradient[m] += d_out[m];
+        }
+        weighted_row_sum_body(o, h, w2, h, d_out, 1, NULL, d2, gather);
+        relu_backward_body(h, hidden2 + s * h, d2, b1_gradient);
+        weighted_row_sum_body(h, h, w1, h, d2, 1, NULL, d1, gather);
+        relu_backward_body(h, hidden1 + s * h, d1, b0_gradient);
+    }
+}
+
+GG_INLINE void add_rows_body(ptrdiff_t count, ptrdiff_t columns, const float *rows, const int32_t *source_rows, float *targets,
+                             const int32_t *target_rows) {
+    for (ptrdiff_t i = 0; i < count; i++) {
+        const float *x = rows + (ptrdiff_t)source_rows[i] * columns;
+        float *y = targets + (ptrdiff_t)target_rows[i] * columns;
+        ptrdiff_t c = 0;
+        for (; c + 8 <= columns; c += 8) store8(y + c, load8(y + c) + load8(x + c));
+        for (; c < columns; c++) y[c] += x[c];
+    }
+}
+
 GG_INLINE void adam_step_body(ptrdiff_t n, const gg_adam_constants k, float *m, float *v, float *p, const float *g) {
     ptrdiff_t i = 0;
     const v8 b1 = splat8(k.beta1), c1 = splat8(k.one_minus_beta1), b2 = splat8(k.beta2), c2 = splat8(k.one_minus_beta2);
@@ -315,13 +346,25 @@ __attribute__((target("avx2,fma"))) static void transpose_avx2(ptrdiff_t rows, p
                                                  float *hidden2, float *out) {                                     \
         forward_tail_body(h, o, upper, hidden1, hidden2, out, gather);                                             \
     }                                                                                                              \
+    attributes static void backward_samples_##suffix(                                                             \
+        ptrdiff_t n, ptrdiff_t h, ptrdiff_t o, const float *upper, const float *hidden1, const float *hidden2,      \
+        const float *output_gradient, float *hidden2_gradient, float *hidden1_gradient, float *b0_gradient,         \
+        float *b1_gradient, float *b2_gradient) {                                                                  \
+        backward_samples_body(n, h, o, upper, hidden1, hidden2, output_gradient, hidden2_gradient, hidden1_gradient, \
+                              b0_gradient, b1_gradient, b2_gradient, gather);                                      \
+    }                                                                                                              \
+    attributes static void add_rows_##suffix(ptrdiff_t count, ptrdiff_t columns, const float *rows,                  \
+                                             const int32_t *source_rows, float *targets, const int32_t *target_rows) { \
+        add_rows_body(count, columns, rows, source_rows, targets, target_rows);                                    \
+    }                                                                                                              \
     attributes static void adam_step_##suffix(ptrdiff_t n, gg_adam_constants k, float *m, float *v, float *p,        \
                                               const float *g) {                                                    \
         adam_step_body(n, k, m, v, p, g);                                                                          \
     }                                                                                                              \
     static const gg_kernel_table table_##suffix = {axpy_##suffix, dot_##suffix, weighted_row_sum_##suffix,          \
                                                    relu_backward_##suffix, adam_step_##suffix, transpose,   \
-                                                   forward_tail_##suffix};
+                                                   forward_tail_##suffix, backward_samples_##suffix,       \
+                                                   add_rows_##suffix};
 
 GG_DEFINE_PATH(scalar, , gather_nonzero_scalar, transpose_scalar)
 #if defined(__x86_64__)

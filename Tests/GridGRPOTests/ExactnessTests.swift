@@ -230,8 +230,79 @@ struct ExactnessTests {
             let expected = (0..<(rowCount * columns)).map { i in matrix[(i % rowCount) * columns + i / rowCount] }
             #expect(out.map(\.bitPattern) == expected.map(\.bitPattern), "\(path.rawValue) transpose \(rowCount)×\(columns)")
         }
+        try checkBackwardSamples(kernels, path: path, values: values)
+        // `add_rows`: plain additions in pair order, a target row recurring.
+        for (count, columns) in [(0, 8), (1, 1), (5, 7), (9, 64), (12, 67)] {
+            let rowCount = 4, targetCount = 3
+            let rows = values(rowCount * columns), initial = values(targetCount * columns)
+            let sourceRows = (0..<count).map { Int32(($0 * 3) % rowCount) }, targetRows = (0..<count).map { Int32(($0 * 2) % targetCount) }
+            var targets = initial
+            rows.withUnsafeBufferPointer { r in targets.withUnsafeMutableBufferPointer { t in
+                if let rp = r.baseAddress, let tp = t.baseAddress {
+                    kernels.pointee.add_rows(count, columns, rp, sourceRows, tp, targetRows)
+                }
+            } }
+            var expected = initial
+            for i in 0..<count {
+                for c in 0..<columns {
+                    expected[Int(targetRows[i]) * columns + c] += rows[Int(sourceRows[i]) * columns + c]
+                }
+            }
+            #expect(targets.map(\.bitPattern) == expected.map(\.bitPattern), "\(path.rawValue) add_rows, \(count) pairs of \(columns)")
+        }
         // The rules are not vacuous: unfused arithmetic gives other bits on these inputs.
         #expect(unfusedWouldDiffer)
+    }
+
+    /// `backward_samples` against the rules written out sample by sample
+    /// (`Rules.weightedRowSum`, ReLU's pass-or-+0, bias sums in sample
+    /// order), with exact zeros of both signs and a NaN among the output
+    /// gradients (its bias entry is added, its row of W2 is not skipped).
+    static func checkBackwardSamples(_ kernels: UnsafePointer<gg_kernel_table>, path: Kernels.Path,
+                                     values: (Int) -> [Float]) throws {
+        for (n, h, o) in [(1, 8, 4), (5, 64, 4), (9, 40, 1), (3, 5, 3)] {
+            let upper = values(h * h + h + o * h + o)
+            let hidden1 = values(n * h).map { max($0, 0) }, hidden2 = values(n * h).map { max($0, 0) }
+            var outputGradient = values(n * o)
+            if n == 5 { outputGradient[6] = .nan }
+            let biases = values(2 * h + o)
+            var dh2 = [Float](repeating: 9, count: n * h), dh1 = dh2, b0 = Array(biases[0..<h]), b1 = Array(biases[h..<(2 * h)])
+            var b2 = Array(biases[(2 * h)...])
+            upper.withUnsafeBufferPointer { u in hidden1.withUnsafeBufferPointer { x1 in hidden2.withUnsafeBufferPointer { x2 in
+                outputGradient.withUnsafeBufferPointer { g in dh2.withUnsafeMutableBufferPointer { d2 in dh1.withUnsafeMutableBufferPointer { d1 in
+                    b0.withUnsafeMutableBufferPointer { c0 in b1.withUnsafeMutableBufferPointer { c1 in b2.withUnsafeMutableBufferPointer { c2 in
+                        guard let up = u.baseAddress, let x1p = x1.baseAddress, let x2p = x2.baseAddress, let gp = g.baseAddress,
+                              let d2p = d2.baseAddress, let d1p = d1.baseAddress, let c0p = c0.baseAddress, let c1p = c1.baseAddress,
+                              let c2p = c2.baseAddress else { return }
+                        kernels.pointee.backward_samples(n, h, o, up, x1p, x2p, gp, d2p, d1p, c0p, c1p, c2p)
+                    } } }
+                } } }
+            } } }
+            let w1 = (0..<h).map { Array(upper[($0 * h)..<($0 * h + h)]) }
+            let w2 = (0..<o).map { Array(upper[(h * h + h + $0 * h)..<(h * h + h + $0 * h + h)]) }
+            var e0 = Array(biases[0..<h]), e1 = Array(biases[h..<(2 * h)]), e2 = Array(biases[(2 * h)...])
+            var e2Expected: [Float] = [], e1Expected: [Float] = []
+            let zeros = [Float](repeating: 0, count: h)
+            for s in 0..<n {
+                let dOut = Array(outputGradient[(s * o)..<(s * o + o)])
+                for m in 0..<o where dOut[m] != 0 { e2[m] += dOut[m] }
+                var d2 = Rules.weightedRowSum(w2, coefficients: dOut, initial: zeros)
+                for k in 0..<h {
+                    if !(hidden2[s * h + k] > 0) { d2[k] = 0 }
+                    e1[k] += d2[k]
+                }
+                var d1 = Rules.weightedRowSum(w1, coefficients: d2, initial: zeros)
+                for j in 0..<h {
+                    if !(hidden1[s * h + j] > 0) { d1[j] = 0 }
+                    e0[j] += d1[j]
+                }
+                e2Expected += d2
+                e1Expected += d1
+            }
+            let same = { (a: [Float], b: [Float]) in zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) } }
+            #expect(same(dh2, e2Expected) && same(dh1, e1Expected), "\(path.rawValue) backward_samples ∂h, n \(n), h \(h), o \(o)")
+            #expect(same(b0, e0) && same(b1, e1) && same(b2, e2), "\(path.rawValue) backward_samples biases, n \(n), h \(h), o \(o)")
+        }
     }
 
     @Test func scalarKernelsFollowTheRules() throws {

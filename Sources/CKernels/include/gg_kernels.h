@@ -27,6 +27,7 @@
 #ifndef GRIDGRPO_KERNELS_H
 #define GRIDGRPO_KERNELS_H
 #include <stddef.h>
+#include <stdint.h>
 
 /// The instruction-set paths. Values are stable (tests and the environment
 /// variable GRIDGRPO_KERNELS name them).
@@ -71,6 +72,25 @@ typedef struct {
     /// Swift's max(x, 0) (0 ≥ x ? +0 : x), then out[m] = `dot`(W2[m],
     /// hidden2) from b2[m]: the same operations as those kernels called in turn.
     void (*forward_tail)(ptrdiff_t h, ptrdiff_t o, const float *upper, const float *hidden1, float *hidden2, float *out);
+    /// The per-sample part of the backward pass for `n` consecutive samples,
+    /// in one call. With `upper` = [W1 (h × h, not transposed), b1 (h),
+    /// W2 (o × h), b2 (o)] and, for sample s, rows h1 = hidden1[s·h…],
+    /// h2 = hidden2[s·h…], ∂out = output_gradient[s·o…]: for each m with
+    /// ∂out[m] ≠ 0 (NaN counts), b2_gradient[m] += ∂out[m]; ∂h2 =
+    /// `weighted_row_sum` of W2's rows by ∂out (into hidden2_gradient[s·h…]);
+    /// `relu_backward`(h2, ∂h2, b1_gradient); ∂h1 = `weighted_row_sum` of W1's
+    /// rows by ∂h2 (into hidden1_gradient[s·h…]); `relu_backward`(h1, ∂h1,
+    /// b0_gradient). Samples in order: the same operations as those kernels
+    /// called in turn.
+    void (*backward_samples)(ptrdiff_t n, ptrdiff_t h, ptrdiff_t o, const float *upper, const float *hidden1,
+                             const float *hidden2, const float *output_gradient, float *hidden2_gradient,
+                             float *hidden1_gradient, float *b0_gradient, float *b1_gradient, float *b2_gradient);
+    /// For i in 0..<count, in order: targets[target_rows[i]·columns + c] +=
+    /// rows[source_rows[i]·columns + c] for c in 0..<columns (one plain
+    /// addition per element; a target row may recur, a later i adding after
+    /// an earlier). Sources and targets must not overlap.
+    void (*add_rows)(ptrdiff_t count, ptrdiff_t columns, const float *rows, const int32_t *source_rows,
+                     float *targets, const int32_t *target_rows);
 } gg_kernel_table;
 
 /// The environment variable naming the path to use (`gg_kernels_path_name`

@@ -126,87 +126,58 @@ public struct MLP: Equatable, Sendable {
     /// `firstLayer` and every other parameter's to `rest` (indexed from
     /// `network.0.bias`, the first parameter after the first layer's weights).
     ///
-    /// Per sample: the output layer's bias gradient and ∂h2, ∂h1, the first
-    /// layer's bias and its two (three with actions) columns. Then, for the
-    /// whole range at once, the output and hidden layers' weight gradients
-    /// ∂W2[m, ·] = Σ_s ∂out[s, m] · h2[s, ·] and ∂W1[k, ·] = Σ_s ∂h2[s, k] · h1[s, ·],
-    /// summed in sample order into the row as the per-sample loop would, but
-    /// with the row held in registers instead of reloaded for every sample.
+    /// Per sample, in one kernel call for the range (`backward_samples`):
+    /// the output layer's bias gradient, ∂h2, ∂h1 and the two hidden layers'
+    /// bias gradients. Then the first layer's columns (two per sample, three
+    /// with actions) get ∂h1, and, for the whole range at once, the output
+    /// and hidden layers' weight gradients ∂W2[m, ·] = Σ_s ∂out[s, m] · h2[s, ·]
+    /// and ∂W1[k, ·] = Σ_s ∂h2[s, k] · h1[s, ·], summed in sample order into
+    /// the row as the per-sample loop would, but with the row held in
+    /// registers instead of reloaded for every sample.
     ///
     /// `upperLayers` is `upperLayers` of this network (the backward pass
     /// reads W1 and W2 by rows; a caller running many passes makes it once).
     func backward<Sink: FirstLayerGradient>(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]?, activations: Activations,
                                             outputGradient: [Float], samples: Range<Int>, upperLayers: AlignedFloats,
                                             rest: UnsafeMutablePointer<Float>, firstLayer: inout Sink) {
-        let h = hiddenSize, o = outputSize
+        guard let first = samples.first else { return }
+        let h = hiddenSize, o = outputSize, n = samples.count
         let off = offsets
         // Offsets into `rest`.
         let b0 = 0, w1 = off.w1 - off.b0, b1 = off.b1 - off.b0, w2 = off.w2 - off.b0, b2 = off.b2 - off.b0
         let kernels = Kernels.active
-        // ∂h2 of every sample (each row written whole by its weighted row sum) and ∂h1.
-        var hiddenGradients = [Float](unsafeUninitializedCapacity: max(1, samples.count * h)) { _, initialized in
-            initialized = max(1, samples.count * h)
-        }
-        var dh1 = [Float](repeating: 0, count: h)
-        upperLayers.withUnsafeBufferPointer { upperBuffer in
-          outputGradient.withUnsafeBufferPointer { outputGradientBuffer in
-            activations.hidden1.withUnsafeBufferPointer { hidden1 in
+        // ∂h2 of every sample, then ∂h1 of every sample, each row written
+        // whole by the kernel; then ∂h2 transposed (unit k's coefficients
+        // contiguous, as the kernel's vector gather reads them).
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * n * h) { scratch in
+          upperLayers.withUnsafeBufferPointer { upperBuffer in
+            outputGradient.withUnsafeBufferPointer { outputGradientBuffer in
+              activations.hidden1.withUnsafeBufferPointer { hidden1 in
                 activations.hidden2.withUnsafeBufferPointer { hidden2 in
-                    hiddenGradients.withUnsafeMutableBufferPointer { dh2Buffer in
-                        dh1.withUnsafeMutableBufferPointer { dh1Buffer in
-                            guard let upper = upperBuffer.baseAddress, let dh2All = dh2Buffer.baseAddress, let d1 = dh1Buffer.baseAddress,
-                                  let h1All = hidden1.baseAddress, let h2All = hidden2.baseAddress,
-                                  let dOutAll = outputGradientBuffer.baseAddress else { return }
-                            let grad = rest
-                            for (position, sample) in samples.enumerated() {
-                                let row1 = h1All + sample * h
-                                let row2 = h2All + sample * h
-                                let d2 = dh2All + position * h
-                                for m in 0..<o {
-                                    let dOut = dOutAll[sample &* o &+ m]
-                                    if dOut != 0 { grad[b2 + m] += dOut }
-                                }
-                                // ∂h2 = Σ_m ∂out[m]·W2[m, ·], zero ∂out skipped.
-                                Kernels.weightedRowSum(rows: o, columns: h, rows: upper + (off.w2 - off.w1), rowStride: h, coefficients: dOutAll + sample &* o,
-                                                       coefficientStride: 1, initial: nil, into: d2, kernels: kernels)
-                                // ReLU masks as vector selects, not branches (about half the
-                                // units are off, at random). Adding the masked zeros changes no
-                                // sum: every accumulator starts at +0 and so is never −0.
-                                Kernels.reluBackward(h, activations: row2, gradient: d2, biasGradient: grad + b1, kernels: kernels)
-                                Kernels.weightedRowSum(rows: h, columns: h, rows: upper, rowStride: h, coefficients: d2,
-                                                       coefficientStride: 1, initial: nil, into: d1, kernels: kernels)
-                                Kernels.reluBackward(h, activations: row1, gradient: d1, biasGradient: grad + b0, kernels: kernels)
-                                firstLayer.add(column: agents[sample], gradient: d1, hidden: h)
-                                firstLayer.add(column: cellCount + goals[sample], gradient: d1, hidden: h)
-                                if let actions {
-                                    firstLayer.add(column: 2 * cellCount + actions[sample], gradient: d1, hidden: h)
-                                }
-                            }
-                            guard let first = samples.first else { return }
-                            // The output layer's weight gradient, ∂W2[m, ·] = Σ_s ∂out[s, m]·h2[s, ·]
-                            // in sample order, zero ∂out skipped (as a per-sample axpy would add it).
-                            for m in 0..<o {
-                                let row = grad + w2 + m * h
-                                Kernels.weightedRowSum(rows: samples.count, columns: h, rows: h2All + first * h, rowStride: h,
-                                                       coefficients: dOutAll + (first &* o &+ m), coefficientStride: o, initial: row,
-                                                       into: row, kernels: kernels)
-                            }
-                            // ∂h2 transposed (unit k's coefficients contiguous, as the
-                            // kernel's vector gather reads them); the same values.
-                            let n = samples.count
-                            withUnsafeTemporaryAllocation(of: Float.self, capacity: n * h) { transposed in
-                                guard let dh2T = transposed.baseAddress else { return }
-                                Kernels.transpose(dh2All, rows: n, cols: h, into: dh2T)
-                                for k in 0..<h {
-                                    let row = grad + w1 + k * h
-                                    Kernels.weightedRowSum(rows: n, columns: h, rows: h1All + first * h, rowStride: h,
-                                                           coefficients: dh2T + k * n, coefficientStride: 1, initial: row, into: row,
-                                                           kernels: kernels)
-                                }
-                            }
-                        }
+                    guard let dh2 = scratch.baseAddress, let upper = upperBuffer.baseAddress,
+                          let h1All = hidden1.baseAddress, let h2All = hidden2.baseAddress,
+                          let dOutAll = outputGradientBuffer.baseAddress else { return }
+                    let dh1 = dh2 + n * h, dh2T = dh1 + n * h
+                    let grad = rest
+                    let h1 = h1All + first * h, h2 = h2All + first * h, dOut = dOutAll + first * o
+                    kernels.pointee.backward_samples(n, h, o, upper, h1, h2, dOut, dh2, dh1, grad + b0, grad + b1, grad + b2)
+                    firstLayer.add(hidden1Gradients: dh1, samples: samples, agents: agents, goals: goals, actions: actions,
+                                   cellCount: cellCount, hidden: h, kernels: kernels)
+                    // The output layer's weight gradient, ∂W2[m, ·] = Σ_s ∂out[s, m]·h2[s, ·]
+                    // in sample order, zero ∂out skipped (as a per-sample axpy would add it).
+                    for m in 0..<o {
+                        let row = grad + w2 + m * h
+                        Kernels.weightedRowSum(rows: n, columns: h, rows: h2, rowStride: h, coefficients: dOut + m,
+                                               coefficientStride: o, initial: row, into: row, kernels: kernels)
+                    }
+                    Kernels.transpose(dh2, rows: n, cols: h, into: dh2T, kernels: kernels)
+                    for k in 0..<h {
+                        let row = grad + w1 + k * h
+                        Kernels.weightedRowSum(rows: n, columns: h, rows: h1, rowStride: h, coefficients: dh2T + k * n,
+                                               coefficientStride: 1, initial: row, into: row, kernels: kernels)
                     }
                 }
+              }
             }
           }
         }
@@ -325,10 +296,25 @@ struct GradientJob: Sendable {
     }
 }
 
-/// Where the backward pass adds the first layer's weight gradient: column
-/// `column` of ∂W0 (`h × inputSize`) gets `gradient[j]` (zero for inactive units).
+/// Where the backward pass adds the first layer's weight gradient: for
+/// each sample of the range in order, its row of ∂h1 goes to the columns of
+/// ∂W0 (`h × inputSize`) its one-hot input sets: the agent's, the goal's
+/// (`cellCount` further on) and, with actions, the action's (`2·cellCount`
+/// further on). A column's sum is therefore in sample order, as adding
+/// sample by sample gives (a sample's columns are distinct: one per plane).
 protocol FirstLayerGradient {
-    mutating func add(column: Int, gradient: UnsafePointer<Float>, hidden: Int)
+    mutating func add(hidden1Gradients: UnsafePointer<Float>, samples: Range<Int>, agents: [Int], goals: [Int], actions: [Int]?,
+                      cellCount: Int, hidden: Int, kernels: UnsafePointer<gg_kernel_table>)
+}
+
+extension FirstLayerGradient {
+    /// The input columns of sample `sample`, in plane order.
+    @inline(__always)
+    static func columns(of sample: Int, agents: [Int], goals: [Int], actions: [Int]?, cellCount: Int, _ body: (Int) -> Void) {
+        body(agents[sample])
+        body(cellCount + goals[sample])
+        if let actions { body(2 * cellCount + actions[sample]) }
+    }
 }
 
 /// Straight into a dense ∂W0.
@@ -336,9 +322,14 @@ struct DenseFirstLayer: FirstLayerGradient {
     let weights: UnsafeMutablePointer<Float>
     let inputSize: Int
 
-    @inline(__always)
-    mutating func add(column: Int, gradient: UnsafePointer<Float>, hidden: Int) {
-        for j in 0..<hidden { weights[j &* inputSize &+ column] += gradient[j] }
+    mutating func add(hidden1Gradients: UnsafePointer<Float>, samples: Range<Int>, agents: [Int], goals: [Int], actions: [Int]?,
+                      cellCount: Int, hidden: Int, kernels: UnsafePointer<gg_kernel_table>) {
+        for (position, sample) in samples.enumerated() {
+            let gradient = hidden1Gradients + position * hidden
+            Self.columns(of: sample, agents: agents, goals: goals, actions: actions, cellCount: cellCount) { column in
+                for j in 0..<hidden { weights[j &* inputSize &+ column] += gradient[j] }
+            }
+        }
     }
 }
 
@@ -351,19 +342,36 @@ struct SparseFirstLayer: FirstLayerGradient, Sendable {
 
     init(inputSize: Int) { slots = [Int32](repeating: -1, count: inputSize) }
 
-    @inline(__always)
-    mutating func add(column: Int, gradient: UnsafePointer<Float>, hidden: Int) {
-        var slot = Int(slots[column])
-        if slot < 0 {
-            slot = columns.count
-            slots[column] = Int32(slot)
-            columns.append(column)
-            values.append(contentsOf: repeatElement(0, count: hidden))
-        }
-        values.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            let target = base + slot * hidden
-            for j in 0..<hidden { target[j] += gradient[j] }
+    /// Each (sample, column) pair's slot first (new columns' slots start at
+    /// +0), then every ∂h1 row added to its slots in one kernel call
+    /// (`add_rows`, pairs in sample order).
+    mutating func add(hidden1Gradients: UnsafePointer<Float>, samples: Range<Int>, agents: [Int], goals: [Int], actions: [Int]?,
+                      cellCount: Int, hidden: Int, kernels: UnsafePointer<gg_kernel_table>) {
+        let perSample = actions == nil ? 2 : 3
+        let pairs = samples.count * perSample
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * pairs) { scratch in
+            guard let sources = scratch.baseAddress else { return }
+            let targets = sources + pairs
+            var pair = 0
+            for (position, sample) in samples.enumerated() {
+                Self.columns(of: sample, agents: agents, goals: goals, actions: actions, cellCount: cellCount) { column in
+                    var slot = slots[column]
+                    if slot < 0 {
+                        slot = Int32(truncatingIfNeeded: columns.count)
+                        slots[column] = slot
+                        columns.append(column)
+                    }
+                    sources[pair] = Int32(truncatingIfNeeded: position)
+                    targets[pair] = slot
+                    pair += 1
+                }
+            }
+            let needed = columns.count * hidden
+            if values.count < needed { values.append(contentsOf: repeatElement(0, count: needed - values.count)) }
+            values.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                kernels.pointee.add_rows(pair, hidden, hidden1Gradients, sources, base, targets)
+            }
         }
     }
 
@@ -379,3 +387,5 @@ struct SparseFirstLayer: FirstLayerGradient, Sendable {
         }
     }
 }
+
+import CKernels
