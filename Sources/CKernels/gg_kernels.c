@@ -207,7 +207,8 @@ GG_INLINE void add_rows_body(ptrdiff_t count, ptrdiff_t columns, const float *ro
     }
 }
 
-GG_INLINE void adam_step_body(ptrdiff_t n, const gg_adam_constants k, float *m, float *v, float *p, const float *g) {
+GG_INLINE void adam_step_body(ptrdiff_t n, const gg_adam_constants k, const float *m, const float *v, const float *p,
+                              const float *g, float *m_out, float *v_out, float *p_out) {
     ptrdiff_t i = 0;
     const v8 b1 = splat8(k.beta1), c1 = splat8(k.one_minus_beta1), b2 = splat8(k.beta2), c2 = splat8(k.one_minus_beta2);
     const v8 size = splat8(k.step_size), root2 = splat8(k.root2), eps = splat8(k.epsilon);
@@ -215,14 +216,18 @@ GG_INLINE void adam_step_body(ptrdiff_t n, const gg_adam_constants k, float *m, 
         const v8 gi = load8(g + i);
         const v8 mi = b1 * load8(m + i) + c1 * gi;
         const v8 vi = b2 * load8(v + i) + (c2 * gi) * gi;
-        store8(m + i, mi);
-        store8(v + i, vi);
-        store8(p + i, load8(p + i) - (size * mi) / (__builtin_elementwise_sqrt(vi) / root2 + eps));
+        const v8 pi = load8(p + i) - (size * mi) / (__builtin_elementwise_sqrt(vi) / root2 + eps);
+        store8(m_out + i, mi);
+        store8(v_out + i, vi);
+        store8(p_out + i, pi);
     }
     for (; i < n; i++) {
-        m[i] = k.beta1 * m[i] + k.one_minus_beta1 * g[i];
-        v[i] = k.beta2 * v[i] + (k.one_minus_beta2 * g[i]) * g[i];
-        p[i] = p[i] - (k.step_size * m[i]) / (sqrtf(v[i]) / k.root2 + k.epsilon);
+        const float mi = k.beta1 * m[i] + k.one_minus_beta1 * g[i];
+        const float vi = k.beta2 * v[i] + (k.one_minus_beta2 * g[i]) * g[i];
+        const float pi = p[i] - (k.step_size * mi) / (sqrtf(vi) / k.root2 + k.epsilon);
+        m_out[i] = mi;
+        v_out[i] = vi;
+        p_out[i] = pi;
     }
 }
 
@@ -357,9 +362,10 @@ __attribute__((target("avx2,fma"))) static void transpose_avx2(ptrdiff_t rows, p
                                              const int32_t *source_rows, float *targets, const int32_t *target_rows) { \
         add_rows_body(count, columns, rows, source_rows, targets, target_rows);                                    \
     }                                                                                                              \
-    attributes static void adam_step_##suffix(ptrdiff_t n, gg_adam_constants k, float *m, float *v, float *p,        \
-                                              const float *g) {                                                    \
-        adam_step_body(n, k, m, v, p, g);                                                                          \
+    attributes static void adam_step_##suffix(ptrdiff_t n, gg_adam_constants k, const float *m, const float *v,      \
+                                              const float *p, const float *g, float *m_out, float *v_out,          \
+                                              float *p_out) {                                                      \
+        adam_step_body(n, k, m, v, p, g, m_out, v_out, p_out);                                                     \
     }                                                                                                              \
     static const gg_kernel_table table_##suffix = {axpy_##suffix, dot_##suffix, weighted_row_sum_##suffix,          \
                                                    relu_backward_##suffix, adam_step_##suffix, transpose,   \

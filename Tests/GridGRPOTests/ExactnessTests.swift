@@ -177,15 +177,26 @@ struct ExactnessTests {
             // One Adam step, every operation rounded on its own, in the stated order.
             let constants = gg_adam_constants(beta1: 0.9, one_minus_beta1: 1 - Float(0.9), beta2: 0.999, one_minus_beta2: 1 - Float(0.999),
                                               step_size: 0.0031, root2: 0.0447, epsilon: 1e-8)
-            var m = values(n), v = values(n).map { $0 * $0 }, parameters = values(n)
-            let (m0, v0, p0) = (m, v, parameters)
+            let (m0, v0, p0) = (values(n), values(n).map { $0 * $0 }, values(n))
+            // In place, and from the old arrays into new ones: the same bits.
+            var m = m0, v = v0, parameters = p0
             m.withUnsafeMutableBufferPointer { mb in v.withUnsafeMutableBufferPointer { vb in
                 parameters.withUnsafeMutableBufferPointer { pb in x.withUnsafeBufferPointer { gb in
                     if let mp = mb.baseAddress, let vp = vb.baseAddress, let pp = pb.baseAddress, let gp = gb.baseAddress {
-                        kernels.pointee.adam_step(n, constants, mp, vp, pp, gp)
+                        kernels.pointee.adam_step(n, constants, mp, vp, pp, gp, mp, vp, pp)
                     }
                 } }
             } }
+            var fresh = [Float](repeating: 7, count: 3 * n)
+            m0.withUnsafeBufferPointer { mb in v0.withUnsafeBufferPointer { vb in p0.withUnsafeBufferPointer { pb in
+                x.withUnsafeBufferPointer { gb in fresh.withUnsafeMutableBufferPointer { out in
+                    if let mp = mb.baseAddress, let vp = vb.baseAddress, let pp = pb.baseAddress, let gp = gb.baseAddress,
+                       let o = out.baseAddress {
+                        kernels.pointee.adam_step(n, constants, mp, vp, pp, gp, o, o + n, o + 2 * n)
+                    }
+                } }
+            } } }
+            #expect(fresh.map(\.bitPattern) == (m + v + parameters).map(\.bitPattern), "\(path.rawValue) Adam step into new arrays, \(n)")
             for i in 0..<n {
                 let mi = constants.beta1 * m0[i] + constants.one_minus_beta1 * x[i]
                 let vi = constants.beta2 * v0[i] + constants.one_minus_beta2 * x[i] * x[i]

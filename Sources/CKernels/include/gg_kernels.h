@@ -60,8 +60,12 @@ typedef struct {
     void (*relu_backward)(ptrdiff_t n, const float *activations, float *gradient, float *bias_gradient);
     /// Adam for i in 0..<n, unfused, each operation rounded to float in this
     /// order: m = β₁·m + (1−β₁)·g; v = β₂·v + ((1−β₂)·g)·g;
-    /// p = p − (size·m) / (√v / root2 + ε) (√ correctly rounded).
-    void (*adam_step)(ptrdiff_t n, gg_adam_constants constants, float *m, float *v, float *p, const float *g);
+    /// p = p − (size·m) / (√v / root2 + ε) (√ correctly rounded). Reads the
+    /// moments and parameters from `m`, `v`, `p` and writes them to `m_out`,
+    /// `v_out`, `p_out`, each of which may be its input (in place) or not
+    /// overlap it at all.
+    void (*adam_step)(ptrdiff_t n, gg_adam_constants constants, const float *m, const float *v, const float *p,
+                      const float *g, float *m_out, float *v_out, float *p_out);
     /// out[c·rows + r] = matrix[r·cols + c]: `out` (cols × rows) is the
     /// transpose of `matrix` (rows × cols); a copy, so the same bits on
     /// every path. The two must not overlap.

@@ -14,8 +14,12 @@ struct Minibatch {
     let actions: [Int]
     let oldLogProbs: [Float]
 
-    init(episodes: Episodes, members: some Sequence<Int>) {
+    init(episodes: Episodes, members: some Collection<Int>) {
         var steps: [Int] = [], stepEpisodes: [Int] = [], lengths: [Int] = []
+        let stepCount = members.reduce(0) { $0 + episodes.length($1) }
+        steps.reserveCapacity(stepCount)
+        stepEpisodes.reserveCapacity(stepCount)
+        lengths.reserveCapacity(members.count)
         for episode in members {
             lengths.append(episodes.length(episode))
             for step in episodes.steps(episode) {

@@ -25,14 +25,23 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
     let preferred = pairs.preferred
     metrics.trainingSteps = preferred.reduce(0) { $0 + episodes.length($1) }
     let epsilon = Float(config.clipEpsilon)
+    let cells = world.cellCount
+    let minibatches = (0..<config.epochs).map { epoch in
+        Minibatch.slices(of: shuffledForEpoch(preferred, seed: seed, iteration: iteration, epoch: epoch), size: config.minibatchEpisodes)
+    }
+    // Each minibatch's steps are gathered during the one before it (the
+    // value side's last task, below), the first one's here.
+    let allMembers = minibatches.flatMap { $0 }
+    var position = 0
+    var upcoming = allMembers.first.map { Minibatch(episodes: episodes, members: $0) }
     for epoch in 0..<config.epochs {
-        let order = shuffledForEpoch(preferred, seed: seed, iteration: iteration, epoch: epoch)
         var sums = EpochMetrics(valueLoss: true, referenceKL: false)
         var advantageSum = 0.0
-        for members in Minibatch.slices(of: order, size: config.minibatchEpisodes) {
-            let batch = Minibatch(episodes: episodes, members: members)
+        for _ in minibatches[epoch] {
+            guard let batch = upcoming else { break }
+            let following = position + 1 < allMembers.count ? allMembers[position + 1] : nil
+            position += 1
             let returns = batch.perStep(episodes.returnsToGo)
-            let cells = world.cellCount
             let policy = agent.policy, value = valueNet
             // The two networks are independent but for the advantages (the
             // value net's outputs): they run side by side, on half the threads
@@ -41,8 +50,9 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
             // side (its loss, then a longer backward pass) being the longer,
             // the value side, done with its gradient, helps with the policy's
             // gradient chunks (`SharedChunks`; the sum's order stays the
-            // chunks'). With one thread: the value side, then the policy's.
-            // Either way each network's numbers are the same.
+            // chunks'), then gathers the next minibatch. With one thread: the
+            // value side, then the policy's. Either way each network's numbers
+            // are the same.
             let policyOptimizer = agent.policyOptimizer, valueOptimizerNow = valueOptimizer
             let advantagesReady = Handoff<[Float]>()
             let policyChunks = SharedChunks<GradientJob.Part>(count: GradientJob.chunkCount(samples: batch.agents.count))
@@ -57,9 +67,10 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
                 policyChunks.help(threads: threads)
                 var network = value, optimizer = valueOptimizerNow
                 optimizer.apply(gradient, to: &network.parameters, config.valueAdam, threads: threads)
-                // The mean advantage is reported for the first epoch only.
-                return (network: network, optimizer: optimizer, gradient: gradient, loss: mse.loss,
-                        advantageSum: epoch == 0 ? rawAdvantages.reduce(0.0) { $0 + Double($1) } : 0)
+                return (network: network, optimizer: optimizer, finite: UpdateMetrics.allFinite(gradient), loss: mse.loss,
+                        // The mean advantage is reported for the first epoch only.
+                        advantageSum: epoch == 0 ? rawAdvantages.reduce(0.0) { $0 + Double($1) } : 0,
+                        next: following.map { Minibatch(episodes: episodes, members: $0) })
             } _: { threads in
                 let policyActivations = policy.forward(agents: batch.agents, goals: batch.goals, cellCount: cells, threads: threads)
                 var surrogate = ppoClippedLoss(logits: policyActivations.output, actions: batch.actions,
@@ -75,15 +86,16 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
                 let gradient = job.total(policyChunks.finish(threads: threads), threads: threads)
                 var network = policy, optimizer = policyOptimizer
                 optimizer.apply(gradient, to: &network.parameters, config.policyAdam, threads: threads)
-                return (network: network, optimizer: optimizer, gradient: gradient, surrogate: surrogate)
+                return (network: network, optimizer: optimizer, finite: UpdateMetrics.allFinite(gradient), surrogate: surrogate)
             }
             if epoch == 0 { advantageSum += valueStep.advantageSum }
             agent.policy = policyStep.network
             agent.policyOptimizer = policyStep.optimizer
             valueNet = valueStep.network
             valueOptimizer = valueStep.optimizer
+            upcoming = valueStep.next
             let surrogate = policyStep.surrogate
-            metrics.recordStep(epoch: epoch, loss: surrogate.loss + valueStep.loss, gradients: policyStep.gradient, valueStep.gradient)
+            metrics.recordStep(epoch: epoch, loss: surrogate.loss + valueStep.loss, gradientsFinite: policyStep.finite && valueStep.finite)
             sums.add(policyLoss: surrogate.loss, valueLoss: valueStep.loss, clipFraction: surrogate.clipFraction, approxKL: surrogate.approxKL)
         }
         sums.append(to: &metrics)

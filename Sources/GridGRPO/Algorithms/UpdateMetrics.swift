@@ -24,8 +24,13 @@ public struct UpdateMetrics: Equatable, Sendable {
 
     /// Counts one Adam step and remembers it if it is the first non-finite one.
     mutating func recordStep(epoch: Int, loss: Float, gradients: [Float]...) {
+        recordStep(epoch: epoch, loss: loss, gradientsFinite: gradients.allSatisfy(Self.allFinite))
+    }
+
+    /// `recordStep` for a caller that checked its gradients with `allFinite` itself.
+    mutating func recordStep(epoch: Int, loss: Float, gradientsFinite: Bool) {
         gradientSteps += 1
-        if divergence == nil && !(loss.isFinite && gradients.allSatisfy(Self.allFinite)) {
+        if divergence == nil && !(loss.isFinite && gradientsFinite) {
             divergence = Divergence(step: gradientSteps, epoch: epoch)
         }
     }

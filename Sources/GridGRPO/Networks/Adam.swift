@@ -42,6 +42,11 @@ public struct Adam: Equatable, Sendable {
     /// count. Known issue: 1 − β is formed in float32 (1 − 0.999f =
     /// 0.00100005), not in double as PyTorch does; fixing it would change
     /// every trained byte (`TorchFixtureTests` records it).
+    ///
+    /// The new moments and parameters go to new arrays, read from the old:
+    /// the caller usually still holds the parameters its gradient was
+    /// computed with (a network's copy shares them), and updating them in
+    /// place would first copy all three arrays.
     public mutating func apply(_ gradient: [Float], to parameters: inout [Float], _ hyper: Hyperparameters, threads: Int = 1) {
         step += 1
         let beta1 = Float(hyper.beta1), beta2 = Float(hyper.beta2)
@@ -52,25 +57,51 @@ public struct Adam: Equatable, Sendable {
         let epsilon = Float(hyper.epsilon)
         let count = min(parameters.count, gradient.count, firstMoment.count, secondMoment.count)
         let blocks = (count + Self.parametersPerBlock - 1) / Self.parametersPerBlock
-        firstMoment.withUnsafeMutableBufferPointer { mBuffer in
-            secondMoment.withUnsafeMutableBufferPointer { vBuffer in
-                parameters.withUnsafeMutableBufferPointer { pBuffer in
+        var m = Self.successor(of: firstMoment, stepped: count), v = Self.successor(of: secondMoment, stepped: count)
+        var p = Self.successor(of: parameters, stepped: count)
+        firstMoment.withUnsafeBufferPointer { mBuffer in
+            secondMoment.withUnsafeBufferPointer { vBuffer in
+                parameters.withUnsafeBufferPointer { pBuffer in
                     gradient.withUnsafeBufferPointer { gBuffer in
-                        guard let m = mBuffer.baseAddress, let v = vBuffer.baseAddress, let p = pBuffer.baseAddress,
-                              let g = gBuffer.baseAddress else { return }
-                        let state = Pointers(m: m, v: v, p: p, g: g)
-                        // 1 − β in float32, as this step always formed it (the known issue above).
-                        let constants = gg_adam_constants(beta1: beta1, one_minus_beta1: 1 - beta1, beta2: beta2,
-                                                          one_minus_beta2: 1 - beta2, step_size: stepSize, root2: root2,
-                                                          epsilon: epsilon)
-                        Parallel.forEach(chunks: blocks, threads: blocks >= 4 ? threads : 1) { block in
-                            let start = block * Self.parametersPerBlock, end = min(count, (block + 1) * Self.parametersPerBlock)
-                            Kernels.active.pointee.adam_step(end - start, constants, state.m + start, state.v + start, state.p + start,
-                                                             state.g + start)
+                        m.withUnsafeMutableBufferPointer { mOutBuffer in
+                            v.withUnsafeMutableBufferPointer { vOutBuffer in
+                                p.withUnsafeMutableBufferPointer { pOutBuffer in
+                                    guard let m = mBuffer.baseAddress, let v = vBuffer.baseAddress, let p = pBuffer.baseAddress,
+                                          let g = gBuffer.baseAddress, let mOut = mOutBuffer.baseAddress,
+                                          let vOut = vOutBuffer.baseAddress, let pOut = pOutBuffer.baseAddress else { return }
+                                    let state = Pointers(m: m, v: v, p: p, g: g, mOut: mOut, vOut: vOut, pOut: pOut)
+                                    // 1 − β in float32, as this step always formed it (the known issue above).
+                                    let constants = gg_adam_constants(beta1: beta1, one_minus_beta1: 1 - beta1, beta2: beta2,
+                                                                      one_minus_beta2: 1 - beta2, step_size: stepSize, root2: root2,
+                                                                      epsilon: epsilon)
+                                    Parallel.forEach(chunks: blocks, threads: blocks >= 4 ? threads : 1) { block in
+                                        let start = block * Self.parametersPerBlock, end = min(count, (block + 1) * Self.parametersPerBlock)
+                                        Kernels.active.pointee.adam_step(end - start, constants, state.m + start, state.v + start,
+                                                                         state.p + start, state.g + start, state.mOut + start,
+                                                                         state.vOut + start, state.pOut + start)
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             }
+        }
+        firstMoment = m
+        secondMoment = v
+        parameters = p
+    }
+
+    /// A new array as long as `old`: its first `stepped` entries left for
+    /// the step to write, the rest (none when the lengths agree) copied.
+    private static func successor(of old: [Float], stepped: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: old.count) { buffer, initialized in
+            old.withUnsafeBufferPointer { source in
+                if let from = source.baseAddress, let to = buffer.baseAddress, old.count > stepped {
+                    (to + stepped).initialize(from: from + stepped, count: old.count - stepped)
+                }
+            }
+            initialized = old.count
         }
     }
 }
@@ -79,10 +110,10 @@ extension Adam {
     /// Parameters per block of work: a step over fewer than four blocks runs on one thread.
     static let parametersPerBlock = 4096
 
-    /// The buffers of one step, shared by the workers (each writes its own block).
+    /// The buffers of one step, shared by the workers (each writes its own block of the new three).
     private struct Pointers: @unchecked Sendable {
-        let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, p: UnsafeMutablePointer<Float>
-        let g: UnsafePointer<Float>
+        let m: UnsafePointer<Float>, v: UnsafePointer<Float>, p: UnsafePointer<Float>, g: UnsafePointer<Float>
+        let mOut: UnsafeMutablePointer<Float>, vOut: UnsafeMutablePointer<Float>, pOut: UnsafeMutablePointer<Float>
     }
 }
 

@@ -46,7 +46,7 @@ public enum Parallel {
         if workers == 1 { return (first(1), second(1)) }
         let firstThreads = workers / 2, secondThreads = workers - workers / 2
         let a = Slots<A>(count: 1), b = Slots<B>(count: 1)
-        DispatchQueue.concurrentPerform(iterations: 2) { task in
+        region(workers: 2) { task in
             if task == 0 { a.store(first(firstThreads), at: 0) } else { b.store(second(secondThreads), at: 0) }
         }
         return (a.take(), b.take())
@@ -68,8 +68,17 @@ public enum Parallel {
             body(stride(from: 0, to: chunkCount, by: 1))
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        region(workers: workers) { worker in
             body(stride(from: worker, to: chunkCount, by: workers))
+        }
+    }
+
+    /// `body(0)` … `body(workers − 1)` at the same time, each on its own
+    /// thread, returning when all have: on the calling thread and the kept
+    /// pool threads (`WorkerPool`), or on GCD's when those are busy or too few.
+    private static func region(workers: Int, _ body: @Sendable (Int) -> Void) {
+        if !WorkerPool.shared.run(count: workers, body) {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: body)
         }
     }
 
