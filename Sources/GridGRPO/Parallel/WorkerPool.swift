@@ -37,8 +37,12 @@ final class WorkerPool: @unchecked Sendable {
     /// threads at the same time, returning when all have returned; or, when
     /// `count − 1` pool threads cannot be had, nothing run and false.
     func run(count: Int, _ body: @Sendable (Int) -> Void) -> Bool {
+        guard count > 1 else {
+            if count == 1 { body(0) }
+            return true
+        }
         let helpers = count - 1
-        guard helpers >= 1, helpers <= workers.count else { return false }
+        guard helpers <= workers.count else { return false }
         var claimed: [Worker] = []
         claimed.reserveCapacity(helpers)
         for worker in workers where claimed.count < helpers {
