@@ -118,7 +118,7 @@ public struct MLP: Equatable, Sendable {
             var sink = DenseFirstLayer(weights: grad, inputSize: n)
             backward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, activations: activations,
                      outputGradient: outputGradient, samples: samples, upperLayers: upperLayers,
-                     rest: grad + firstWeights, firstLayer: &sink)
+                     rest: grad + firstWeights, weightRowsFresh: false, firstLayer: &sink)
         }
     }
 
@@ -137,9 +137,12 @@ public struct MLP: Equatable, Sendable {
     ///
     /// `upperLayers` is `upperLayers` of this network (the backward pass
     /// reads W1 and W2 by rows; a caller running many passes makes it once).
+    /// With `weightRowsFresh` and at least one sample, `rest`'s W1 and W2
+    /// entries are written rather than added to (their sums start from +0,
+    /// as adding to zeros gives), so a new buffer needs only its biases zeroed.
     func backward<Sink: FirstLayerGradient>(agents: [Int], goals: [Int], cellCount: Int, actions: [Int]?, activations: Activations,
                                             outputGradient: [Float], samples: Range<Int>, upperLayers: AlignedFloats,
-                                            rest: UnsafeMutablePointer<Float>, firstLayer: inout Sink) {
+                                            rest: UnsafeMutablePointer<Float>, weightRowsFresh: Bool, firstLayer: inout Sink) {
         guard let first = samples.first else { return }
         let h = hiddenSize, o = outputSize, n = samples.count
         let off = offsets
@@ -168,13 +171,13 @@ public struct MLP: Equatable, Sendable {
                     for m in 0..<o {
                         let row = grad + w2 + m * h
                         Kernels.weightedRowSum(rows: n, columns: h, rows: h2, rowStride: h, coefficients: dOut + m,
-                                               coefficientStride: o, initial: row, into: row, kernels: kernels)
+                                               coefficientStride: o, initial: weightRowsFresh ? nil : row, into: row, kernels: kernels)
                     }
                     Kernels.transpose(dh2, rows: n, cols: h, into: dh2T, kernels: kernels)
                     for k in 0..<h {
                         let row = grad + w1 + k * h
                         Kernels.weightedRowSum(rows: n, columns: h, rows: h1, rowStride: h, coefficients: dh2T + k * n,
-                                               coefficientStride: 1, initial: row, into: row, kernels: kernels)
+                                               coefficientStride: 1, initial: weightRowsFresh ? nil : row, into: row, kernels: kernels)
                     }
                 }
               }
@@ -254,15 +257,23 @@ struct GradientJob: Sendable {
     /// sample; the input has 2N² columns): so a chunk's cost does not grow
     /// with the grid.
     func chunk(_ chunk: Int) -> Part {
-        let firstWeights = network.offsets.b0
-        var rest = [Float](repeating: 0, count: network.parameters.count - firstWeights)
+        let off = network.offsets
+        let count = network.parameters.count - off.b0
         var firstLayer = SparseFirstLayer(inputSize: network.inputSize)
         let range = (chunk * MLP.samplesPerChunk)..<min(activations.count, (chunk + 1) * MLP.samplesPerChunk)
-        rest.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            network.backward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, activations: activations,
-                             outputGradient: outputGradient, samples: range, upperLayers: upperLayers, rest: base,
-                             firstLayer: &firstLayer)
+        guard !range.isEmpty else { return Part(rest: [Float](repeating: 0, count: count), firstLayer: firstLayer) }
+        // Only the biases are sums the pass adds to; the weight rows it writes whole.
+        let rest = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if let base = buffer.baseAddress {
+                let h = network.hiddenSize
+                (base + (off.b0 - off.b0)).initialize(repeating: 0, count: h)
+                (base + (off.b1 - off.b0)).initialize(repeating: 0, count: h)
+                (base + (off.b2 - off.b0)).initialize(repeating: 0, count: network.outputSize)
+                network.backward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, activations: activations,
+                                 outputGradient: outputGradient, samples: range, upperLayers: upperLayers, rest: base,
+                                 weightRowsFresh: true, firstLayer: &firstLayer)
+            }
+            initialized = count
         }
         return Part(rest: rest, firstLayer: firstLayer)
     }
