@@ -30,17 +30,17 @@ public func preferenceUpdate(agent: inout Agent, episodes: Episodes, pairs: Pref
         Minibatch.slices(of: shuffledForEpoch(preferred, seed: seed, iteration: iteration, epoch: epoch), size: config.minibatchEpisodes)
     }
     // Each minibatch's steps are gathered during the one before it (the
-    // value side's last task, below), the first one's here.
+    // value side's last task, below), the first one's when it comes.
     let allMembers = minibatches.flatMap { $0 }
     var position = 0
-    var upcoming = allMembers.first.map { Minibatch(episodes: episodes, members: $0) }
+    var upcoming: Minibatch?
     for epoch in 0..<config.epochs {
         var sums = EpochMetrics(valueLoss: true, referenceKL: false)
         var advantageSum = 0.0
-        for _ in minibatches[epoch] {
-            guard let batch = upcoming else { break }
-            let following = position + 1 < allMembers.count ? allMembers[position + 1] : nil
+        for members in minibatches[epoch] {
+            let batch = upcoming ?? Minibatch(episodes: episodes, members: members)
             position += 1
+            let following = position < allMembers.count ? allMembers[position] : nil
             let returns = batch.perStep(episodes.returnsToGo)
             let policy = agent.policy, value = valueNet
             // The two networks are independent but for the advantages (the

@@ -296,7 +296,8 @@ struct GradientJob: Sendable {
         var total = columns.withUnsafeMutableBufferPointer { buffer in
             [Float](unsafeUninitializedCapacity: firstWeights) { totalBuffer, initialized in
                 if let byColumn = buffer.baseAddress, let weights = totalBuffer.baseAddress {
-                    for part in parts { part.firstLayer.add(intoColumns: byColumn, hidden: h) }
+                    let kernels = Kernels.active
+                    for part in parts { part.firstLayer.add(intoColumns: byColumn, hidden: h, kernels: kernels) }
                     Kernels.transpose(byColumn, rows: n, cols: h, into: weights)
                 }
                 initialized = firstWeights
@@ -387,14 +388,13 @@ struct SparseFirstLayer: FirstLayerGradient, Sendable {
     }
 
     /// Adds the touched columns into a dense ∂W0ᵀ (`inputSize × hidden`,
-    /// column c's gradient contiguous at `columns + c·hidden`).
-    func add(intoColumns columnGradients: UnsafeMutablePointer<Float>, hidden: Int) {
+    /// column c's gradient contiguous at `columns + c·hidden`), by `add_rows`.
+    func add(intoColumns columnGradients: UnsafeMutablePointer<Float>, hidden: Int, kernels: UnsafePointer<gg_kernel_table>) {
+        let slotsInOrder = (0..<columns.count).map { Int32(truncatingIfNeeded: $0) }
+        let targets = columns.map { Int32(truncatingIfNeeded: $0) }
         values.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            for (slot, column) in columns.enumerated() {
-                let source = base + slot &* hidden, target = columnGradients + column &* hidden
-                for j in 0..<hidden { target[j] += source[j] }
-            }
+            kernels.pointee.add_rows(columns.count, hidden, base, slotsInOrder, columnGradients, targets)
         }
     }
 }
