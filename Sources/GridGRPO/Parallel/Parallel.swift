@@ -145,7 +145,7 @@ public enum Parallel {
     }
 
     /// One write-once slot per chunk. Each slot is written by exactly one
-    /// worker and read only after `concurrentPerform` returns, so no lock is needed.
+    /// worker and read only after its region returns (which orders them), so no lock is needed.
     private final class Slots<T>: @unchecked Sendable {
         private let buffer: UnsafeMutablePointer<T?>
         private let count: Int

@@ -1,8 +1,9 @@
 import Glibc
 import Synchronization
 
-/// Threads kept from one parallel region to the next, so that a region
-/// starts and ends in about a microsecond.
+/// Threads kept from one parallel region to the next, so that a region's
+/// other shares start about a microsecond after it does (timestamps in the
+/// update, 2026-11-28).
 ///
 /// `Parallel`'s regions are short: the preference update opens one per
 /// minibatch (about 0.2 ms of work on two threads), and GCD's
