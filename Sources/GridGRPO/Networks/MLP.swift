@@ -265,8 +265,9 @@ struct GradientJob: Sendable {
         // Only the biases are sums the pass adds to; the weight rows it writes whole.
         let rest = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             if let base = buffer.baseAddress {
+                // `rest` starts at b0.
                 let h = network.hiddenSize
-                (base + (off.b0 - off.b0)).initialize(repeating: 0, count: h)
+                base.initialize(repeating: 0, count: h)
                 (base + (off.b1 - off.b0)).initialize(repeating: 0, count: h)
                 (base + (off.b2 - off.b0)).initialize(repeating: 0, count: network.outputSize)
                 network.backward(agents: agents, goals: goals, cellCount: cellCount, actions: actions, activations: activations,
@@ -349,7 +350,8 @@ struct DenseFirstLayer: FirstLayerGradient {
 struct SparseFirstLayer: FirstLayerGradient, Sendable {
     /// Each input column's slot, −1 until touched.
     private var slots: [Int32]
-    private var columns: [Int] = []
+    /// The touched columns in slot order (as `add_rows` takes row numbers).
+    private var columns: [Int32] = []
     private var values: [Float] = []
 
     init(inputSize: Int) { slots = [Int32](repeating: -1, count: inputSize) }
@@ -371,7 +373,7 @@ struct SparseFirstLayer: FirstLayerGradient, Sendable {
                     if slot < 0 {
                         slot = Int32(truncatingIfNeeded: columns.count)
                         slots[column] = slot
-                        columns.append(column)
+                        columns.append(Int32(truncatingIfNeeded: column))
                     }
                     sources[pair] = Int32(truncatingIfNeeded: position)
                     targets[pair] = slot
@@ -391,10 +393,9 @@ struct SparseFirstLayer: FirstLayerGradient, Sendable {
     /// column c's gradient contiguous at `columns + c·hidden`), by `add_rows`.
     func add(intoColumns columnGradients: UnsafeMutablePointer<Float>, hidden: Int, kernels: UnsafePointer<gg_kernel_table>) {
         let slotsInOrder = (0..<columns.count).map { Int32(truncatingIfNeeded: $0) }
-        let targets = columns.map { Int32(truncatingIfNeeded: $0) }
         values.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            kernels.pointee.add_rows(columns.count, hidden, base, slotsInOrder, columnGradients, targets)
+            kernels.pointee.add_rows(columns.count, hidden, base, slotsInOrder, columnGradients, columns)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import Synchronization
 
@@ -61,13 +62,6 @@ final class WorkerPool: @unchecked Sendable {
         return true
     }
 
-    /// Seconds on the monotonic clock.
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-    }
-
     /// One pool thread and its job slot. The slot's state moves
     /// free → claimed (a caller took it) → posted (job set) → done (job
     /// run and dropped) → free (the caller saw it done).
@@ -124,9 +118,9 @@ final class WorkerPool: @unchecked Sendable {
         }
 
         func waitAndRelease() {
-            let deadline = WorkerPool.now() + WorkerPool.spinSeconds
+            let deadline = DispatchTime.now() + WorkerPool.spinSeconds
             while state.load(ordering: .acquiring) != Self.done {
-                if WorkerPool.now() < deadline { sched_yield() } else { usleep(20) }
+                if DispatchTime.now() < deadline { sched_yield() } else { usleep(20) }
             }
             release()
         }
@@ -157,9 +151,9 @@ final class WorkerPool: @unchecked Sendable {
         }
 
         private func waitForJob() {
-            let deadline = WorkerPool.now() + WorkerPool.spinSeconds
+            let deadline = DispatchTime.now() + WorkerPool.spinSeconds
             while state.load(ordering: .acquiring) != Self.posted {
-                if WorkerPool.now() < deadline {
+                if DispatchTime.now() < deadline {
                     sched_yield()
                     continue
                 }
